@@ -1,0 +1,42 @@
+using System.Reflection;
+using KennWilliamson.Data;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore;
+
+namespace KennWilliamson.Api.Health;
+
+public static class HealthApi
+{
+    private static readonly string Version =
+        typeof(HealthApi).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "unknown";
+
+    public static RouteGroupBuilder MapHealth(this IEndpointRouteBuilder routes)
+    {
+        var group = routes.MapGroup("/health").WithTags("Health");
+
+        group.MapGet("/", () => TypedResults.Ok(new ServiceHealth("healthy", "kennwilliamson-api", Version)));
+        group.MapGet("/db", CheckDatabaseAsync);
+        return group;
+    }
+
+    /// <summary>200 with the server version and applied-migration count, or 503 when the database does not answer.</summary>
+    private static async Task<Results<Ok<DatabaseHealth>, JsonHttpResult<DatabaseHealth>>> CheckDatabaseAsync(
+        AppDbContext db, ILoggerFactory loggers, CancellationToken ct)
+    {
+        try
+        {
+            var version = await db.Database.SqlQueryRaw<string>("SELECT current_setting('server_version') AS \"Value\"").SingleAsync(ct);
+            var migrations = await db.Database.SqlQueryRaw<int>("SELECT count(*)::int AS \"Value\" FROM \"__EFMigrationsHistory\"").SingleAsync(ct);
+            return TypedResults.Ok(new DatabaseHealth("healthy", "connected", version, migrations));
+        }
+        catch (Exception ex) when (ex is Npgsql.NpgsqlException or InvalidOperationException or TimeoutException)
+        {
+            loggers.CreateLogger(typeof(HealthApi)).LogWarning(ex, "Database health check failed");
+            return TypedResults.Json(new DatabaseHealth("unhealthy", "disconnected", null, null), statusCode: StatusCodes.Status503ServiceUnavailable);
+        }
+    }
+}
+
+public sealed record ServiceHealth(string Status, string Service, string Version);
+
+public sealed record DatabaseHealth(string Status, string Database, string? Version, int? AppliedMigrations);

@@ -1,0 +1,33 @@
+namespace KennWilliamson.AppHost.Postgres;
+
+/// <summary>
+/// The machine's PostgreSQL server run as an executable (local mode). Same name and connection string
+/// shape as the container's <c>PostgresServerResource</c>, so nothing downstream knows the mode.
+/// </summary>
+public sealed class LocalPostgresServerResource(string name, string command, string workingDirectory, ParameterResource password)
+    : ExecutableResource(name, command, workingDirectory), IResourceWithConnectionString
+{
+    public const string EndpointName = "tcp";
+    public const string UserName = "postgres";
+
+    private EndpointReference? _primaryEndpoint;
+
+    public ParameterResource Password { get; } = password;
+
+    public EndpointReference PrimaryEndpoint => _primaryEndpoint ??= new(this, EndpointName);
+
+    public ReferenceExpression ConnectionStringExpression => ReferenceExpression.Create(
+        $"Host={PrimaryEndpoint.Property(EndpointProperty.Host)};Port={PrimaryEndpoint.Property(EndpointProperty.Port)};Username={UserName};Password={Password}");
+}
+
+/// <summary>A database on the local server, created when the server becomes ready.</summary>
+public sealed class LocalPostgresDatabaseResource(string name, string databaseName, LocalPostgresServerResource parent)
+    : Resource(name), IResourceWithParent<LocalPostgresServerResource>, IResourceWithConnectionString
+{
+    public string DatabaseName { get; } = databaseName;
+
+    public LocalPostgresServerResource Parent { get; } = parent;
+
+    public ReferenceExpression ConnectionStringExpression =>
+        ReferenceExpression.Create($"{Parent};Database={DatabaseName}");
+}

@@ -1,0 +1,36 @@
+using KennWilliamson.AppHost;
+using KennWilliamson.AppHost.Postgres;
+
+var builder = DistributedApplication.CreateBuilder(args);
+
+// Secrets: generated once, kept in this project's user secrets; Parameters__<name> overrides them.
+var postgresPassword = builder.AddSecret("postgres-password");
+var appDbPassword = builder.AddSecret("app-db-password");
+
+PostgresDatabase postgres;
+try
+{
+    // postgres (server) and kennwilliamson (database): a container, or the machine's own binaries.
+    postgres = builder.AddKennWilliamsonPostgres(postgresPassword);
+}
+catch (PostgresSetupException ex)
+{
+    Console.Error.WriteLine($"KennWilliamson.AppHost: {ex.Message}");
+    return 1;
+}
+
+// The worker applies migrations as the owner, sets up the API's role, and exits.
+var migrations = builder.AddProject<Projects.KennWilliamson_MigrationService>("migrations")
+    .WithReference(postgres.Database)
+    .WaitFor(postgres.Database)
+    .WithEnvironment("AppDatabase__Password", appDbPassword);
+
+// The API connects as the least-privilege role, and starts only after the worker exits 0.
+builder.AddProject<Projects.KennWilliamson_Api>("api")
+    .WithEnvironment("ConnectionStrings__kennwilliamson", postgres.ConnectionStringFor("kennwilliamson_app", appDbPassword))
+    .WaitForCompletion(migrations)
+    .WithHttpHealthCheck("/health")
+    .WithExternalHttpEndpoints();
+
+await builder.Build().RunAsync();
+return 0;

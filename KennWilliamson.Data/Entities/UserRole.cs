@@ -1,0 +1,14 @@
+namespace KennWilliamson.Data.Entities;
+
+/// <summary>The assignment of a role to a user, and who assigned it (null once that user is deleted).</summary>
+public sealed class UserRole
+{
+    public Guid Id { get; set; }
+    public Guid UserId { get; set; }
+    public Guid RoleId { get; set; }
+    public DateTimeOffset AssignedAt { get; set; }
+    public Guid? AssignedBy { get; set; }
+
+    public User? User { get; set; }
+    public Role? Role { get; set; }
+}

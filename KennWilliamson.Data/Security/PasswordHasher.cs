@@ -1,0 +1,69 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+
+namespace KennWilliamson.Data.Security;
+
+/// <summary>
+/// Password hashes: PBKDF2-HMAC-SHA256 at OWASP's 600,000 iterations, 16-byte salt, 32-byte key,
+/// stored as <c>$pbkdf2-sha256$i=600000$SALT$HASH</c> (base64). Lives beside the entities because the
+/// worker's seed data and the API must hash alike. The iteration count is in every hash, so raising it
+/// later keeps old hashes verifiable (<see cref="NeedsRehash"/> tells when to upgrade one).
+/// </summary>
+public static class PasswordHasher
+{
+    public const int Iterations = 600_000;
+    private const string Prefix = "$pbkdf2-sha256$";
+    private const int SaltBytes = 16;
+    private const int KeyBytes = 32;
+
+    public static string Hash(string password)
+    {
+        var salt = RandomNumberGenerator.GetBytes(SaltBytes);
+        var key = Rfc2898DeriveBytes.Pbkdf2(Encoding.UTF8.GetBytes(password), salt, Iterations, HashAlgorithmName.SHA256, KeyBytes);
+        return string.Create(CultureInfo.InvariantCulture,
+            $"{Prefix}i={Iterations}${Convert.ToBase64String(salt)}${Convert.ToBase64String(key)}");
+    }
+
+    /// <summary>True when <paramref name="password"/> matches; false for a wrong password or an unknown format.</summary>
+    public static bool Verify(string password, string stored)
+    {
+        if (!TryParse(stored, out var iterations, out var salt, out var expected))
+        {
+            return false;
+        }
+        var actual = Rfc2898DeriveBytes.Pbkdf2(Encoding.UTF8.GetBytes(password), salt, iterations, HashAlgorithmName.SHA256, expected.Length);
+        return CryptographicOperations.FixedTimeEquals(actual, expected);
+    }
+
+    /// <summary>True for a hash in another format or with fewer iterations than the current ones.</summary>
+    public static bool NeedsRehash(string stored) =>
+        !TryParse(stored, out var iterations, out _, out _) || iterations < Iterations;
+
+    private static bool TryParse(string stored, out int iterations, out byte[] salt, out byte[] key)
+    {
+        iterations = 0;
+        salt = key = [];
+        if (!stored.StartsWith(Prefix, StringComparison.Ordinal))
+        {
+            return false;
+        }
+        var parts = stored[Prefix.Length..].Split('$');
+        if (parts.Length != 3 || !parts[0].StartsWith("i=", StringComparison.Ordinal)
+            || !int.TryParse(parts[0].AsSpan(2), NumberStyles.None, CultureInfo.InvariantCulture, out iterations)
+            || iterations <= 0)
+        {
+            return false;
+        }
+        try
+        {
+            salt = Convert.FromBase64String(parts[1]);
+            key = Convert.FromBase64String(parts[2]);
+        }
+        catch (FormatException)
+        {
+            return false;
+        }
+        return salt.Length > 0 && key.Length > 0;
+    }
+}

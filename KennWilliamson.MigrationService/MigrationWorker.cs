@@ -1,0 +1,119 @@
+using System.Diagnostics;
+using KennWilliamson.Data;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Migrations;
+
+namespace KennWilliamson.MigrationService;
+
+/// <summary>
+/// Runs one verb against the database, then stops the host. Any failure is logged and turned into a
+/// non-zero exit code: a BackgroundService that throws would otherwise let the process exit 0, and the
+/// AppHost would start the API on a broken schema.
+/// </summary>
+internal sealed class MigrationWorker(
+    IServiceProvider services,
+    WorkerCommand command,
+    AppRoleProvisioner roles,
+    IHostApplicationLifetime lifetime,
+    ILogger<MigrationWorker> logger) : BackgroundService
+{
+    public const string ActivitySourceName = "KennWilliamson.Migrations";
+    private static readonly ActivitySource Source = new(ActivitySourceName);
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var activity = Source.StartActivity($"migrations {command.Verb.ToString().ToLowerInvariant()}");
+        try
+        {
+            await using var scope = services.CreateAsyncScope();
+            var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
+            await WaitForDatabaseAsync(db, stoppingToken);
+            await RunAsync(db, stoppingToken);
+            activity?.SetStatus(ActivityStatusCode.Ok);
+            Environment.ExitCode = 0;
+        }
+        catch (Exception ex)
+        {
+            activity?.AddException(ex);
+            activity?.SetStatus(ActivityStatusCode.Error, ex.Message);
+            logger.LogCritical(ex, "Migration {Verb} failed: {Message}", command.Verb, ex.Message);
+            Environment.ExitCode = 1;
+        }
+        finally
+        {
+            lifetime.StopApplication();
+        }
+    }
+
+    private async Task RunAsync(AppDbContext db, CancellationToken ct)
+    {
+        var strategy = db.Database.CreateExecutionStrategy();
+        switch (command.Verb)
+        {
+            case MigrationVerb.Info:
+                await MigrationInfo.PrintAsync(db, Console.Out, ct);
+                break;
+            case MigrationVerb.Revert:
+                var target = await RevertTargetAsync(db, command.Target, ct);
+                logger.LogInformation("Reverting to {Target}", target);
+                await strategy.ExecuteAsync(ct, c => db.GetService<IMigrator>().MigrateAsync(target, c));
+                break;
+            default:
+                var pending = (await db.Database.GetPendingMigrationsAsync(ct)).ToList();
+                logger.LogInformation("Applying {Count} pending migration(s): {Names}", pending.Count, pending);
+                // EF takes a lock on the history table, so two workers at once apply each migration once.
+                await strategy.ExecuteAsync(ct, c => db.Database.MigrateAsync(c));
+                await roles.EnsureAsync(db, ct);
+                break;
+        }
+
+        if (command.Seed)
+        {
+            await DevelopmentSeed.ApplyAsync(db, logger, ct);
+        }
+    }
+
+    /// <summary>
+    /// A database that is still starting is waited for (the retrying strategy covers transient errors,
+    /// this covers a server that is not listening yet), up to a bound.
+    /// </summary>
+    private async Task WaitForDatabaseAsync(AppDbContext db, CancellationToken ct)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(90);
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await db.Database.OpenConnectionAsync(ct);
+                await db.Database.CloseConnectionAsync();
+                return;
+            }
+            catch (Exception ex) when (ex is Npgsql.NpgsqlException or TimeoutException && DateTime.UtcNow < deadline)
+            {
+                logger.LogWarning("Database not reachable yet (attempt {Attempt}): {Message}", attempt, ex.Message);
+                await Task.Delay(TimeSpan.FromSeconds(Math.Min(attempt, 5)), ct);
+            }
+        }
+    }
+
+    private static async Task<string> RevertTargetAsync(AppDbContext db, string? to, CancellationToken ct)
+    {
+        var applied = (await db.Database.GetAppliedMigrationsAsync(ct)).ToList();
+        if (to is not null)
+        {
+            if (to == Migration.InitialDatabase || applied.Contains(to))
+            {
+                return to;
+            }
+            throw new InvalidOperationException(
+                $"'{to}' is not an applied migration. Applied: {string.Join(", ", applied)}; use 0 for none.");
+        }
+        return applied.Count switch
+        {
+            0 => throw new InvalidOperationException("No migration is applied: nothing to revert."),
+            1 => Migration.InitialDatabase,
+            _ => applied[^2],
+        };
+    }
+}

@@ -1,0 +1,55 @@
+using System.Reflection;
+using Microsoft.EntityFrameworkCore.Migrations;
+
+namespace KennWilliamson.MigrationService.Migrations;
+
+/// <summary>SQL that several migrations share: the UUIDv7 functions and the updated_at trigger.</summary>
+internal static class MigrationSql
+{
+    /// <summary>
+    /// pg_uuidv7 where the server has it (the container image), otherwise the portable functions of
+    /// <c>postgres/uuidv7.sql</c> with the same names and results (local mode, managed services).
+    /// </summary>
+    public static void InstallUuidV7(this MigrationBuilder migration) => migration.Sql($"""
+        DO $install$
+        BEGIN
+          IF EXISTS (SELECT 1 FROM pg_available_extensions WHERE name = 'pg_uuidv7') THEN
+            CREATE EXTENSION IF NOT EXISTS pg_uuidv7;
+          ELSE
+            EXECUTE $portable${Embedded("uuidv7.sql")}$portable$;
+          END IF;
+        END
+        $install$;
+        """);
+
+    public static void DropUuidV7(this MigrationBuilder migration)
+    {
+        migration.Sql("DROP EXTENSION IF EXISTS pg_uuidv7;");
+        migration.Sql(Embedded("uuidv7-drop.sql"));
+    }
+
+    /// <summary>The one trigger function behind every <c>updated_at</c> column.</summary>
+    public static void CreateUpdatedAtFunction(this MigrationBuilder migration) => migration.Sql("""
+        CREATE OR REPLACE FUNCTION update_updated_at_column() RETURNS trigger
+        LANGUAGE plpgsql AS $$
+        BEGIN
+          NEW.updated_at = now();
+          RETURN NEW;
+        END;
+        $$;
+        """);
+
+    public static void CreateUpdatedAtTrigger(this MigrationBuilder migration, string table) => migration.Sql($"""
+        CREATE TRIGGER update_{table}_updated_at
+          BEFORE UPDATE ON {table}
+          FOR EACH ROW EXECUTE FUNCTION update_updated_at_column();
+        """);
+
+    private static string Embedded(string name)
+    {
+        using var stream = Assembly.GetExecutingAssembly().GetManifestResourceStream(name)
+            ?? throw new InvalidOperationException($"Embedded SQL '{name}' is missing from the build.");
+        using var reader = new StreamReader(stream);
+        return reader.ReadToEnd();
+    }
+}

@@ -1,0 +1,61 @@
+namespace KennWilliamson.MigrationService;
+
+public enum MigrationVerb
+{
+    Run,
+    Info,
+    Revert,
+}
+
+/// <summary>
+/// The worker's command line, after <c>sqlx migrate</c>: <c>run</c> (the default), <c>info</c>,
+/// <c>revert [--to NAME]</c>, plus <c>--seed</c> for the development data. <c>--to 0</c> reverts every
+/// migration. Arguments of the form <c>--Key=Value</c> or <c>--Key Value</c> with a colon in the key
+/// are configuration overrides and are left to the host.
+/// </summary>
+public sealed record WorkerCommand(MigrationVerb Verb, string? Target, bool Seed)
+{
+    public static WorkerCommand Parse(IReadOnlyList<string> args)
+    {
+        var verb = MigrationVerb.Run;
+        string? target = null;
+        var seed = false;
+        var verbSeen = false;
+        for (var i = 0; i < args.Count; i++)
+        {
+            var arg = args[i];
+            switch (arg)
+            {
+                case "run" or "info" or "revert" when !verbSeen:
+                    verb = Enum.Parse<MigrationVerb>(arg, ignoreCase: true);
+                    verbSeen = true;
+                    break;
+                case "--seed":
+                    seed = true;
+                    break;
+                case "--to":
+                    if (i + 1 >= args.Count)
+                    {
+                        throw new ArgumentException("--to needs a migration name (or 0 for none).");
+                    }
+                    target = args[++i];
+                    break;
+                case var a when a.StartsWith("--", StringComparison.Ordinal) && a.Contains(':', StringComparison.Ordinal):
+                    if (!a.Contains('=', StringComparison.Ordinal))
+                    {
+                        i++; // "--Key value": the value belongs to the configuration.
+                    }
+                    break;
+                default:
+                    throw new ArgumentException(
+                        $"Unknown argument '{arg}'. Usage: [run|info|revert [--to NAME|0]] [--seed]");
+            }
+        }
+
+        if (target is not null && verb != MigrationVerb.Revert)
+        {
+            throw new ArgumentException("--to goes with revert.");
+        }
+        return new WorkerCommand(verb, target, seed);
+    }
+}

@@ -1,0 +1,80 @@
+using System.Diagnostics;
+using KennWilliamson.Tests.Infrastructure;
+
+namespace KennWilliamson.Tests;
+
+/// <summary>The AppHost's model in each mode, built but not started (no container engine is needed).</summary>
+public sealed class AppHostModelTests
+{
+    [Fact]
+    public async Task ContainerModeModelsTheCustomPostgres17ImageWithVolumeAndPgAdmin()
+    {
+        await using var builder = await DistributedApplicationTestingBuilder
+            .CreateAsync<Projects.KennWilliamson_AppHost>(["--Postgres:Mode=container"])
+            .WaitAsync(TimeSpan.FromMinutes(1));
+
+        var postgres = Assert.IsAssignableFrom<ContainerResource>(Assert.Single(builder.Resources, r => r.Name == "postgres"));
+        var build = Assert.Single(postgres.Annotations.OfType<DockerfileBuildAnnotation>());
+        Assert.Equal(Path.Combine(TestPaths.RepositoryRoot, "postgres"), Path.GetFullPath(build.ContextPath));
+        Assert.Equal(Path.Combine(TestPaths.RepositoryRoot, "postgres", "Dockerfile"), Path.GetFullPath(build.DockerfilePath));
+        Assert.True(File.Exists(build.DockerfilePath));
+        Assert.Equal("17", postgres.Annotations.OfType<ContainerImageAnnotation>().Last().Tag);
+        var volume = Assert.Single(postgres.Annotations.OfType<ContainerMountAnnotation>(), m => m.Type == ContainerMountType.Volume);
+        Assert.Equal("/var/lib/postgresql/data", volume.Target);
+
+        Assert.Contains(builder.Resources, r => r is ContainerResource && r.Name.Contains("pgadmin", StringComparison.Ordinal));
+        var database = Assert.IsAssignableFrom<IResourceWithParent>(Assert.Single(builder.Resources, r => r.Name == "kennwilliamson"));
+        Assert.Same(postgres, database.Parent);
+    }
+
+    [Fact]
+    public async Task LocalModeModelHoldsNoContainerResource()
+    {
+        var dataDirectory = TestPaths.NewTempDirectory("model");
+        await using var builder = await DistributedApplicationTestingBuilder
+            .CreateAsync<Projects.KennWilliamson_AppHost>(["--Postgres:Mode=local", $"--Postgres:DataDirectory={dataDirectory}"])
+            .WaitAsync(TimeSpan.FromMinutes(1));
+
+        Assert.DoesNotContain(builder.Resources, r => r is ContainerResource);
+        var postgres = Assert.IsAssignableFrom<ExecutableResource>(Assert.Single(builder.Resources, r => r.Name == "postgres"));
+        Assert.Contains(builder.Resources, r => r is ExecutableResource && r.Name == "postgres-init");
+        var database = Assert.IsAssignableFrom<IResourceWithParent>(Assert.Single(builder.Resources, r => r.Name == "kennwilliamson"));
+        Assert.Same(postgres, database.Parent);
+        Assert.Contains(postgres.Annotations.OfType<WaitAnnotation>(), w => w.Resource.Name == "postgres-init" && w.WaitType == WaitType.WaitForCompletion);
+        Directory.Delete(dataDirectory, recursive: true);
+    }
+
+    [Fact]
+    public async Task AutoModeWithNoRuntimeAndNoBinariesStopsNamingBothRemedies()
+    {
+        var emptyBin = TestPaths.NewTempDirectory("emptybin");
+        var start = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+            WorkingDirectory = Path.Combine(TestPaths.RepositoryRoot, "KennWilliamson.AppHost"),
+        };
+        foreach (var arg in new[]
+                 {
+                     TestPaths.ProjectDll("KennWilliamson.AppHost"),
+                     "--Postgres:Mode=auto", "--Postgres:ContainerRuntime=/nonexistent/docker", $"--Postgres:BinDirectory={emptyBin}",
+                 })
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        using var process = Process.Start(start)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync().WaitAsync(TimeSpan.FromMinutes(1));
+        Directory.Delete(emptyBin);
+
+        Assert.NotEqual(0, process.ExitCode);
+        var message = await stderr;
+        Assert.Contains("container engine", message, StringComparison.Ordinal);
+        Assert.Contains("apt-get install postgresql", message, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", message, StringComparison.Ordinal); // a message, not a stack trace
+        Assert.DoesNotContain("Distributed application started", await stdout, StringComparison.Ordinal);
+    }
+}

@@ -1,0 +1,80 @@
+using Npgsql;
+
+namespace KennWilliamson.Tests.Infrastructure;
+
+/// <summary>
+/// One running AppHost (local mode, fresh data directory) shared by a test collection: PostgreSQL,
+/// the database, the finished migration worker and a healthy API.
+/// </summary>
+public sealed class AppFixture : IAsyncLifetime
+{
+    private readonly string _dataRoot = TestPaths.NewTempDirectory("app");
+
+    public DistributedApplication App { get; private set; } = null!;
+    public HttpClient Api { get; private set; } = null!;
+    public string ServerConnectionString { get; private set; } = "";
+    public string OwnerConnectionString { get; private set; } = "";
+    public string AppConnectionString { get; private set; } = "";
+    public string AppDbPassword { get; } = AppHostFactory.Secret();
+
+    public async Task InitializeAsync()
+    {
+        using var cts = new CancellationTokenSource(AppHostFactory.StartTimeout);
+        var builder = await AppHostFactory.CreateLocalAsync(Path.Combine(_dataRoot, "data"), $"--Parameters:app-db-password={AppDbPassword}");
+        App = await builder.BuildAsync(cts.Token).WaitAsync(cts.Token);
+        await App.StartAsync(cts.Token).WaitAsync(cts.Token);
+        await App.ResourceNotifications.WaitForResourceHealthyAsync("api", cts.Token).WaitAsync(cts.Token);
+
+        Api = App.CreateHttpClient("api", "http");
+        Api.Timeout = TimeSpan.FromSeconds(30);
+        ServerConnectionString = await App.GetConnectionStringAsync("postgres", cts.Token) ?? throw new InvalidOperationException("no server connection string");
+        OwnerConnectionString = await App.GetConnectionStringAsync("kennwilliamson", cts.Token) ?? throw new InvalidOperationException("no database connection string");
+        AppConnectionString = new NpgsqlConnectionStringBuilder(OwnerConnectionString)
+        {
+            Username = "kennwilliamson_app",
+            Password = AppDbPassword,
+        }.ConnectionString;
+    }
+
+    public async Task DisposeAsync()
+    {
+        Api?.Dispose();
+        if (App is not null)
+        {
+            await App.StopAsync().WaitAsync(TimeSpan.FromMinutes(1));
+            await App.DisposeAsync();
+        }
+        NpgsqlConnection.ClearAllPools();
+        try
+        {
+            Directory.Delete(_dataRoot, recursive: true);
+        }
+        catch (IOException)
+        {
+            // A server still shutting down may hold a file; the folder is in /tmp.
+        }
+    }
+
+    public async Task<NpgsqlConnection> OpenAsync(string connectionString)
+    {
+        var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync().WaitAsync(TimeSpan.FromSeconds(30));
+        return connection;
+    }
+
+    /// <summary>A new, empty database on the same server, for tests that change the schema.</summary>
+    public async Task<string> CreateScratchDatabaseAsync(string prefix)
+    {
+        var name = $"{prefix}_{Guid.NewGuid():N}"[..40];
+        await using var connection = await OpenAsync(ServerConnectionString);
+        await using var create = new NpgsqlCommand($"CREATE DATABASE {name}", connection);
+        await create.ExecuteNonQueryAsync();
+        return new NpgsqlConnectionStringBuilder(ServerConnectionString) { Database = name }.ConnectionString;
+    }
+}
+
+[CollectionDefinition(Name)]
+public sealed class AppCollection : ICollectionFixture<AppFixture>
+{
+    public const string Name = "Running application";
+}

@@ -1,0 +1,33 @@
+using System.Security.Cryptography;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace KennWilliamson.Tests.Infrastructure;
+
+/// <summary>Builds the real AppHost in local mode with a fresh data directory, a free port and fresh secrets.</summary>
+public static class AppHostFactory
+{
+    public static readonly TimeSpan StartTimeout = TimeSpan.FromMinutes(3);
+
+    public static async Task<IDistributedApplicationTestingBuilder> CreateLocalAsync(string dataDirectory, params string[] extraArgs)
+    {
+        string[] args =
+        [
+            "--Postgres:Mode=local",
+            $"--Postgres:DataDirectory={dataDirectory}",
+            "--Postgres:Port=0",
+            $"--Parameters:postgres-password={Secret()}",
+            $"--Parameters:app-db-password={Secret()}",
+            .. extraArgs,
+        ];
+        var builder = await DistributedApplicationTestingBuilder
+            .CreateAsync<Projects.KennWilliamson_AppHost>(args, (options, _) => options.DisableDashboard = true)
+            .WaitAsync(StartTimeout);
+        builder.Services.AddLogging(logging => logging
+            .SetMinimumLevel(LogLevel.Warning)
+            .AddFilter("Aspire.Hosting.Dcp", LogLevel.Warning));
+        return builder;
+    }
+
+    public static string Secret() => Convert.ToHexString(RandomNumberGenerator.GetBytes(24));
+}

@@ -1,0 +1,56 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using KennWilliamson.Tests.Infrastructure;
+
+namespace KennWilliamson.Tests;
+
+[Collection(AppCollection.Name)]
+public sealed class PlatformTests(AppFixture fixture)
+{
+    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(30);
+
+    [Fact]
+    public async Task LocalModeStartsEveryResourceAndTheDatabaseAnswers()
+    {
+        var notifications = fixture.App.ResourceNotifications;
+        await notifications.WaitForResourceHealthyAsync("postgres").WaitAsync(Timeout);
+        await notifications.WaitForResourceHealthyAsync("kennwilliamson").WaitAsync(Timeout);
+        await notifications.WaitForResourceHealthyAsync("api").WaitAsync(Timeout);
+
+        var migrations = await notifications
+            .WaitForResourceAsync("migrations", e => e.Snapshot.State?.Text == KnownResourceStates.Finished)
+            .WaitAsync(Timeout);
+        Assert.Equal(0, migrations.Snapshot.ExitCode);
+
+        using var response = await fixture.Api.GetAsync(new Uri("/api/health/db", UriKind.Relative)).WaitAsync(Timeout);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var body = await response.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal("healthy", body.GetProperty("status").GetString());
+        Assert.Equal("connected", body.GetProperty("database").GetString());
+        Assert.Equal(4, body.GetProperty("applied_migrations").GetInt32());
+        Assert.False(string.IsNullOrEmpty(body.GetProperty("version").GetString()));
+    }
+
+    [Fact]
+    public async Task ServiceHealthAndAspireProbesAnswer()
+    {
+        var health = await fixture.Api.GetFromJsonAsync<JsonElement>(new Uri("/api/health", UriKind.Relative)).WaitAsync(Timeout);
+        Assert.Equal("healthy", health.GetProperty("status").GetString());
+        Assert.Equal("kennwilliamson-api", health.GetProperty("service").GetString());
+
+        foreach (var probe in new[] { "/health", "/alive" })
+        {
+            using var response = await fixture.Api.GetAsync(new Uri(probe, UriKind.Relative)).WaitAsync(Timeout);
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        }
+    }
+
+    [Fact]
+    public async Task PgStatStatementsIsPreloaded()
+    {
+        await using var connection = await fixture.OpenAsync(fixture.OwnerConnectionString);
+        await using var command = new Npgsql.NpgsqlCommand("SHOW shared_preload_libraries", connection);
+        Assert.Contains("pg_stat_statements", (string)(await command.ExecuteScalarAsync())!);
+    }
+}

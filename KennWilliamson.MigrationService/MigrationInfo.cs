@@ -48,7 +48,7 @@ internal static class MigrationInfo
         {
             await using var cmd = connection.CreateCommand();
             cmd.CommandText =
-                $"""SELECT "MigrationId", {TimestampedHistoryRepository.AppliedAtColumn} FROM "__EFMigrationsHistory" """;
+                $"""SELECT migration_id, {TimestampedHistoryRepository.AppliedAtColumn} FROM "__EFMigrationsHistory" """;
             await using DbDataReader reader = await cmd.ExecuteReaderAsync(ct);
             while (await reader.ReadAsync(ct))
             {

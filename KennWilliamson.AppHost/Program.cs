@@ -6,6 +6,8 @@ var builder = DistributedApplication.CreateBuilder(args);
 // Secrets: generated once, kept in this project's user secrets; Parameters__<name> overrides them.
 var postgresPassword = builder.AddSecret("postgres-password");
 var appDbPassword = builder.AddSecret("app-db-password");
+// 64 letters and digits: about 380 bits, above the 256 the API insists on for HS256.
+var jwtSigningKey = builder.AddSecret("jwt-signing-key", length: 64);
 
 PostgresDatabase postgres;
 try
@@ -28,9 +30,12 @@ var migrations = builder.AddProject<Projects.KennWilliamson_MigrationService>("m
 // The API connects as the least-privilege role, and starts only after the worker exits 0.
 builder.AddProject<Projects.KennWilliamson_Api>("api")
     .WithEnvironment("ConnectionStrings__kennwilliamson", postgres.ConnectionStringFor("kennwilliamson_app", appDbPassword))
+    .WithEnvironment("Jwt__SigningKey", jwtSigningKey)
     .WaitForCompletion(migrations)
     .WithHttpHealthCheck("/health")
-    .WithExternalHttpEndpoints();
+    .WithExternalHttpEndpoints()
+    // The interactive API reference (Development), one click from the dashboard.
+    .WithUrlForEndpoint("http", _ => new() { Url = "/scalar", DisplayText = "API reference (Scalar)" });
 
 await builder.Build().RunAsync();
 return 0;

@@ -18,6 +18,7 @@ public static class AppHostFactory
             "--Postgres:Port=0",
             $"--Parameters:postgres-password={Secret()}",
             $"--Parameters:app-db-password={Secret()}",
+            $"--Parameters:jwt-signing-key={Secret()}{Secret()}",
             .. extraArgs,
         ];
         var builder = await DistributedApplicationTestingBuilder

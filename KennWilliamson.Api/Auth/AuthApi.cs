@@ -1,0 +1,93 @@
+using System.Security.Claims;
+using KennWilliamson.Api.Infrastructure;
+using KennWilliamson.Api.Users;
+using KennWilliamson.Data;
+using KennWilliamson.Data.Entities;
+using KennWilliamson.Data.Security;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore;
+
+namespace KennWilliamson.Api.Auth;
+
+/// <summary>Accounts and tokens: register, login, refresh, logout, me.</summary>
+public static class AuthApi
+{
+    private const string InvalidCredentials = "Invalid email or password";
+    private const string InvalidRefreshToken = "Invalid refresh token";
+
+    // Verified against when the email is unknown, so both failures take the same time.
+    private static readonly Lazy<string> UnknownUserHash = new(() => PasswordHasher.Hash(Guid.NewGuid().ToString()));
+
+    public static RouteGroupBuilder MapAuth(this IEndpointRouteBuilder routes)
+    {
+        var group = routes.MapGroup("/auth").WithTags("Auth").AddEndpointFilter<ValidationFilter>().ProducesValidationProblem();
+
+        group.MapPost("/register", RegisterAsync).ProducesProblem(StatusCodes.Status409Conflict);
+        group.MapPost("/login", LoginAsync).ProducesProblem(StatusCodes.Status401Unauthorized);
+        group.MapPost("/refresh", RefreshAsync).ProducesProblem(StatusCodes.Status401Unauthorized);
+        group.MapPost("/logout", LogoutAsync);
+        group.MapGet("/me", MeAsync).RequireAuthorization()
+            .ProducesProblem(StatusCodes.Status401Unauthorized).ProducesProblem(StatusCodes.Status404NotFound);
+        return group;
+    }
+
+    private static async Task<Results<Created<AuthResponse>, ProblemHttpResult>> RegisterAsync(
+        RegisterRequest request, AppDbContext db, UserAccounts accounts, CancellationToken ct)
+    {
+        var email = request.Email!;
+        if (await accounts.FindByEmail(email).AnyAsync(ct))
+        {
+            return EmailExists();
+        }
+
+        var hash = PasswordHasher.Hash(request.Password!);
+        var created = await accounts.CreateAsync(email, hash, request.DisplayName!.Trim(), ct);
+        return created is null
+            ? EmailExists()
+            : TypedResults.Created("/api/auth/me", created);
+    }
+
+    private static async Task<Results<Ok<AuthResponse>, ProblemHttpResult>> LoginAsync(
+        LoginRequest request, UserAccounts accounts, CancellationToken ct)
+    {
+        var user = await accounts.FindByEmail(request.Email!.Trim()).AsNoTracking().SingleOrDefaultAsync(ct);
+        if (user is null)
+        {
+            PasswordHasher.Verify(request.Password!, UnknownUserHash.Value);
+            return Problem(StatusCodes.Status401Unauthorized, InvalidCredentials);
+        }
+        if (!PasswordHasher.Verify(request.Password!, user.PasswordHash))
+        {
+            return Problem(StatusCodes.Status401Unauthorized, InvalidCredentials);
+        }
+        return TypedResults.Ok(await accounts.SignInAsync(user, ct));
+    }
+
+    private static async Task<Results<Ok<AuthResponse>, ProblemHttpResult>> RefreshAsync(
+        RefreshRequest request, UserAccounts accounts, CancellationToken ct)
+    {
+        var response = await accounts.RefreshAsync(request.RefreshToken!, ct);
+        return response is null ? Problem(StatusCodes.Status401Unauthorized, InvalidRefreshToken) : TypedResults.Ok(response);
+    }
+
+    private static async Task<NoContent> LogoutAsync(RefreshRequest request, RefreshTokenStore refreshTokens, CancellationToken ct)
+    {
+        await refreshTokens.RevokeAsync(request.RefreshToken!, ct);
+        return TypedResults.NoContent();
+    }
+
+    private static async Task<Results<Ok<UserResponse>, ProblemHttpResult>> MeAsync(
+        ClaimsPrincipal principal, AppDbContext db, UserAccounts accounts, CancellationToken ct)
+    {
+        var user = TokenService.UserId(principal) is { } id
+            ? await db.Users.AsNoTracking().SingleOrDefaultAsync(u => u.Id == id, ct)
+            : null;
+        return user is null
+            ? Problem(StatusCodes.Status404NotFound, "User not found")
+            : TypedResults.Ok(UserResponse.From(user, await accounts.RolesOfAsync(user.Id, ct)));
+    }
+
+    private static ProblemHttpResult EmailExists() => Problem(StatusCodes.Status409Conflict, "Email already exists");
+
+    internal static ProblemHttpResult Problem(int status, string error) => TypedResults.Problem(ApiProblems.Create(status, error));
+}

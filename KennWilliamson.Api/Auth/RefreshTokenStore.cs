@@ -1,0 +1,78 @@
+using KennWilliamson.Data;
+using KennWilliamson.Data.Entities;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace KennWilliamson.Api.Auth;
+
+/// <summary>
+/// Refresh-token rotation with reuse detection (OAuth 2.0 Security BCP): each use spends a token and
+/// issues the next of its family; presenting a spent or revoked token revokes the whole family.
+/// </summary>
+public sealed class RefreshTokenStore(AppDbContext db, IOptions<JwtOptions> options, TimeProvider time)
+{
+    /// <summary>Starts a new family (a login or a registration). The caller saves the changes.</summary>
+    public string Issue(Guid userId, Guid? familyId = null)
+    {
+        var (token, hash) = TokenService.NewRefreshToken();
+        db.RefreshTokens.Add(new RefreshToken
+        {
+            UserId = userId,
+            FamilyId = familyId ?? Guid.CreateVersion7(),
+            TokenHash = hash,
+            ExpiresAt = time.GetUtcNow().Add(options.Value.RefreshTokenLifetime),
+        });
+        return token;
+    }
+
+    /// <summary>
+    /// Spends <paramref name="token"/> and returns its user and a new token of the same family; null
+    /// when the token is unknown, expired, spent or revoked (the last two revoke the family).
+    /// </summary>
+    public async Task<(Guid UserId, string Token)?> RotateAsync(string token, CancellationToken ct)
+    {
+        var hash = TokenService.HashRefreshToken(token);
+        var stored = await db.RefreshTokens.AsNoTracking().SingleOrDefaultAsync(t => t.TokenHash == hash, ct);
+        if (stored is null)
+        {
+            return null;
+        }
+
+        var now = time.GetUtcNow();
+        // Spend it atomically: of two requests racing with one token, exactly one wins.
+        var spent = stored.ExpiresAt > now && await db.RefreshTokens
+            .Where(t => t.Id == stored.Id && t.UsedAt == null && t.RevokedAt == null)
+            .ExecuteUpdateAsync(s => s.SetProperty(t => t.UsedAt, now), ct) == 1;
+        if (!spent)
+        {
+            if (stored.UsedAt is not null || stored.RevokedAt is not null || stored.ExpiresAt > now)
+            {
+                await RevokeFamilyAsync(stored.FamilyId, ct); // reuse: someone else holds this family
+            }
+            return null;
+        }
+
+        var next = Issue(stored.UserId, stored.FamilyId);
+        await db.SaveChangesAsync(ct);
+        return (stored.UserId, next);
+    }
+
+    /// <summary>Logout: revokes the family of <paramref name="token"/>, if it is one of ours.</summary>
+    public async Task RevokeAsync(string token, CancellationToken ct)
+    {
+        var hash = TokenService.HashRefreshToken(token);
+        var familyId = await db.RefreshTokens.Where(t => t.TokenHash == hash).Select(t => (Guid?)t.FamilyId).SingleOrDefaultAsync(ct);
+        if (familyId is not null)
+        {
+            await RevokeFamilyAsync(familyId.Value, ct);
+        }
+    }
+
+    private Task<int> RevokeFamilyAsync(Guid familyId, CancellationToken ct)
+    {
+        var now = time.GetUtcNow();
+        return db.RefreshTokens
+            .Where(t => t.FamilyId == familyId && t.RevokedAt == null)
+            .ExecuteUpdateAsync(s => s.SetProperty(t => t.RevokedAt, now), ct);
+    }
+}

@@ -1,0 +1,88 @@
+using KennWilliamson.Api.Users;
+using KennWilliamson.Data;
+using KennWilliamson.Data.Entities;
+using Microsoft.EntityFrameworkCore;
+using Npgsql;
+
+namespace KennWilliamson.Api.Auth;
+
+/// <summary>The database side of accounts: lookups by email (as the unique index compares them), creation, sign-in.</summary>
+public sealed class UserAccounts(AppDbContext db, TokenService tokens, RefreshTokenStore refreshTokens)
+{
+    private const string EmailIndex = "ux_users_email_lower";
+    private const string SlugIndex = "ix_users_slug";
+    private const int SlugAttempts = 20;
+
+    /// <summary>Matches emails the way the unique index on lower(email) does, in the database.</summary>
+    public IQueryable<User> FindByEmail(string email) =>
+        db.Users.FromSql($"SELECT * FROM users WHERE lower(email) = lower({email})");
+
+    public Task<List<string>> RolesOfAsync(Guid userId, CancellationToken ct) =>
+        db.UserRoles.Where(ur => ur.UserId == userId).OrderBy(ur => ur.Role!.Name).Select(ur => ur.Role!.Name).ToListAsync(ct);
+
+    /// <summary>
+    /// Writes the user, their <c>user</c> role and a refresh token in one transaction. A slug taken by a
+    /// concurrent registration moves on to the next suffix; null when the email is taken.
+    /// </summary>
+    public async Task<AuthResponse?> CreateAsync(string email, string passwordHash, string displayName, CancellationToken ct)
+    {
+        var baseSlug = Slugs.FromDisplayName(displayName);
+        var userRoleId = await db.Roles.Where(r => r.Name == Role.UserRoleName).Select(r => r.Id).SingleAsync(ct);
+        for (var attempt = 1; ; attempt++)
+        {
+            var slug = await Slugs.FirstAvailableAsync(db, baseSlug, ct);
+            try
+            {
+                return await db.Database.CreateExecutionStrategy().ExecuteAsync(async () =>
+                {
+                    db.ChangeTracker.Clear();
+                    await using var tx = await db.Database.BeginTransactionAsync(ct);
+                    var user = new User { Email = email, PasswordHash = passwordHash, DisplayName = displayName, Slug = slug };
+                    user.Roles.Add(new UserRole { RoleId = userRoleId });
+                    db.Users.Add(user);
+                    await db.SaveChangesAsync(ct);
+                    var refresh = refreshTokens.Issue(user.Id);
+                    await db.SaveChangesAsync(ct);
+                    await tx.CommitAsync(ct);
+                    string[] roles = [Role.UserRoleName];
+                    return new AuthResponse(tokens.CreateAccessToken(user, roles), refresh, UserResponse.From(user, roles));
+                });
+            }
+            catch (DbUpdateException ex) when (ViolatedIndex(ex) == EmailIndex)
+            {
+                return null;
+            }
+            catch (DbUpdateException ex) when (ViolatedIndex(ex) == SlugIndex && attempt < SlugAttempts)
+            {
+                db.ChangeTracker.Clear(); // another registration took this slug a moment ago: take the next
+            }
+        }
+    }
+
+    /// <summary>A new access token and a new refresh-token family.</summary>
+    public async Task<AuthResponse> SignInAsync(User user, CancellationToken ct)
+    {
+        var roles = await RolesOfAsync(user.Id, ct);
+        var refresh = refreshTokens.Issue(user.Id);
+        await db.SaveChangesAsync(ct);
+        return new AuthResponse(tokens.CreateAccessToken(user, roles), refresh, UserResponse.From(user, roles));
+    }
+
+    public async Task<AuthResponse?> RefreshAsync(string refreshToken, CancellationToken ct)
+    {
+        if (await refreshTokens.RotateAsync(refreshToken, ct) is not var (userId, next))
+        {
+            return null;
+        }
+        var user = await db.Users.AsNoTracking().SingleOrDefaultAsync(u => u.Id == userId, ct);
+        if (user is null)
+        {
+            return null;
+        }
+        var roles = await RolesOfAsync(user.Id, ct);
+        return new AuthResponse(tokens.CreateAccessToken(user, roles), next, UserResponse.From(user, roles));
+    }
+
+    private static string? ViolatedIndex(DbUpdateException ex) =>
+        ex.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation } pg ? pg.ConstraintName : null;
+}

@@ -1,0 +1,119 @@
+using System.Security.Claims;
+using KennWilliamson.Api.Auth;
+using KennWilliamson.Api.Infrastructure;
+using KennWilliamson.Data;
+using KennWilliamson.Data.Entities;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore;
+
+namespace KennWilliamson.Api.IncidentTimers;
+
+/// <summary>The caller's timers (bearer token), and any user's newest timer by slug (public).</summary>
+public static class IncidentTimersApi
+{
+    private const string TimerNotFound = "Timer not found";
+
+    public static RouteGroupBuilder MapIncidentTimers(this IEndpointRouteBuilder routes)
+    {
+        routes.MapGet("/{user_slug}/incident-timer", GetPublicAsync).WithTags("IncidentTimers").AllowAnonymous()
+            .ProducesProblem(StatusCodes.Status404NotFound);
+
+        var group = routes.MapGroup("/incident-timers").WithTags("IncidentTimers")
+            .RequireAuthorization()
+            .AddEndpointFilter<ValidationFilter>()
+            .ProducesProblem(StatusCodes.Status401Unauthorized);
+        group.MapGet("/", ListAsync);
+        group.MapPost("/", CreateAsync).ProducesValidationProblem();
+        group.MapPut("/{id}", UpdateAsync).ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound);
+        group.MapDelete("/{id}", DeleteAsync).ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound);
+        return group;
+    }
+
+    private static async Task<Results<Ok<PublicTimerResponse>, ProblemHttpResult>> GetPublicAsync(
+        [Microsoft.AspNetCore.Mvc.FromRoute(Name = "user_slug")] string userSlug, AppDbContext db, CancellationToken ct)
+    {
+        var timer = await db.IncidentTimers.AsNoTracking()
+            .Where(t => t.User!.Slug == userSlug)
+            .OrderByDescending(t => t.ResetTimestamp)
+            .Select(t => new PublicTimerResponse(t.Id, t.ResetTimestamp, t.Notes, t.CreatedAt, t.UpdatedAt, t.User!.DisplayName))
+            .FirstOrDefaultAsync(ct);
+        return timer is null
+            ? AuthApi.Problem(StatusCodes.Status404NotFound, "No timer found for this user")
+            : TypedResults.Ok(timer);
+    }
+
+    private static async Task<Ok<List<TimerResponse>>> ListAsync(ClaimsPrincipal principal, AppDbContext db, CancellationToken ct)
+    {
+        var me = Caller(principal);
+        var timers = await db.IncidentTimers.AsNoTracking()
+            .Where(t => t.UserId == me)
+            .OrderByDescending(t => t.ResetTimestamp)
+            .Select(t => new TimerResponse(t.Id, t.ResetTimestamp, t.Notes, t.CreatedAt, t.UpdatedAt))
+            .ToListAsync(ct);
+        return TypedResults.Ok(timers);
+    }
+
+    private static async Task<Results<Created<TimerResponse>, ProblemHttpResult>> CreateAsync(
+        TimerRequest request, ClaimsPrincipal principal, AppDbContext db, TimeProvider time, CancellationToken ct)
+    {
+        var timer = new IncidentTimer
+        {
+            UserId = Caller(principal),
+            ResetTimestamp = (request.ResetTimestamp ?? time.GetUtcNow()).ToUniversalTime(),
+            Notes = request.Notes,
+        };
+        db.IncidentTimers.Add(timer);
+        try
+        {
+            await db.SaveChangesAsync(ct);
+        }
+        catch (DbUpdateException ex) when (ex.InnerException is Npgsql.PostgresException { SqlState: Npgsql.PostgresErrorCodes.ForeignKeyViolation })
+        {
+            return AuthApi.Problem(StatusCodes.Status404NotFound, "User not found"); // a valid token of a deleted account
+        }
+        return TypedResults.Created($"/api/incident-timers/{timer.Id}", TimerResponse.From(timer));
+    }
+
+    private static async Task<Results<Ok<TimerResponse>, ProblemHttpResult>> UpdateAsync(
+        string id, TimerRequest request, ClaimsPrincipal principal, AppDbContext db, CancellationToken ct)
+    {
+        if (!Guid.TryParse(id, out var timerId))
+        {
+            return InvalidId();
+        }
+        var me = Caller(principal);
+        var timer = await db.IncidentTimers.SingleOrDefaultAsync(t => t.Id == timerId && t.UserId == me, ct);
+        if (timer is null)
+        {
+            return AuthApi.Problem(StatusCodes.Status404NotFound, TimerNotFound);
+        }
+        if (request.ResetTimestamp is { } reset)
+        {
+            timer.ResetTimestamp = reset.ToUniversalTime();
+        }
+        if (request.Notes is not null)
+        {
+            timer.Notes = request.Notes;
+        }
+        await db.SaveChangesAsync(ct); // the trigger moves updated_at; EF reads it back
+        return TypedResults.Ok(TimerResponse.From(timer));
+    }
+
+    private static async Task<Results<NoContent, ProblemHttpResult>> DeleteAsync(
+        string id, ClaimsPrincipal principal, AppDbContext db, CancellationToken ct)
+    {
+        if (!Guid.TryParse(id, out var timerId))
+        {
+            return InvalidId();
+        }
+        var me = Caller(principal);
+        var deleted = await db.IncidentTimers.Where(t => t.Id == timerId && t.UserId == me).ExecuteDeleteAsync(ct);
+        return deleted == 0 ? AuthApi.Problem(StatusCodes.Status404NotFound, TimerNotFound) : TypedResults.NoContent();
+    }
+
+    private static ProblemHttpResult InvalidId() => TypedResults.Problem(ApiProblems.Field("id", "id must be a UUID"));
+
+    /// <summary>The authenticated caller; the bearer handler has already checked the token's signature and lifetime.</summary>
+    private static Guid Caller(ClaimsPrincipal principal) =>
+        TokenService.UserId(principal) ?? throw new InvalidOperationException("An authenticated request carries no user id.");
+}

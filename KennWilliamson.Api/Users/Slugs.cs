@@ -1,0 +1,54 @@
+using System.Text;
+using KennWilliamson.Data;
+using Microsoft.EntityFrameworkCore;
+
+namespace KennWilliamson.Api.Users;
+
+/// <summary>
+/// Public slugs, as the original backend makes them: lower-case, trimmed, spaces to <c>-</c>, only
+/// letters, digits and <c>-</c>, no leading or trailing <c>-</c>; on a collision <c>-2</c>, <c>-3</c>, ...
+/// </summary>
+public static class Slugs
+{
+    public const string Fallback = "user";
+
+    public static string FromDisplayName(string displayName)
+    {
+        var lowered = displayName.Trim().ToLowerInvariant();
+        var slug = new StringBuilder(lowered.Length);
+        foreach (var c in lowered)
+        {
+            if (c == ' ')
+            {
+                slug.Append('-');
+            }
+            else if (char.IsLetterOrDigit(c) || c == '-')
+            {
+                slug.Append(c);
+            }
+        }
+        var result = slug.ToString().Trim('-');
+        return result.Length == 0 ? Fallback : result[..Math.Min(result.Length, 200)];
+    }
+
+    /// <summary>The first of <c>slug</c>, <c>slug-2</c>, <c>slug-3</c>, ... that no user has yet.</summary>
+    public static async Task<string> FirstAvailableAsync(AppDbContext db, string slug, CancellationToken ct)
+    {
+        var prefix = slug + "-";
+        var taken = await db.Users.AsNoTracking()
+            .Where(u => u.Slug == slug || u.Slug.StartsWith(prefix))
+            .Select(u => u.Slug)
+            .ToListAsync(ct);
+        if (!taken.Contains(slug))
+        {
+            return slug;
+        }
+        var used = taken.Select(s => int.TryParse(s.AsSpan(prefix.Length), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var n) ? n : 0).ToHashSet();
+        var next = 2;
+        while (used.Contains(next))
+        {
+            next++;
+        }
+        return $"{slug}-{next}";
+    }
+}

@@ -2,8 +2,7 @@ using System.Data.Common;
 using System.Globalization;
 using KennWilliamson.Data;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.Infrastructure;
-using Microsoft.EntityFrameworkCore.Migrations;
+using Npgsql;
 
 namespace KennWilliamson.MigrationService;
 
@@ -35,13 +34,9 @@ internal static class MigrationInfo
 
     private static async Task<Dictionary<string, DateTimeOffset>> ReadAppliedAsync(AppDbContext db, CancellationToken ct)
     {
+        // Not IHistoryRepository.ExistsAsync: Npgsql's always answers true (it relies on catching
+        // "relation does not exist" instead), so an empty database is recognised the same way here.
         var result = new Dictionary<string, DateTimeOffset>(StringComparer.Ordinal);
-        var history = db.GetService<IHistoryRepository>();
-        if (!await history.ExistsAsync(ct))
-        {
-            return result;
-        }
-
         var connection = db.Database.GetDbConnection();
         await db.Database.OpenConnectionAsync(ct);
         try
@@ -54,6 +49,10 @@ internal static class MigrationInfo
             {
                 result[reader.GetString(0)] = reader.GetFieldValue<DateTimeOffset>(1);
             }
+        }
+        catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.UndefinedTable)
+        {
+            // No history table yet: nothing is applied.
         }
         finally
         {

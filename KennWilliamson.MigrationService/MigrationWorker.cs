@@ -57,13 +57,13 @@ internal sealed class MigrationWorker(
             case MigrationVerb.Revert:
                 var target = await RevertTargetAsync(db, command.Target, ct);
                 logger.LogInformation("Reverting to {Target}", target);
-                await strategy.ExecuteAsync(ct, c => db.GetService<IMigrator>().MigrateAsync(target, c));
+                await strategy.ExecuteAsync(ct, c => WithMigrationLockAsync(db, () => db.GetService<IMigrator>().MigrateAsync(target, c), c));
                 break;
             default:
                 var pending = (await db.Database.GetPendingMigrationsAsync(ct)).ToList();
                 logger.LogInformation("Applying {Count} pending migration(s): {Names}", pending.Count, pending);
-                // EF takes a lock on the history table, so two workers at once apply each migration once.
-                await strategy.ExecuteAsync(ct, c => db.Database.MigrateAsync(c));
+                // Serialized by an advisory lock, so two workers at once apply each migration once.
+                await strategy.ExecuteAsync(ct, c => WithMigrationLockAsync(db, () => db.Database.MigrateAsync(c), c));
                 await roles.EnsureAsync(db, ct);
                 break;
         }
@@ -71,6 +71,34 @@ internal sealed class MigrationWorker(
         if (command.Seed)
         {
             await DevelopmentSeed.ApplyAsync(db, logger, ct);
+        }
+    }
+
+    /// <summary>
+    /// Runs <paramref name="migrate"/> holding a session-level advisory lock on the context's connection.
+    /// EF's own migration lock (Npgsql: a lock on the history table, released with each migration's
+    /// transaction) does not stop a second worker that read the pending list before the first one
+    /// finished from applying the same migrations again ("relation already exists"). Waiting here
+    /// first means the second worker's migrator reads the history only after the first is done.
+    /// </summary>
+    private static async Task WithMigrationLockAsync(AppDbContext db, Func<Task> migrate, CancellationToken ct)
+    {
+        await db.Database.OpenConnectionAsync(ct);
+        try
+        {
+            await db.Database.ExecuteSqlRawAsync("SELECT pg_advisory_lock(hashtext('kennwilliamson:migrations'))", ct);
+            try
+            {
+                await migrate();
+            }
+            finally
+            {
+                await db.Database.ExecuteSqlRawAsync("SELECT pg_advisory_unlock(hashtext('kennwilliamson:migrations'))", CancellationToken.None);
+            }
+        }
+        finally
+        {
+            await db.Database.CloseConnectionAsync();
         }
     }
 

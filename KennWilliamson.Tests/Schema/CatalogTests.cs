@@ -1,0 +1,225 @@
+using KennWilliamson.Tests.Infrastructure;
+
+namespace KennWilliamson.Tests.Schema;
+
+/// <summary>The shared database's catalog against DESIGN.md section 4, after the AppHost's worker ran.</summary>
+[Collection(AppCollection.Name)]
+public sealed class CatalogTests(AppFixture fixture)
+{
+    private const string Uuid = "uuid";
+    private const string Varchar = "character varying";
+    private const string Text = "text";
+    private const string Timestamptz = "timestamp with time zone";
+    private const string NewId = "uuid_generate_v7()";
+    private const string Now = "now()";
+
+    /// <summary>table, column, type, length, nullable, default — every column of the design, in order.</summary>
+    public static TheoryData<string, string, string, int?, bool, string?> Columns => new()
+    {
+        { "users", "id", Uuid, null, false, NewId },
+        { "users", "email", Varchar, 255, false, null },
+        { "users", "password_hash", Varchar, 255, false, null },
+        { "users", "display_name", Varchar, 100, false, null },
+        { "users", "slug", Varchar, 255, false, null },
+        { "users", "created_at", Timestamptz, null, false, Now },
+        { "users", "updated_at", Timestamptz, null, false, Now },
+        { "roles", "id", Uuid, null, false, NewId },
+        { "roles", "name", Varchar, 50, false, null },
+        { "roles", "description", Text, null, true, null },
+        { "roles", "created_at", Timestamptz, null, false, Now },
+        { "roles", "updated_at", Timestamptz, null, false, Now },
+        { "user_roles", "id", Uuid, null, false, NewId },
+        { "user_roles", "user_id", Uuid, null, false, null },
+        { "user_roles", "role_id", Uuid, null, false, null },
+        { "user_roles", "assigned_at", Timestamptz, null, false, Now },
+        { "user_roles", "assigned_by", Uuid, null, true, null },
+        { "incident_timers", "id", Uuid, null, false, NewId },
+        { "incident_timers", "user_id", Uuid, null, false, null },
+        { "incident_timers", "reset_timestamp", Timestamptz, null, false, Now },
+        { "incident_timers", "notes", Text, null, true, null },
+        { "incident_timers", "created_at", Timestamptz, null, false, Now },
+        { "incident_timers", "updated_at", Timestamptz, null, false, Now },
+    };
+
+    [Theory]
+    [MemberData(nameof(Columns))]
+    public async Task Each_column_has_the_designed_type_length_nullability_and_default(
+        string table, string column, string type, int? length, bool nullable, string? columnDefault)
+    {
+        await using var connection = await fixture.OpenAsync(fixture.OwnerConnectionString);
+        var rows = await connection.RowsAsync("""
+            SELECT data_type::text, character_maximum_length::int, is_nullable::text, column_default::text
+            FROM information_schema.columns
+            WHERE table_schema = 'public' AND table_name = $1 AND column_name = $2
+            """, table, column);
+
+        var row = Assert.Single(rows);
+        Assert.Equal(type, row[0]);
+        Assert.Equal(length, (int?)row[1]);
+        Assert.Equal(nullable ? "YES" : "NO", row[2]);
+        Assert.Equal(columnDefault, (string?)row[3]);
+    }
+
+    [Fact]
+    public async Task Each_table_has_exactly_the_designed_columns_and_an_id_primary_key()
+    {
+        await using var connection = await fixture.OpenAsync(fixture.OwnerConnectionString);
+        foreach (var table in Columns.Select(c => (string)c[0]).Distinct())
+        {
+            var expected = Columns.Where(c => (string)c[0] == table).Select(c => (string)c[1]).ToArray();
+            var actual = await connection.ColumnAsync<string>(
+                "SELECT column_name::text FROM information_schema.columns WHERE table_schema = 'public' AND table_name = $1 ORDER BY ordinal_position",
+                table);
+            Assert.Equal(expected.Order(StringComparer.Ordinal), actual.Order(StringComparer.Ordinal));
+
+            Assert.Equal("PRIMARY KEY (id)", await connection.ScalarAsync<string>(
+                "SELECT pg_get_constraintdef(oid) FROM pg_constraint WHERE conrelid = $1::regclass AND contype = 'p'", "public." + table));
+        }
+    }
+
+    [Fact]
+    public async Task Email_is_unique_regardless_of_case_through_one_unique_index_on_lower_email()
+    {
+        var indexes = await IndexesAsync("users");
+
+        var email = Assert.Single(indexes, i => i.Keys.Contains("email", StringComparison.Ordinal));
+        Assert.True(email.Unique);
+        Assert.Equal("(lower((email)::text))", email.Keys);
+        Assert.False(email.Partial);
+    }
+
+    [Theory]
+    [InlineData("users", "(slug)")]
+    [InlineData("roles", "(name)")]
+    [InlineData("user_roles", "(user_id, role_id)")]
+    public async Task The_designed_unique_keys_have_a_unique_index(string table, string keys)
+    {
+        var indexes = await IndexesAsync(table);
+
+        Assert.Contains(indexes, i => i.Unique && !i.Partial && i.Keys == keys);
+    }
+
+    [Fact]
+    public async Task Timers_have_an_index_on_user_id_and_reset_timestamp_descending()
+    {
+        var indexes = await IndexesAsync("incident_timers");
+
+        Assert.Contains(indexes, i => !i.Partial && i.Keys == "(user_id, reset_timestamp DESC)");
+    }
+
+    [Theory]
+    [InlineData("users")]
+    [InlineData("roles")]
+    [InlineData("user_roles")]
+    [InlineData("incident_timers")]
+    public async Task No_index_duplicates_another_on_the_same_key_columns(string table)
+    {
+        var indexes = await IndexesAsync(table);
+
+        var duplicates = indexes
+            .GroupBy(i => i.Keys.Replace(" DESC", "", StringComparison.Ordinal), StringComparer.Ordinal)
+            .Where(g => g.Count() > 1)
+            .Select(g => $"{g.Key}: {string.Join(", ", g.Select(i => i.Name))}");
+        Assert.Empty(duplicates);
+    }
+
+    [Theory]
+    [InlineData("users", "email")]
+    [InlineData("users", "slug")]
+    [InlineData("roles", "name")]
+    public async Task No_plain_index_repeats_a_unique_column(string table, string column)
+    {
+        var indexes = await IndexesAsync(table);
+
+        Assert.DoesNotContain(indexes, i => !i.Unique && (i.Keys == $"({column})" || i.Keys == $"(lower(({column})::text))"));
+    }
+
+    [Fact]
+    public async Task Foreign_keys_are_exactly_the_designed_ones_with_their_delete_actions()
+    {
+        await using var connection = await fixture.OpenAsync(fixture.OwnerConnectionString);
+        var keys = await connection.ColumnAsync<string>("""
+            SELECT format('%s.%s -> %s.%s on delete %s', c.conrelid::regclass, a.attname, c.confrelid::regclass, fa.attname,
+                          CASE c.confdeltype WHEN 'c' THEN 'cascade' WHEN 'n' THEN 'set null' WHEN 'a' THEN 'no action'
+                                             WHEN 'r' THEN 'restrict' WHEN 'd' THEN 'set default' END)
+            FROM pg_constraint c
+            JOIN pg_attribute a ON a.attrelid = c.conrelid AND a.attnum = c.conkey[1]
+            JOIN pg_attribute fa ON fa.attrelid = c.confrelid AND fa.attnum = c.confkey[1]
+            WHERE c.contype = 'f' AND c.connamespace = 'public'::regnamespace AND cardinality(c.conkey) = 1
+            UNION ALL
+            SELECT format('%s: %s', conname, pg_get_constraintdef(oid)) FROM pg_constraint
+            WHERE contype = 'f' AND connamespace = 'public'::regnamespace AND cardinality(conkey) <> 1
+            ORDER BY 1
+            """);
+
+        Assert.Equal(
+            [
+                "incident_timers.user_id -> users.id on delete cascade",
+                "user_roles.assigned_by -> users.id on delete set null",
+                "user_roles.role_id -> roles.id on delete cascade",
+                "user_roles.user_id -> users.id on delete cascade",
+            ],
+            keys);
+    }
+
+    [Fact]
+    public async Task Updated_at_triggers_run_the_one_function_before_each_row_update_of_the_three_tables()
+    {
+        await using var connection = await fixture.OpenAsync(fixture.OwnerConnectionString);
+        var triggers = await connection.ColumnAsync<string>("""
+            SELECT format('%s %s', pg_get_triggerdef(t.oid), t.tgenabled)
+            FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid
+            WHERE NOT t.tgisinternal AND c.relnamespace = 'public'::regnamespace
+            ORDER BY t.tgname
+            """);
+
+        Assert.Equal(
+            [
+                "CREATE TRIGGER update_incident_timers_updated_at BEFORE UPDATE ON public.incident_timers FOR EACH ROW EXECUTE FUNCTION update_updated_at_column() O",
+                "CREATE TRIGGER update_roles_updated_at BEFORE UPDATE ON public.roles FOR EACH ROW EXECUTE FUNCTION update_updated_at_column() O",
+                "CREATE TRIGGER update_users_updated_at BEFORE UPDATE ON public.users FOR EACH ROW EXECUTE FUNCTION update_updated_at_column() O",
+            ],
+            triggers);
+        Assert.Equal("trigger", await connection.ScalarAsync<string>(
+            "SELECT prorettype::regtype::text FROM pg_proc WHERE proname = 'update_updated_at_column' AND pronamespace = 'public'::regnamespace"));
+    }
+
+    [Fact]
+    public async Task The_user_and_admin_roles_are_seeded_with_their_descriptions()
+    {
+        await using var connection = await fixture.OpenAsync(fixture.OwnerConnectionString);
+        var roles = await connection.RowsAsync("SELECT name, description FROM roles WHERE name IN ('admin', 'user') ORDER BY name");
+
+        Assert.Equal(
+            [
+                ["admin", "Administrator with full permissions"],
+                ["user", "Standard user with basic permissions"],
+            ],
+            roles.Select(r => r.Select(v => (string?)v).ToArray()));
+    }
+
+    private sealed record IndexInfo(string Name, bool Unique, bool Partial, string Keys);
+
+    /// <summary>Every index of a table, with its key list as pg_get_indexdef prints it, e.g. "(user_id, reset_timestamp DESC)".</summary>
+    private async Task<List<IndexInfo>> IndexesAsync(string table)
+    {
+        await using var connection = await fixture.OpenAsync(fixture.OwnerConnectionString);
+        var rows = await connection.RowsAsync("""
+            SELECT i.relname::text, x.indisunique, x.indpred IS NOT NULL,
+                   substring(pg_get_indexdef(x.indexrelid) FROM 'USING \w+ (\(.*\))')
+            FROM pg_index x JOIN pg_class i ON i.oid = x.indexrelid
+            WHERE x.indrelid = $1::regclass
+            """, "public." + table);
+        return rows.Select(r => new IndexInfo((string)r[0]!, (bool)r[1]!, (bool)r[2]!, (string)r[3]!)).ToList();
+    }
+
+    [Fact]
+    public async Task The_shared_database_is_the_one_the_tests_expect()
+    {
+        // Guards the catalog tests: they read the database the AppHost's worker migrated.
+        await using var connection = await fixture.OpenAsync(fixture.OwnerConnectionString);
+        Assert.Equal("kennwilliamson", await connection.ScalarAsync<string>("SELECT current_database()::text"));
+        Assert.Equal(MigrationVerbTests.Migrations, await connection.ColumnAsync<string>(
+            """SELECT migration_id FROM "__EFMigrationsHistory" ORDER BY migration_id"""));
+    }
+}

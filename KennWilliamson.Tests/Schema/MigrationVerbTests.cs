@@ -1,0 +1,224 @@
+using System.Text;
+using KennWilliamson.Tests.Infrastructure;
+using Npgsql;
+
+namespace KennWilliamson.Tests.Schema;
+
+/// <summary>The worker's verbs (<c>run</c>, <c>info</c>, <c>revert</c>), each against a scratch database of its own.</summary>
+[Collection(AppCollection.Name)]
+public sealed class MigrationVerbTests(AppFixture fixture)
+{
+    public static readonly string[] Migrations =
+    [
+        "20250829024919_create_users_table",
+        "20250829025210_create_roles_table",
+        "20250829095648_add_user_slug_to_users",
+        "20250829095731_create_incident_timers_table",
+    ];
+
+    private static readonly string[] ProjectTables = ["users", "roles", "user_roles", "incident_timers"];
+
+    [Fact]
+    public async Task Run_records_exactly_the_four_migrations_in_order_and_info_shows_them_installed()
+    {
+        await using var scratch = await ScratchDatabase.CreateAsync(fixture, "schema_verbs");
+
+        AssertSucceeded(await scratch.RunWorkerAsync("run"));
+
+        await using var connection = await scratch.OpenAsync();
+        var history = await connection.RowsAsync(
+            """SELECT migration_id, product_version, applied_at FROM "__EFMigrationsHistory" ORDER BY migration_id""");
+        Assert.Equal(Migrations, history.Select(r => (string)r[0]!));
+        Assert.All(history, r =>
+        {
+            Assert.False(string.IsNullOrWhiteSpace((string?)r[1]));
+            Assert.NotNull(r[2]);
+        });
+
+        var info = await scratch.RunWorkerAsync("info");
+        AssertSucceeded(info);
+        foreach (var id in Migrations)
+        {
+            var underscore = id.IndexOf('_', StringComparison.Ordinal);
+            Assert.Contains($"{id[..underscore]}/installed {id[(underscore + 1)..]} (", info.Output, StringComparison.Ordinal);
+        }
+        Assert.DoesNotContain("/pending", info.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Info_on_an_empty_database_lists_every_migration_as_pending()
+    {
+        await using var scratch = await ScratchDatabase.CreateAsync(fixture, "schema_verbs");
+
+        var info = await scratch.RunWorkerAsync("info");
+
+        AssertSucceeded(info);
+        foreach (var id in Migrations)
+        {
+            var underscore = id.IndexOf('_', StringComparison.Ordinal);
+            Assert.Contains($"{id[..underscore]}/pending {id[(underscore + 1)..]}", info.Output, StringComparison.Ordinal);
+        }
+        Assert.DoesNotContain("/installed", info.Output, StringComparison.Ordinal);
+        await using var connection = await scratch.OpenAsync();
+        Assert.Null(await connection.ScalarAsync<string?>("SELECT to_regclass('public.users')::text"));
+    }
+
+    [Fact]
+    public async Task Revert_removes_the_last_migration_and_its_table_and_run_reapplies_it()
+    {
+        await using var scratch = await ScratchDatabase.CreateAsync(fixture, "schema_verbs");
+        AssertSucceeded(await scratch.RunWorkerAsync("run"));
+
+        AssertSucceeded(await scratch.RunWorkerAsync("revert"));
+
+        await using (var connection = await scratch.OpenAsync())
+        {
+            Assert.Equal(Migrations[..3], await HistoryAsync(connection));
+            Assert.Null(await connection.ScalarAsync<string?>("SELECT to_regclass('public.incident_timers')::text"));
+            Assert.NotNull(await connection.ScalarAsync<string?>("SELECT to_regclass('public.users')::text"));
+            Assert.Equal(0L, await connection.ScalarAsync<long>(
+                "SELECT count(*) FROM pg_trigger WHERE tgname = 'update_incident_timers_updated_at'"));
+        }
+        var info = await scratch.RunWorkerAsync("info");
+        AssertSucceeded(info);
+        Assert.Contains("20250829095731/pending create_incident_timers_table", info.Output, StringComparison.Ordinal);
+        Assert.Contains("20250829095648/installed add_user_slug_to_users", info.Output, StringComparison.Ordinal);
+
+        AssertSucceeded(await scratch.RunWorkerAsync("run"));
+
+        await using (var connection = await scratch.OpenAsync())
+        {
+            Assert.Equal(Migrations, await HistoryAsync(connection));
+            Assert.NotNull(await connection.ScalarAsync<string?>("SELECT to_regclass('public.incident_timers')::text"));
+            Assert.Equal(1L, await connection.ScalarAsync<long>(
+                "SELECT count(*) FROM pg_trigger WHERE tgname = 'update_incident_timers_updated_at'"));
+        }
+    }
+
+    [Fact]
+    public async Task Revert_to_zero_leaves_no_project_table_function_or_uuid_function_behind()
+    {
+        await using var scratch = await ScratchDatabase.CreateAsync(fixture, "schema_verbs");
+        AssertSucceeded(await scratch.RunWorkerAsync("run"));
+
+        AssertSucceeded(await scratch.RunWorkerAsync("revert", "--to", "0"));
+
+        await using (var connection = await scratch.OpenAsync())
+        {
+            Assert.Empty(await HistoryAsync(connection));
+            foreach (var table in ProjectTables)
+            {
+                Assert.Null(await connection.ScalarAsync<string?>("SELECT to_regclass($1)::text", "public." + table));
+            }
+            // Nothing of the project's in public but the history table and its key's index.
+            Assert.Empty(await connection.ColumnAsync<string>("""
+                SELECT c.relname::text FROM pg_class c
+                WHERE c.relnamespace = 'public'::regnamespace
+                  AND c.relname <> '__EFMigrationsHistory'
+                  AND c.oid NOT IN (SELECT indexrelid FROM pg_index WHERE indrelid = to_regclass('public."__EFMigrationsHistory"'))
+                """));
+            // No update_updated_at_column, no uuid_* function, no extension.
+            Assert.Empty(await connection.ColumnAsync<string>(
+                "SELECT p.proname::text FROM pg_proc p WHERE p.pronamespace = 'public'::regnamespace"));
+            Assert.Equal(0L, await connection.ScalarAsync<long>(
+                "SELECT count(*) FROM pg_proc WHERE proname = 'update_updated_at_column' OR proname LIKE 'uuid\\_%v7%'"));
+            Assert.Equal(0L, await connection.ScalarAsync<long>("SELECT count(*) FROM pg_extension WHERE extname = 'pg_uuidv7'"));
+        }
+
+        // And the empty database takes the migrations again from the start.
+        AssertSucceeded(await scratch.RunWorkerAsync("run"));
+        await using var again = await scratch.OpenAsync();
+        Assert.Equal(Migrations, await HistoryAsync(again));
+    }
+
+    [Fact]
+    public async Task Running_run_a_second_time_changes_nothing()
+    {
+        await using var scratch = await ScratchDatabase.CreateAsync(fixture, "schema_verbs");
+        AssertSucceeded(await scratch.RunWorkerAsync("run"));
+        string before;
+        await using (var connection = await scratch.OpenAsync())
+        {
+            before = await FingerprintAsync(connection);
+        }
+
+        AssertSucceeded(await scratch.RunWorkerAsync("run"));
+
+        await using var after = await scratch.OpenAsync();
+        Assert.Equal(before, await FingerprintAsync(after));
+    }
+
+    [Fact]
+    public async Task Two_workers_started_at_once_on_an_empty_database_both_succeed_and_apply_each_migration_once()
+    {
+        await using var scratch = await ScratchDatabase.CreateAsync(fixture, "schema_twice");
+
+        var results = await Task.WhenAll(scratch.RunWorkerAsync("run"), scratch.RunWorkerAsync("run"))
+            .WaitAsync(SchemaSql.WorkerTimeout);
+
+        Assert.All(results, AssertSucceeded);
+        await using var connection = await scratch.OpenAsync();
+        Assert.Equal(Migrations, await HistoryAsync(connection));
+        Assert.Equal(0L, await connection.ScalarAsync<long>(
+            """SELECT count(*) FROM (SELECT migration_id FROM "__EFMigrationsHistory" GROUP BY migration_id HAVING count(*) > 1) d"""));
+        // The seed of the second migration ran once too, and the role was granted to in this database.
+        Assert.Equal(2L, await connection.ScalarAsync<long>("SELECT count(*) FROM roles"));
+        Assert.True(await connection.ScalarAsync<bool>(
+            "SELECT has_table_privilege('kennwilliamson_app', 'public.incident_timers', 'INSERT')"));
+    }
+
+    private static void AssertSucceeded(WorkerResult result) =>
+        Assert.True(result.ExitCode == 0,
+            $"The worker exited {result.ExitCode}.\n--- stdout ---\n{result.Output}\n--- stderr ---\n{result.Error}");
+
+    private static async Task<string[]> HistoryAsync(NpgsqlConnection connection) =>
+        [.. await connection.ColumnAsync<string>("""SELECT migration_id FROM "__EFMigrationsHistory" ORDER BY migration_id""")];
+
+    /// <summary>
+    /// What a second run could change: objects (by oid, so a drop and re-create shows), their
+    /// definitions and privileges, the history rows, and the seeded rows.
+    /// </summary>
+    private static async Task<string> FingerprintAsync(NpgsqlConnection connection)
+    {
+        string[] queries =
+        [
+            """
+            SELECT string_agg(format('%s %s %s %s %s', c.oid, c.relname, c.relkind, c.relowner::regrole, c.relacl), E'\n' ORDER BY c.relname)
+            FROM pg_class c WHERE c.relnamespace = 'public'::regnamespace
+            """,
+            """
+            SELECT string_agg(format('%s.%s %s %s %s %s', table_name, column_name, data_type, character_maximum_length, is_nullable, column_default),
+                              E'\n' ORDER BY table_name, ordinal_position)
+            FROM information_schema.columns WHERE table_schema = 'public'
+            """,
+            """
+            SELECT string_agg(format('%s %s %s', oid, conname, pg_get_constraintdef(oid)), E'\n' ORDER BY conname)
+            FROM pg_constraint WHERE connamespace = 'public'::regnamespace
+            """,
+            """
+            SELECT string_agg(format('%s %s', indexrelid, pg_get_indexdef(indexrelid)), E'\n' ORDER BY indexrelid::regclass::text)
+            FROM pg_index WHERE indrelid IN (SELECT oid FROM pg_class WHERE relnamespace = 'public'::regnamespace)
+            """,
+            """
+            SELECT string_agg(format('%s %s %s', oid, pg_get_triggerdef(oid), tgenabled), E'\n' ORDER BY tgname)
+            FROM pg_trigger WHERE NOT tgisinternal
+            """,
+            """
+            SELECT string_agg(format('%s %s %s %s', oid, oid::regprocedure, md5(prosrc), proacl), E'\n' ORDER BY oid::regprocedure::text)
+            FROM pg_proc WHERE pronamespace = 'public'::regnamespace
+            """,
+            "SELECT string_agg(format('%s %s', extname, extversion), E'\\n' ORDER BY extname) FROM pg_extension",
+            "SELECT string_agg(format('%s %s %s', defaclrole::regrole, defaclobjtype, defaclacl), E'\\n' ORDER BY defaclobjtype) FROM pg_default_acl",
+            "SELECT format('%s %s', nspacl, (SELECT datacl FROM pg_database WHERE datname = current_database())) FROM pg_namespace WHERE nspname = 'public'",
+            """SELECT string_agg(format('%s %s %s', migration_id, product_version, applied_at), E'\n' ORDER BY migration_id) FROM "__EFMigrationsHistory" """,
+            "SELECT string_agg(format('%s %s %s %s %s', id, name, description, created_at, updated_at), E'\\n' ORDER BY name) FROM roles",
+            "SELECT format('users %s, user_roles %s, incident_timers %s', (SELECT count(*) FROM users), (SELECT count(*) FROM user_roles), (SELECT count(*) FROM incident_timers))",
+        ];
+        var fingerprint = new StringBuilder();
+        foreach (var query in queries)
+        {
+            fingerprint.AppendLine(await connection.ScalarAsync<string>(query));
+        }
+        return fingerprint.ToString();
+    }
+}

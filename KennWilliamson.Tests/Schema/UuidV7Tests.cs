@@ -1,0 +1,163 @@
+using KennWilliamson.Data.Entities;
+using KennWilliamson.Tests.Infrastructure;
+using Npgsql;
+
+namespace KennWilliamson.Tests.Schema;
+
+/// <summary>DESIGN.md section 5: UUIDv7 keys made by the database, and pg_uuidv7's conversion functions.</summary>
+[Collection(AppCollection.Name)]
+public sealed class UuidV7Tests(AppFixture fixture)
+{
+    private const string Sample = "018570bb-4a7d-7c7e-8df4-6d47afd8c8fc";
+    private const string SampleMillisecondBound = "018570bb-4a7d-7000-8000-000000000000";
+    private const string NextMillisecondBound = "018570bb-4a7e-7000-8000-000000000000";
+    private static readonly DateTimeOffset SampleTime = new(2023, 1, 2, 4, 26, 40, 637, TimeSpan.Zero);
+
+    [Fact]
+    public async Task Rows_inserted_with_raw_sql_and_no_id_get_version_7_variant_10_ids_stamped_with_now()
+    {
+        await using var connection = await fixture.OpenAsync(fixture.OwnerConnectionString);
+        var userId = await connection.InsertUserAsync();
+        var roleName = $"schema-{Guid.NewGuid():N}";
+        try
+        {
+            var roleId = await connection.ScalarAsync<Guid>("INSERT INTO roles (name) VALUES ($1) RETURNING id", roleName);
+            var assignmentId = await connection.ScalarAsync<Guid>(
+                "INSERT INTO user_roles (user_id, role_id) VALUES ($1, $2) RETURNING id", userId, roleId);
+            var timerId = await connection.ScalarAsync<Guid>("INSERT INTO incident_timers (user_id) VALUES ($1) RETURNING id", userId);
+
+            foreach (var id in new[] { userId, roleId, assignmentId, timerId })
+            {
+                var row = Assert.Single(await connection.RowsAsync("""
+                    SELECT get_byte(uuid_send($1), 6) >> 4,
+                           get_byte(uuid_send($1), 8) >> 6,
+                           abs(extract(epoch FROM uuid_v7_to_timestamptz($1) - now()))::float8
+                    """, id));
+                Assert.Equal(7, (int)row[0]!);
+                Assert.Equal(2, (int)row[1]!);
+                Assert.True((double)row[2]! < 1.0, $"{id} is stamped {row[2]} s away from now()");
+
+                var text = id.ToString();
+                Assert.Equal('7', text[14]);
+                Assert.Contains(text[19], "89ab");
+            }
+        }
+        finally
+        {
+            await connection.DeleteUserAsync(userId);
+            await connection.ExecuteAsync("DELETE FROM roles WHERE name = $1", roleName);
+        }
+    }
+
+    [Fact]
+    public async Task Entities_added_through_ef_get_their_version_7_ids_from_the_database()
+    {
+        await using var db = SchemaSql.CreateContext(fixture.OwnerConnectionString);
+        var tag = Guid.NewGuid().ToString("N");
+        var user = new User { Email = $"ef.{tag}@example.com", PasswordHash = "hash", DisplayName = "EF", Slug = $"ef-{tag}" };
+        db.Users.Add(user);
+        try
+        {
+            await db.SaveChangesAsync().WaitAsync(SchemaSql.Timeout);
+
+            await using var connection = await fixture.OpenAsync(fixture.OwnerConnectionString);
+            Assert.True(await connection.ScalarAsync<bool>("SELECT EXISTS (SELECT FROM users WHERE id = $1)", user.Id));
+            Assert.Equal(7, await connection.ScalarAsync<int>("SELECT get_byte(uuid_send($1), 6) >> 4", user.Id));
+            Assert.True(await connection.ScalarAsync<bool>(
+                "SELECT abs(extract(epoch FROM uuid_v7_to_timestamptz($1) - created_at)) < 1 FROM users WHERE id = $1", user.Id));
+        }
+        finally
+        {
+            await using var connection = await fixture.OpenAsync(fixture.OwnerConnectionString);
+            await connection.ExecuteAsync("DELETE FROM users WHERE email = $1", user.Email);
+        }
+    }
+
+    [Fact]
+    public async Task A_thousand_ids_made_one_after_another_in_one_session_come_out_in_ascending_order()
+    {
+        await using var connection = await fixture.OpenAsync(fixture.OwnerConnectionString);
+        var ids = new List<string>();
+        for (var i = 0; i < 1000; i++)
+        {
+            ids.Add((await connection.ScalarAsync<Guid>("SELECT uuid_generate_v7()")).ToString());
+        }
+
+        AssertStrictlyAscending(ids);
+    }
+
+    [Fact]
+    public async Task A_thousand_ids_made_in_one_statement_come_out_in_ascending_order()
+    {
+        // Most of these share a millisecond: only the sub-millisecond rand_a keeps them in order.
+        await using var connection = await fixture.OpenAsync(fixture.OwnerConnectionString);
+        var ids = await connection.ColumnAsync<string>(
+            "SELECT id::text FROM (SELECT n, uuid_generate_v7() AS id FROM generate_series(1, 1000) n) g ORDER BY n");
+
+        Assert.Equal(1000, ids.Count);
+        AssertStrictlyAscending(ids);
+    }
+
+    [Fact]
+    public async Task Uuid_v7_to_timestamptz_reads_the_millisecond_timestamp()
+    {
+        await using var connection = await fixture.OpenAsync(fixture.OwnerConnectionString);
+
+        Assert.True(await connection.ScalarAsync<bool>(
+            $"SELECT uuid_v7_to_timestamptz('{Sample}') = '2023-01-02 04:26:40.637+00'::timestamptz"));
+        Assert.Equal(SampleTime.UtcDateTime, await connection.ScalarAsync<DateTime>($"SELECT uuid_v7_to_timestamptz('{Sample}')"));
+        Assert.True(await connection.ScalarAsync<bool>(
+            $"SELECT uuid_v7_to_timestamp('{Sample}') = '2023-01-02 04:26:40.637'::timestamp"));
+    }
+
+    [Fact]
+    public async Task Uuid_timestamptz_to_v7_with_zero_gives_the_smallest_uuid_of_that_millisecond()
+    {
+        await using var connection = await fixture.OpenAsync(fixture.OwnerConnectionString);
+
+        Assert.Equal(Guid.Parse(SampleMillisecondBound), await connection.ScalarAsync<Guid>(
+            "SELECT uuid_timestamptz_to_v7('2023-01-02 04:26:40.637+00', true)"));
+        Assert.Equal(Guid.Parse(SampleMillisecondBound), await connection.ScalarAsync<Guid>(
+            "SELECT uuid_timestamp_to_v7('2023-01-02 04:26:40.637', true)"));
+    }
+
+    [Fact]
+    public async Task Uuid_timestamptz_to_v7_without_zero_is_above_that_bound_with_the_same_timestamp()
+    {
+        await using var connection = await fixture.OpenAsync(fixture.OwnerConnectionString);
+
+        var rows = await connection.RowsAsync($"""
+            SELECT u > '{SampleMillisecondBound}'::uuid,
+                   u < '{NextMillisecondBound}'::uuid,
+                   uuid_v7_to_timestamptz(u) = '2023-01-02 04:26:40.637+00'::timestamptz,
+                   get_byte(uuid_send(u), 6) >> 4 = 7 AND get_byte(uuid_send(u), 8) >> 6 = 2,
+                   u::text
+            FROM (SELECT uuid_timestamptz_to_v7('2023-01-02 04:26:40.637+00') AS u FROM generate_series(1, 100)) g
+            """);
+
+        Assert.Equal(100, rows.Count);
+        Assert.All(rows, r => Assert.True(r[..4].All(v => (bool)v!), $"{r[4]}: above {r[0]}, below next {r[1]}, same ms {r[2]}, v7 {r[3]}"));
+        Assert.True(rows.Select(r => r[4]).Distinct().Count() > 1, "the random bits did not vary");
+    }
+
+    private static void AssertStrictlyAscending(IReadOnlyList<string> ids)
+    {
+        for (var i = 1; i < ids.Count; i++)
+        {
+            Assert.True(string.CompareOrdinal(ids[i - 1], ids[i]) < 0, $"id {i} ({ids[i]}) is not after id {i - 1} ({ids[i - 1]})");
+        }
+    }
+
+    [Fact]
+    public async Task The_functions_keep_working_in_a_session_with_another_time_zone()
+    {
+        await using var connection = new NpgsqlConnection(
+            new NpgsqlConnectionStringBuilder(fixture.OwnerConnectionString) { Timezone = "America/Chicago" }.ConnectionString);
+        await connection.OpenAsync().WaitAsync(SchemaSql.Timeout);
+
+        Assert.True(await connection.ScalarAsync<bool>(
+            $"SELECT uuid_v7_to_timestamptz('{Sample}') = '2023-01-02 04:26:40.637+00'::timestamptz"));
+        Assert.Equal(Guid.Parse(SampleMillisecondBound), await connection.ScalarAsync<Guid>(
+            "SELECT uuid_timestamptz_to_v7('2023-01-02 04:26:40.637+00', true)"));
+    }
+}

@@ -65,7 +65,7 @@ public sealed class AppFixture : IAsyncLifetime
     /// <summary>A new, empty database on the same server, for tests that change the schema.</summary>
     public async Task<string> CreateScratchDatabaseAsync(string prefix)
     {
-        var name = $"{prefix}_{Guid.NewGuid():N}"[..40];
+        var name = $"{prefix}_{Guid.NewGuid():N}";
         await using var connection = await OpenAsync(ServerConnectionString);
         await using var create = new NpgsqlCommand($"CREATE DATABASE {name}", connection);
         await create.ExecuteNonQueryAsync();

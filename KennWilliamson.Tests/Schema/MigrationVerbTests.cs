@@ -8,7 +8,8 @@ namespace KennWilliamson.Tests.Schema;
 [Collection(AppCollection.Name)]
 public sealed class MigrationVerbTests(AppFixture fixture)
 {
-    public static readonly string[] Migrations =
+    /// <summary>The original backend's four migrations, first and in this order.</summary>
+    public static readonly string[] OriginalMigrations =
     [
         "20250829024919_create_users_table",
         "20250829025210_create_roles_table",
@@ -16,10 +17,15 @@ public sealed class MigrationVerbTests(AppFixture fixture)
         "20250829095731_create_incident_timers_table",
     ];
 
-    private static readonly string[] ProjectTables = ["users", "roles", "user_roles", "incident_timers"];
+    /// <summary>Every migration: the original four, then what this project adds, each with the table it creates.</summary>
+    public static readonly string[] Migrations = [.. OriginalMigrations, "20261128235324_create_refresh_tokens_table"];
+
+    private const string LastMigrationTable = "refresh_tokens";
+
+    private static readonly string[] ProjectTables = ["users", "roles", "user_roles", "incident_timers", LastMigrationTable];
 
     [Fact]
-    public async Task Run_records_exactly_the_four_migrations_in_order_and_info_shows_them_installed()
+    public async Task Run_records_the_four_original_migrations_first_in_order_then_the_later_ones_and_info_shows_them_installed()
     {
         await using var scratch = await ScratchDatabase.CreateAsync(fixture, "schema_verbs");
 
@@ -29,6 +35,7 @@ public sealed class MigrationVerbTests(AppFixture fixture)
         var history = await connection.RowsAsync(
             """SELECT migration_id, product_version, applied_at FROM "__EFMigrationsHistory" ORDER BY migration_id""");
         Assert.Equal(Migrations, history.Select(r => (string)r[0]!));
+        Assert.Equal(OriginalMigrations, history.Take(4).Select(r => (string)r[0]!));
         Assert.All(history, r =>
         {
             Assert.False(string.IsNullOrWhiteSpace((string?)r[1]));
@@ -73,26 +80,39 @@ public sealed class MigrationVerbTests(AppFixture fixture)
 
         await using (var connection = await scratch.OpenAsync())
         {
-            Assert.Equal(Migrations[..3], await HistoryAsync(connection));
-            Assert.Null(await connection.ScalarAsync<string?>("SELECT to_regclass('public.incident_timers')::text"));
-            Assert.NotNull(await connection.ScalarAsync<string?>("SELECT to_regclass('public.users')::text"));
-            Assert.Equal(0L, await connection.ScalarAsync<long>(
-                "SELECT count(*) FROM pg_trigger WHERE tgname = 'update_incident_timers_updated_at'"));
+            Assert.Equal(Migrations[..^1], await HistoryAsync(connection));
+            Assert.Null(await connection.ScalarAsync<string?>("SELECT to_regclass($1)::text", "public." + LastMigrationTable));
+            Assert.NotNull(await connection.ScalarAsync<string?>("SELECT to_regclass('public.incident_timers')::text"));
         }
+        var last = Migrations[^1];
         var info = await scratch.RunWorkerAsync("info");
         AssertSucceeded(info);
-        Assert.Contains("20250829095731/pending create_incident_timers_table", info.Output, StringComparison.Ordinal);
-        Assert.Contains("20250829095648/installed add_user_slug_to_users", info.Output, StringComparison.Ordinal);
+        Assert.Contains($"{last[..14]}/pending {last[15..]}", info.Output, StringComparison.Ordinal);
+        Assert.Contains("20250829095731/installed create_incident_timers_table", info.Output, StringComparison.Ordinal);
 
         AssertSucceeded(await scratch.RunWorkerAsync("run"));
 
         await using (var connection = await scratch.OpenAsync())
         {
             Assert.Equal(Migrations, await HistoryAsync(connection));
-            Assert.NotNull(await connection.ScalarAsync<string?>("SELECT to_regclass('public.incident_timers')::text"));
-            Assert.Equal(1L, await connection.ScalarAsync<long>(
-                "SELECT count(*) FROM pg_trigger WHERE tgname = 'update_incident_timers_updated_at'"));
+            Assert.NotNull(await connection.ScalarAsync<string?>("SELECT to_regclass($1)::text", "public." + LastMigrationTable));
         }
+    }
+
+    [Fact]
+    public async Task Revert_to_a_named_migration_removes_the_later_ones_with_their_tables_and_triggers()
+    {
+        await using var scratch = await ScratchDatabase.CreateAsync(fixture, "schema_verbs");
+        AssertSucceeded(await scratch.RunWorkerAsync("run"));
+
+        AssertSucceeded(await scratch.RunWorkerAsync("revert", "--to", "20250829095648_add_user_slug_to_users"));
+
+        await using var connection = await scratch.OpenAsync();
+        Assert.Equal(OriginalMigrations[..3], await HistoryAsync(connection));
+        Assert.Null(await connection.ScalarAsync<string?>("SELECT to_regclass('public.incident_timers')::text"));
+        Assert.NotNull(await connection.ScalarAsync<string?>("SELECT to_regclass('public.users')::text"));
+        Assert.Equal(0L, await connection.ScalarAsync<long>(
+            "SELECT count(*) FROM pg_trigger WHERE tgname = 'update_incident_timers_updated_at'"));
     }
 
     [Fact]

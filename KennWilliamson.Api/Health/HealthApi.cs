@@ -15,7 +15,7 @@ public static class HealthApi
         var group = routes.MapGroup("/health").WithTags("Health");
 
         group.MapGet("/", () => TypedResults.Ok(new ServiceHealth("healthy", "kennwilliamson-api", Version)));
-        group.MapGet("/db", CheckDatabaseAsync);
+        group.MapGet("/db", CheckDatabaseAsync).Produces<DatabaseHealth>(StatusCodes.Status503ServiceUnavailable);
         return group;
     }
 

@@ -43,7 +43,10 @@ public static class Slugs
         {
             return slug;
         }
-        var used = taken.Select(s => int.TryParse(s.AsSpan(prefix.Length), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var n) ? n : 0).ToHashSet();
+        var used = taken
+            .Where(s => s.StartsWith(prefix, StringComparison.Ordinal))
+            .Select(s => int.TryParse(s.AsSpan(prefix.Length), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var n) ? n : 0)
+            .ToHashSet();
         var next = 2;
         while (used.Contains(next))
         {

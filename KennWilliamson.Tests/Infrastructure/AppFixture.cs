@@ -16,11 +16,13 @@ public sealed class AppFixture : IAsyncLifetime
     public string OwnerConnectionString { get; private set; } = "";
     public string AppConnectionString { get; private set; } = "";
     public string AppDbPassword { get; } = AppHostFactory.Secret();
+    public string JwtSigningKey { get; } = AppHostFactory.Secret() + AppHostFactory.Secret();
 
     public async Task InitializeAsync()
     {
         using var cts = new CancellationTokenSource(AppHostFactory.StartTimeout);
-        var builder = await AppHostFactory.CreateLocalAsync(Path.Combine(_dataRoot, "data"), $"--Parameters:app-db-password={AppDbPassword}");
+        var builder = await AppHostFactory.CreateLocalAsync(Path.Combine(_dataRoot, "data"),
+            $"--Parameters:app-db-password={AppDbPassword}", $"--Parameters:jwt-signing-key={JwtSigningKey}");
         App = await builder.BuildAsync(cts.Token).WaitAsync(cts.Token);
         await App.StartAsync(cts.Token).WaitAsync(cts.Token);
         await App.ResourceNotifications.WaitForResourceHealthyAsync("api", cts.Token).WaitAsync(cts.Token);

@@ -155,6 +155,7 @@ public sealed class CatalogTests(AppFixture fixture)
         Assert.Equal(
             [
                 "incident_timers.user_id -> users.id on delete cascade",
+                "refresh_tokens.user_id -> users.id on delete cascade", // a later migration's table
                 "user_roles.assigned_by -> users.id on delete set null",
                 "user_roles.role_id -> roles.id on delete cascade",
                 "user_roles.user_id -> users.id on delete cascade",

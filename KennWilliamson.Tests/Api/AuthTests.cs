@@ -1,0 +1,84 @@
+using System.Net;
+using KennWilliamson.Tests.Infrastructure;
+
+namespace KennWilliamson.Tests.Api;
+
+[Collection(AppCollection.Name)]
+public sealed class AuthTests(AppFixture fixture)
+{
+    private HttpClient Http => fixture.Api;
+
+    [Fact]
+    public async Task RegisterAnswers201WithTokensAndTheUserInSnakeCase()
+    {
+        var email = ApiClient.UniqueEmail();
+        using var response = await Http.SendAsync(HttpMethod.Post, "/api/auth/register",
+            new { email, password = ApiClient.Password, display_name = "Shape Check" });
+
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        var body = await response.JsonAsync();
+        Assert.Equal(["token", "refresh_token", "user"], body.PropertyNames());
+        var user = body.GetProperty("user");
+        Assert.Equal(["id", "email", "display_name", "slug", "roles", "created_at"], user.PropertyNames());
+        Assert.Equal(email, user.GetProperty("email").GetString());
+        Assert.Equal("Shape Check", user.GetProperty("display_name").GetString());
+        Assert.Equal(["user"], user.GetProperty("roles").EnumerateArray().Select(r => r.GetString()));
+        Assert.Equal(3, body.GetProperty("token").GetString()!.Split('.').Length);
+        Assert.DoesNotContain("password", await response.Content.ReadAsStringAsync(), StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Fact]
+    public async Task RegisteringAnEmailTwiceInAnyLetterCaseIsAConflict()
+    {
+        var account = await Http.RegisterAsync();
+
+        foreach (var email in new[] { account.Email, account.Email.ToUpperInvariant() })
+        {
+            using var again = await Http.SendAsync(HttpMethod.Post, "/api/auth/register",
+                new { email, password = ApiClient.Password, display_name = "Second" });
+            await again.AssertProblemAsync(HttpStatusCode.Conflict, "Email already exists");
+        }
+    }
+
+    [Fact]
+    public async Task LoginWithTheRightPasswordAnswersTokensAndMeAnswersTheUser()
+    {
+        var account = await Http.RegisterAsync("Login Check");
+
+        using var login = await Http.SendAsync(HttpMethod.Post, "/api/auth/login", new { email = account.Email.ToUpperInvariant(), password = account.Password });
+        Assert.Equal(HttpStatusCode.OK, login.StatusCode);
+        var body = await login.JsonAsync();
+        Assert.Equal(["token", "refresh_token", "user"], body.PropertyNames());
+        Assert.Equal(account.Id, body.GetProperty("user").GetProperty("id").GetString());
+
+        using var me = await Http.SendAsync(HttpMethod.Get, "/api/auth/me", token: body.GetProperty("token").GetString());
+        Assert.Equal(HttpStatusCode.OK, me.StatusCode);
+        var user = await me.JsonAsync();
+        Assert.Equal(account.Id, user.GetProperty("id").GetString());
+        Assert.Equal("login-check", user.GetProperty("slug").GetString());
+    }
+
+    [Fact]
+    public async Task WrongPasswordAndUnknownEmailGetTheSame401()
+    {
+        var account = await Http.RegisterAsync();
+
+        using var wrongPassword = await Http.SendAsync(HttpMethod.Post, "/api/auth/login", new { email = account.Email, password = "WrongPassword1" });
+        await wrongPassword.AssertProblemAsync(HttpStatusCode.Unauthorized, "Invalid email or password");
+
+        using var unknown = await Http.SendAsync(HttpMethod.Post, "/api/auth/login", new { email = ApiClient.UniqueEmail("nobody"), password = "WrongPassword1" });
+        await unknown.AssertProblemAsync(HttpStatusCode.Unauthorized, "Invalid email or password");
+    }
+
+    [Fact]
+    public async Task RegistrationWritesTheUserAndTheUserRoleTogether()
+    {
+        var account = await Http.RegisterAsync();
+
+        await using var db = await fixture.OpenAsync(fixture.OwnerConnectionString);
+        await using var command = new Npgsql.NpgsqlCommand(
+            "SELECT string_agg(r.name, ',') FROM user_roles ur JOIN roles r ON r.id = ur.role_id WHERE ur.user_id = $1", db)
+        { Parameters = { new() { Value = Guid.Parse(account.Id) } } };
+        Assert.Equal("user", await command.ExecuteScalarAsync());
+    }
+}

@@ -1,0 +1,108 @@
+using System.Net;
+using KennWilliamson.Tests.Infrastructure;
+
+namespace KennWilliamson.Tests.Api;
+
+[Collection(AppCollection.Name)]
+public sealed class IncidentTimerTests(AppFixture fixture)
+{
+    private static readonly string[] TimerFields = ["id", "reset_timestamp", "notes", "created_at", "updated_at"];
+    private HttpClient Http => fixture.Api;
+
+    [Fact]
+    public async Task OwnerCreatesListsUpdatesAndDeletesTimers()
+    {
+        var me = await Http.RegisterAsync();
+
+        using var created = await Http.SendAsync(HttpMethod.Post, "/api/incident-timers", new { notes = "first" }, me.Token);
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        var timer = await created.JsonAsync();
+        Assert.Equal(TimerFields, timer.PropertyNames());
+        var id = timer.GetProperty("id").GetString()!;
+        Assert.True(DateTimeOffset.UtcNow - timer.GetProperty("reset_timestamp").GetDateTimeOffset() < TimeSpan.FromMinutes(1));
+
+        using var list = await Http.SendAsync(HttpMethod.Get, "/api/incident-timers", token: me.Token);
+        Assert.Equal(HttpStatusCode.OK, list.StatusCode);
+        var timers = (await list.JsonAsync()).EnumerateArray().ToList();
+        Assert.Equal(id, Assert.Single(timers).GetProperty("id").GetString());
+        Assert.Equal(TimerFields, timers[0].PropertyNames());
+
+        using var updated = await Http.SendAsync(HttpMethod.Put, $"/api/incident-timers/{id}",
+            new { reset_timestamp = "2024-05-01T12:00:00Z", notes = "second" }, me.Token);
+        Assert.Equal(HttpStatusCode.OK, updated.StatusCode);
+        var after = await updated.JsonAsync();
+        Assert.Equal(DateTimeOffset.Parse("2024-05-01T12:00:00Z", System.Globalization.CultureInfo.InvariantCulture), after.GetProperty("reset_timestamp").GetDateTimeOffset());
+        Assert.Equal("second", after.GetProperty("notes").GetString());
+
+        using var deleted = await Http.SendAsync(HttpMethod.Delete, $"/api/incident-timers/{id}", token: me.Token);
+        Assert.Equal(HttpStatusCode.NoContent, deleted.StatusCode);
+        using var again = await Http.SendAsync(HttpMethod.Delete, $"/api/incident-timers/{id}", token: me.Token);
+        await again.AssertProblemAsync(HttpStatusCode.NotFound, "Timer not found");
+    }
+
+    [Fact]
+    public async Task UpdatingOnlyNotesKeepsTheResetTimestamp()
+    {
+        var me = await Http.RegisterAsync();
+        using var created = await Http.SendAsync(HttpMethod.Post, "/api/incident-timers", new { reset_timestamp = "2023-03-03T03:03:03Z", notes = "a" }, me.Token);
+        var timer = await created.JsonAsync();
+
+        using var updated = await Http.SendAsync(HttpMethod.Put, $"/api/incident-timers/{timer.GetProperty("id").GetString()}", new { notes = "only notes" }, me.Token);
+        var after = await updated.JsonAsync();
+        Assert.Equal(timer.GetProperty("reset_timestamp").GetDateTimeOffset(), after.GetProperty("reset_timestamp").GetDateTimeOffset());
+        Assert.Equal("only notes", after.GetProperty("notes").GetString());
+        Assert.True(after.GetProperty("updated_at").GetDateTimeOffset() > timer.GetProperty("updated_at").GetDateTimeOffset());
+    }
+
+    [Fact]
+    public async Task PublicTimerIsTheNewestByResetTimestampWithTheDisplayName()
+    {
+        var owner = await Http.RegisterAsync("Public Timer Owner");
+        // Created newest-reset first, so creation order and id order both disagree with reset order.
+        foreach (var (reset, notes) in new[] { ("2025-06-01T00:00:00Z", "newest"), ("2020-01-01T00:00:00Z", "oldest"), ("2022-01-01T00:00:00Z", "middle") })
+        {
+            using var created = await Http.SendAsync(HttpMethod.Post, "/api/incident-timers", new { reset_timestamp = reset, notes }, owner.Token);
+            Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        }
+
+        using var response = await Http.SendAsync(HttpMethod.Get, $"/api/{owner.Slug}/incident-timer");
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var timer = await response.JsonAsync();
+        Assert.Equal("newest", timer.GetProperty("notes").GetString());
+        Assert.Equal("Public Timer Owner", timer.GetProperty("user_display_name").GetString());
+        Assert.False(timer.TryGetProperty("user_id", out _));
+
+        using var list = await Http.SendAsync(HttpMethod.Get, "/api/incident-timers", token: owner.Token);
+        Assert.Equal(["newest", "middle", "oldest"], (await list.JsonAsync()).EnumerateArray().Select(t => t.GetProperty("notes").GetString()));
+    }
+
+    [Fact]
+    public async Task UnknownSlugAndUserWithoutTimersGet404()
+    {
+        var noTimers = await Http.RegisterAsync();
+        foreach (var slug in new[] { "no-such-user-" + Guid.NewGuid().ToString("N"), noTimers.Slug })
+        {
+            using var response = await Http.SendAsync(HttpMethod.Get, $"/api/{slug}/incident-timer");
+            await response.AssertProblemAsync(HttpStatusCode.NotFound, "No timer found for this user");
+        }
+    }
+
+    [Fact]
+    public async Task AnotherUsersTimerIsNotFoundAndNeverListed()
+    {
+        var a = await Http.RegisterAsync();
+        var b = await Http.RegisterAsync();
+        using var created = await Http.SendAsync(HttpMethod.Post, "/api/incident-timers", new { notes = "A's" }, a.Token);
+        var id = (await created.JsonAsync()).GetProperty("id").GetString();
+
+        using var put = await Http.SendAsync(HttpMethod.Put, $"/api/incident-timers/{id}", new { notes = "B was here" }, b.Token);
+        await put.AssertProblemAsync(HttpStatusCode.NotFound, "Timer not found");
+        using var delete = await Http.SendAsync(HttpMethod.Delete, $"/api/incident-timers/{id}", token: b.Token);
+        await delete.AssertProblemAsync(HttpStatusCode.NotFound, "Timer not found");
+        using var list = await Http.SendAsync(HttpMethod.Get, "/api/incident-timers", token: b.Token);
+        Assert.Empty((await list.JsonAsync()).EnumerateArray());
+
+        using var mine = await Http.SendAsync(HttpMethod.Get, "/api/incident-timers", token: a.Token);
+        Assert.Equal("A's", Assert.Single((await mine.JsonAsync()).EnumerateArray()).GetProperty("notes").GetString());
+    }
+}

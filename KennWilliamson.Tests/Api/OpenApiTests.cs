@@ -1,0 +1,38 @@
+using System.Net.Http.Json;
+using System.Text.Json;
+using KennWilliamson.Tests.Infrastructure;
+
+namespace KennWilliamson.Tests.Api;
+
+[Collection(AppCollection.Name)]
+public sealed class OpenApiTests(AppFixture fixture)
+{
+    /// <summary>Every route with the status codes it documents: its success and its errors.</summary>
+    public static TheoryData<string, string, string[]> Routes => new()
+    {
+        { "/api/auth/register", "post", ["201", "400", "409"] },
+        { "/api/auth/login", "post", ["200", "400", "401"] },
+        { "/api/auth/refresh", "post", ["200", "400", "401"] },
+        { "/api/auth/logout", "post", ["204", "400"] },
+        { "/api/auth/preview-slug", "post", ["200", "400"] },
+        { "/api/auth/me", "get", ["200", "401", "404"] },
+        { "/api/{user_slug}/incident-timer", "get", ["200", "404"] },
+        { "/api/incident-timers", "get", ["200", "401"] },
+        { "/api/incident-timers", "post", ["201", "400", "401"] },
+        { "/api/incident-timers/{id}", "put", ["200", "400", "401", "404"] },
+        { "/api/incident-timers/{id}", "delete", ["204", "400", "401", "404"] },
+        { "/api/health", "get", ["200"] },
+        { "/api/health/db", "get", ["200", "503"] },
+    };
+
+    [Theory]
+    [MemberData(nameof(Routes))]
+    public async Task OpenApiDocumentListsTheRouteWithItsResponses(string path, string method, string[] statuses)
+    {
+        var document = await fixture.Api.GetFromJsonAsync<JsonElement>(new Uri("/openapi/v1.json", UriKind.Relative)).WaitAsync(ApiClient.Timeout);
+
+        var operation = document.GetProperty("paths").GetProperty(path).GetProperty(method);
+        var documented = operation.GetProperty("responses").PropertyNames().ToHashSet();
+        Assert.All(statuses, s => Assert.Contains(s, documented));
+    }
+}

@@ -1,0 +1,55 @@
+using System.Net;
+using KennWilliamson.Tests.Infrastructure;
+
+namespace KennWilliamson.Tests.Api;
+
+[Collection(AppCollection.Name)]
+public sealed class SlugTests(AppFixture fixture)
+{
+    private HttpClient Http => fixture.Api;
+
+    [Fact]
+    public async Task DisplayNameBecomesALowerCaseHyphenatedSlug()
+    {
+        var account = await Http.RegisterAsync("Test User");
+        Assert.Equal("test-user", account.Slug);
+    }
+
+    [Fact]
+    public async Task PreviewSaysWhetherTheSlugIsFreeAndWhatTheNextOneWouldBe()
+    {
+        using var before = await Http.SendAsync(HttpMethod.Post, "/api/auth/preview-slug", new { display_name = "John Doe Test" });
+        Assert.Equal(HttpStatusCode.OK, before.StatusCode);
+        var free = await before.JsonAsync();
+        Assert.Equal("john-doe-test", free.GetProperty("slug").GetString());
+        Assert.True(free.GetProperty("available").GetBoolean());
+        Assert.Equal("john-doe-test", free.GetProperty("final_slug").GetString());
+
+        await Http.RegisterAsync("John Doe Test");
+
+        using var after = await Http.SendAsync(HttpMethod.Post, "/api/auth/preview-slug", new { display_name = "John Doe Test" });
+        var taken = await after.JsonAsync();
+        Assert.Equal("john-doe-test", taken.GetProperty("slug").GetString());
+        Assert.False(taken.GetProperty("available").GetBoolean());
+        Assert.Equal("john-doe-test-2", taken.GetProperty("final_slug").GetString());
+    }
+
+    [Fact]
+    public async Task ConcurrentRegistrationsWithOneDisplayNameGetDistinctSlugs()
+    {
+        const string name = "Crowded Name";
+        var responses = await Task.WhenAll(Enumerable.Range(0, 10).Select(_ =>
+            Http.SendAsync(HttpMethod.Post, "/api/auth/register", new { email = ApiClient.UniqueEmail(), password = ApiClient.Password, display_name = name })));
+
+        Assert.All(responses, r => Assert.Equal(HttpStatusCode.Created, r.StatusCode));
+        var slugs = new List<string>();
+        foreach (var response in responses)
+        {
+            slugs.Add((await response.JsonAsync()).GetProperty("user").GetProperty("slug").GetString()!);
+            response.Dispose();
+        }
+        Assert.Equal(10, slugs.Distinct().Count());
+        Assert.Contains("crowded-name", slugs);
+        Assert.All(slugs, s => Assert.Matches("^crowded-name(-([2-9]|1[0-9]))?$", s));
+    }
+}

@@ -1,0 +1,101 @@
+using System.Net;
+using System.Text;
+using KennWilliamson.Tests.Infrastructure;
+
+namespace KennWilliamson.Tests.Api;
+
+[Collection(AppCollection.Name)]
+public sealed class TokenTests(AppFixture fixture)
+{
+    private HttpClient Http => fixture.Api;
+
+    [Fact]
+    public async Task AccessTokenCarriesSubEmailRolesIatAndExpAndIsHs256()
+    {
+        var account = await Http.RegisterAsync();
+        var payload = TestJwt.Payload(account.Token);
+        Assert.Equal(account.Id, payload["sub"].ToString());
+        Assert.Equal(account.Email, payload["email"].ToString());
+        Assert.Contains("user", payload["roles"].ToString(), StringComparison.Ordinal);
+        Assert.True(payload.ContainsKey("iat") && payload.ContainsKey("exp"));
+        Assert.Contains("\"HS256\"", Encoding.UTF8.GetString(Convert.FromBase64String(PadBase64(account.Token.Split('.')[0]))), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task MissingExpiredTamperedWrongKeyAndUnsignedTokensGet401Problems()
+    {
+        var account = await Http.RegisterAsync();
+        var key = Encoding.UTF8.GetBytes(fixture.JwtSigningKey);
+        var now = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
+        object Claims(long iat, long exp) => new
+        {
+            sub = account.Id, email = account.Email, roles = new[] { "user", "admin" }, iat, nbf = iat, exp,
+            iss = "kennwilliamson-api", aud = "kennwilliamson-web",
+        };
+        var hs256 = new { alg = "HS256", typ = "JWT" };
+
+        // A token we sign with the right key works, so the failures below are about what they change.
+        using (var control = await Http.SendAsync(HttpMethod.Get, "/api/auth/me", token: TestJwt.Encode(hs256, Claims(now, now + 300), key)))
+        {
+            Assert.Equal(HttpStatusCode.OK, control.StatusCode);
+        }
+
+        var parts = account.Token.Split('.');
+        var tampered = $"{parts[0]}.{TestJwt.Base64Url(Encoding.UTF8.GetBytes(Encoding.UTF8.GetString(Convert.FromBase64String(PadBase64(parts[1]))).Replace("\"user\"", "\"admin\"", StringComparison.Ordinal)))}.{parts[2]}";
+        string?[] bad =
+        [
+            null,
+            TestJwt.Encode(hs256, Claims(now - 7200, now - 3600), key),                       // expired an hour ago
+            tampered,                                                                          // payload changed after signing
+            TestJwt.Encode(hs256, Claims(now, now + 300), Encoding.UTF8.GetBytes(new string('k', 64))), // another key
+            TestJwt.Encode(new { alg = "none", typ = "JWT" }, Claims(now, now + 300), null),  // unsigned
+            "not-a-jwt",
+        ];
+        foreach (var token in bad)
+        {
+            using var response = await Http.SendAsync(HttpMethod.Get, "/api/auth/me", token: token);
+            await response.AssertProblemAsync(HttpStatusCode.Unauthorized);
+        }
+    }
+
+    [Fact]
+    public async Task RefreshRotatesTheTokenAndReusingTheOldOneRevokesTheFamily()
+    {
+        var account = await Http.RegisterAsync();
+
+        using var first = await Http.SendAsync(HttpMethod.Post, "/api/auth/refresh", new { refresh_token = account.RefreshToken });
+        Assert.Equal(HttpStatusCode.OK, first.StatusCode);
+        var pair = await first.JsonAsync();
+        var next = pair.GetProperty("refresh_token").GetString()!;
+        Assert.NotEqual(account.RefreshToken, next);
+        using (var me = await Http.SendAsync(HttpMethod.Get, "/api/auth/me", token: pair.GetProperty("token").GetString()))
+        {
+            Assert.Equal(HttpStatusCode.OK, me.StatusCode);
+        }
+
+        using var reuse = await Http.SendAsync(HttpMethod.Post, "/api/auth/refresh", new { refresh_token = account.RefreshToken });
+        await reuse.AssertProblemAsync(HttpStatusCode.Unauthorized);
+
+        // The reuse revoked the whole family: the new token is dead too.
+        using var afterReuse = await Http.SendAsync(HttpMethod.Post, "/api/auth/refresh", new { refresh_token = next });
+        await afterReuse.AssertProblemAsync(HttpStatusCode.Unauthorized);
+    }
+
+    [Fact]
+    public async Task AfterLogoutTheRefreshTokenFails()
+    {
+        var account = await Http.RegisterAsync();
+
+        using var logout = await Http.SendAsync(HttpMethod.Post, "/api/auth/logout", new { refresh_token = account.RefreshToken });
+        Assert.Equal(HttpStatusCode.NoContent, logout.StatusCode);
+
+        using var refresh = await Http.SendAsync(HttpMethod.Post, "/api/auth/refresh", new { refresh_token = account.RefreshToken });
+        await refresh.AssertProblemAsync(HttpStatusCode.Unauthorized, "Invalid refresh token");
+    }
+
+    private static string PadBase64(string base64Url)
+    {
+        var s = base64Url.Replace('-', '+').Replace('_', '/');
+        return s.PadRight(s.Length + ((4 - (s.Length % 4)) % 4), '=');
+    }
+}

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using KennWilliamson.Api.Admin;
 using KennWilliamson.Api.Auth;
 using KennWilliamson.Api.Health;
 using KennWilliamson.Api.IncidentTimers;
@@ -6,6 +7,8 @@ using KennWilliamson.Api.Infrastructure;
 using KennWilliamson.Api.Users;
 using KennWilliamson.Data;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.Extensions.Options;
 using Scalar.AspNetCore;
 
@@ -17,14 +20,32 @@ builder.AddServiceDefaults();
 // The database, as the least-privilege role the AppHost hands us (pooled DbContext, health check, tracing).
 builder.AddNpgsqlDbContext<AppDbContext>("kennwilliamson", configureDbContextOptions: AppDbContext.Configure);
 
-// snake_case JSON, as the original backend's web client expects.
-builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower);
+// snake_case JSON, as the original backend's web client expects; nesting capped well below the default 64.
+builder.Services.ConfigureHttpJsonOptions(o =>
+{
+    o.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower;
+    o.SerializerOptions.MaxDepth = 16;
+});
+
+// Request bodies: 1 MB at most (413 problem details beyond). Header limits stay at Kestrel's defaults.
+builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = builder.Configuration.GetValue("Limits:MaxRequestBodyBytes", 1_048_576L));
 
 // RFC 9457 problem details for every error, each with the `error` member the client reads.
 builder.Services.AddProblemDetails(o => o.CustomizeProblemDetails = ApiProblems.AddErrorMember);
 builder.Services.AddExceptionHandler<ApiExceptionHandler>();
 // Unreadable bodies reach the exception handler in every environment, which names the field.
 builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
+
+// The client address behind a reverse proxy: X-Forwarded-For is trusted from loopback only by default
+// (ForwardedHeaders:KnownProxies adds the production ingress).
+builder.Services.Configure<ForwardedHeadersOptions>(o =>
+{
+    o.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto;
+    foreach (var proxy in builder.Configuration.GetSection("ForwardedHeaders:KnownProxies").Get<string[]>() ?? [])
+    {
+        o.KnownProxies.Add(System.Net.IPAddress.Parse(proxy));
+    }
+});
 
 // JWT bearer tokens: HS256 only, our issuer and audience, a key of at least 256 bits (checked at start-up).
 builder.Services.AddOptions<JwtOptions>().BindConfiguration(JwtOptions.Section).ValidateDataAnnotations().ValidateOnStart();
@@ -35,11 +56,25 @@ builder.Services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationSc
         bearer.MapInboundClaims = false;
         bearer.TokenValidationParameters = TokenService.ValidationParameters(jwt.Value);
     });
-builder.Services.AddAuthorization();
 
-// Accounts, tokens and the clock.
+// Deny by default: a route is public only when it says AllowAnonymous.
+builder.Services.AddAuthorizationBuilder()
+    .SetFallbackPolicy(new AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build());
+
+// Rate limits on register, login and refresh, per client address (429 with Retry-After).
+builder.Services.AddAuthRateLimits(builder.Configuration);
+
+// CORS for the web client (the original's default origin).
+builder.Services.AddCors(o => o.AddDefaultPolicy(policy => policy
+    .WithOrigins(builder.Configuration.GetSection("Cors:AllowedOrigins").Get<string[]>() ?? ["http://localhost:3000"])
+    .AllowAnyHeader()
+    .AllowAnyMethod()));
+
+// Accounts, tokens, the audit trail and the clock.
+builder.Services.AddHttpContextAccessor();
 builder.Services.AddSingleton(TimeProvider.System);
 builder.Services.AddSingleton<TokenService>();
+builder.Services.AddScoped<AuditLog>();
 builder.Services.AddScoped<RefreshTokenStore>();
 builder.Services.AddScoped<UserAccounts>();
 
@@ -48,19 +83,22 @@ builder.Services.AddOpenApi();
 
 var app = builder.Build();
 
+app.UseForwardedHeaders();
 app.UseExceptionHandler();
 app.UseStatusCodePages();
+app.UseCors();
 app.UseAuthentication();
 app.UseAuthorization();
+app.UseRateLimiter();
 
 // Aspire's /health and /alive, in every environment.
 app.MapDefaultEndpoints();
 
 // The OpenAPI document always; the interactive reference (Scalar, at /scalar) in Development.
-app.MapOpenApi();
+app.MapOpenApi().AllowAnonymous();
 if (app.Environment.IsDevelopment())
 {
-    app.MapScalarApiReference();
+    app.MapScalarApiReference().AllowAnonymous();
 }
 
 var api = app.MapGroup("/api");
@@ -68,5 +106,6 @@ api.MapHealth();          // GET /api/health, /api/health/db
 api.MapAuth();            // /api/auth/register, login, refresh, logout, me
 api.MapPreviewSlug();     // POST /api/auth/preview-slug
 api.MapIncidentTimers();  // /api/incident-timers, GET /api/{user_slug}/incident-timer
+api.MapAdmin();           // /api/admin/users, roles, audit-events, slow-queries
 
 app.Run();

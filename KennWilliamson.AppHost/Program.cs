@@ -25,7 +25,9 @@ catch (PostgresSetupException ex)
 var migrations = builder.AddProject<Projects.KennWilliamson_MigrationService>("migrations")
     .WithReference(postgres.Database)
     .WaitFor(postgres.Database)
-    .WithEnvironment("AppDatabase__Password", appDbPassword);
+    .WithEnvironment("AppDatabase__Password", appDbPassword)
+    // The first admin: an email from the AppHost's configuration (Admin:Email), granted by the worker.
+    .WithEnvironment("Admin__Email", builder.Configuration["Admin:Email"] ?? "");
 
 // The API connects as the least-privilege role, and starts only after the worker exits 0.
 builder.AddProject<Projects.KennWilliamson_Api>("api")

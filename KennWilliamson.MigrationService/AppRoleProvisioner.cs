@@ -45,6 +45,14 @@ internal sealed partial class AppRoleProvisioner(IOptions<AppRoleOptions> option
                 GRANT USAGE ON SCHEMA public TO {role};
                 GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO {role};
                 ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT SELECT, INSERT, UPDATE, DELETE ON TABLES TO {role};
+                -- The audit trail is append-only for the API.
+                IF to_regclass('public.audit_events') IS NOT NULL THEN
+                  REVOKE UPDATE, DELETE ON audit_events FROM {role};
+                END IF;
+                -- Its one window on server statistics (GET /api/admin/slow-queries).
+                IF to_regprocedure('public.slow_queries(integer)') IS NOT NULL THEN
+                  GRANT EXECUTE ON FUNCTION slow_queries(integer) TO {role};
+                END IF;
               END IF;
             END
             $role$;

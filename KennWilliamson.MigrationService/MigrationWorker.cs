@@ -16,6 +16,7 @@ internal sealed class MigrationWorker(
     WorkerCommand command,
     AppRoleProvisioner roles,
     IHostApplicationLifetime lifetime,
+    IConfiguration configuration,
     ILogger<MigrationWorker> logger) : BackgroundService
 {
     public const string ActivitySourceName = "KennWilliamson.Migrations";
@@ -65,6 +66,7 @@ internal sealed class MigrationWorker(
                 // Serialized by an advisory lock, so two workers at once apply each migration once.
                 await strategy.ExecuteAsync(ct, c => WithMigrationLockAsync(db, () => db.Database.MigrateAsync(c), c));
                 await roles.EnsureAsync(db, ct);
+                await FirstAdmin.EnsureAsync(db, configuration[FirstAdmin.EmailKey], logger, ct);
                 break;
         }
 

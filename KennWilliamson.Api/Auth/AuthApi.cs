@@ -22,10 +22,14 @@ public static class AuthApi
     {
         var group = routes.MapGroup("/auth").WithTags("Auth").AddEndpointFilter<ValidationFilter>().ProducesValidationProblem();
 
-        group.MapPost("/register", RegisterAsync).ProducesProblem(StatusCodes.Status409Conflict);
-        group.MapPost("/login", LoginAsync).ProducesProblem(StatusCodes.Status401Unauthorized);
-        group.MapPost("/refresh", RefreshAsync).ProducesProblem(StatusCodes.Status401Unauthorized);
-        group.MapPost("/logout", LogoutAsync);
+        // Public: these are how a caller gets a token. The credential endpoints are rate limited.
+        group.MapPost("/register", RegisterAsync).AllowAnonymous().RequireRateLimiting(RateLimitOptions.AuthPolicy)
+            .ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status429TooManyRequests);
+        group.MapPost("/login", LoginAsync).AllowAnonymous().RequireRateLimiting(RateLimitOptions.AuthPolicy)
+            .ProducesProblem(StatusCodes.Status401Unauthorized).ProducesProblem(StatusCodes.Status429TooManyRequests);
+        group.MapPost("/refresh", RefreshAsync).AllowAnonymous().RequireRateLimiting(RateLimitOptions.AuthPolicy)
+            .ProducesProblem(StatusCodes.Status401Unauthorized).ProducesProblem(StatusCodes.Status429TooManyRequests);
+        group.MapPost("/logout", LogoutAsync).AllowAnonymous();
         group.MapGet("/me", MeAsync).RequireAuthorization()
             .ProducesProblem(StatusCodes.Status401Unauthorized).ProducesProblem(StatusCodes.Status404NotFound);
         return group;
@@ -48,20 +52,24 @@ public static class AuthApi
     }
 
     private static async Task<Results<Ok<AuthResponse>, ProblemHttpResult>> LoginAsync(
-        LoginRequest request, UserAccounts accounts, CancellationToken ct)
+        LoginRequest request, UserAccounts accounts, AuditLog audit, CancellationToken ct)
     {
         var user = await accounts.FindByEmail(request.Email!.Trim()).AsNoTracking().SingleOrDefaultAsync(ct);
         if (user is null)
         {
             PasswordHasher.Verify(request.Password!, UnknownUserHash.Value);
-            return Problem(StatusCodes.Status401Unauthorized, InvalidCredentials);
         }
-        if (!PasswordHasher.Verify(request.Password!, user.PasswordHash))
+        if (user is null || !PasswordHasher.Verify(request.Password!, user.PasswordHash))
         {
+            // The attempted email, bounded, so an admin can see what was tried; never the password.
+            await audit.WriteAsync(AuditActions.LoginFailed, user?.Id, Truncate(request.Email!, 255), ct: ct);
             return Problem(StatusCodes.Status401Unauthorized, InvalidCredentials);
         }
+        audit.Add(AuditActions.LoginSucceeded, user.Id, $"user:{user.Id}");
         return TypedResults.Ok(await accounts.SignInAsync(user, ct));
     }
+
+    private static string Truncate(string value, int max) => value.Length > max ? value[..max] : value;
 
     private static async Task<Results<Ok<AuthResponse>, ProblemHttpResult>> RefreshAsync(
         RefreshRequest request, UserAccounts accounts, CancellationToken ct)

@@ -1,3 +1,4 @@
+using KennWilliamson.Api.Infrastructure;
 using KennWilliamson.Data;
 using KennWilliamson.Data.Entities;
 using Microsoft.EntityFrameworkCore;
@@ -9,7 +10,7 @@ namespace KennWilliamson.Api.Auth;
 /// Refresh-token rotation with reuse detection (OAuth 2.0 Security BCP): each use spends a token and
 /// issues the next of its family; presenting a spent or revoked token revokes the whole family.
 /// </summary>
-public sealed class RefreshTokenStore(AppDbContext db, IOptions<JwtOptions> options, TimeProvider time)
+public sealed class RefreshTokenStore(AppDbContext db, IOptions<JwtOptions> options, TimeProvider time, AuditLog audit)
 {
     /// <summary>Starts a new family (a login or a registration). The caller saves the changes.</summary>
     public string Issue(Guid userId, Guid? familyId = null)
@@ -48,6 +49,7 @@ public sealed class RefreshTokenStore(AppDbContext db, IOptions<JwtOptions> opti
             if (stored.UsedAt is not null || stored.RevokedAt is not null || stored.ExpiresAt > now)
             {
                 await RevokeFamilyAsync(stored.FamilyId, ct); // reuse: someone else holds this family
+                await audit.WriteAsync(AuditActions.RefreshTokenReuse, stored.UserId, $"user:{stored.UserId}", new { family = stored.FamilyId }, ct);
             }
             return null;
         }

@@ -1,3 +1,4 @@
+using KennWilliamson.Api.Infrastructure;
 using KennWilliamson.Api.Users;
 using KennWilliamson.Data;
 using KennWilliamson.Data.Entities;
@@ -7,7 +8,7 @@ using Npgsql;
 namespace KennWilliamson.Api.Auth;
 
 /// <summary>The database side of accounts: lookups by email (as the unique index compares them), creation, sign-in.</summary>
-public sealed class UserAccounts(AppDbContext db, TokenService tokens, RefreshTokenStore refreshTokens)
+public sealed class UserAccounts(AppDbContext db, TokenService tokens, RefreshTokenStore refreshTokens, AuditLog audit)
 {
     private const string EmailIndex = "ux_users_email_lower";
     private const string SlugIndex = "ix_users_slug";
@@ -42,6 +43,7 @@ public sealed class UserAccounts(AppDbContext db, TokenService tokens, RefreshTo
                     db.Users.Add(user);
                     await db.SaveChangesAsync(ct);
                     var refresh = refreshTokens.Issue(user.Id);
+                    audit.Add(AuditActions.Register, user.Id, $"user:{user.Id}");
                     await db.SaveChangesAsync(ct);
                     await tx.CommitAsync(ct);
                     string[] roles = [Role.UserRoleName];

@@ -12,7 +12,7 @@ public static class HealthApi
 
     public static RouteGroupBuilder MapHealth(this IEndpointRouteBuilder routes)
     {
-        var group = routes.MapGroup("/health").WithTags("Health");
+        var group = routes.MapGroup("/health").WithTags("Health").AllowAnonymous();
 
         group.MapGet("/", () => TypedResults.Ok(new ServiceHealth("healthy", "kennwilliamson-api", Version)));
         group.MapGet("/db", CheckDatabaseAsync).Produces<DatabaseHealth>(StatusCodes.Status503ServiceUnavailable);

@@ -59,7 +59,7 @@ public static class IncidentTimersApi
         var timer = new IncidentTimer
         {
             UserId = Caller(principal),
-            ResetTimestamp = (request.ResetTimestamp ?? time.GetUtcNow()).ToUniversalTime(),
+            ResetTimestamp = TimerRequest.ToStored(request.ResetTimestamp ?? time.GetUtcNow()),
             Notes = request.Notes,
         };
         db.IncidentTimers.Add(timer);
@@ -89,7 +89,7 @@ public static class IncidentTimersApi
         }
         if (request.ResetTimestamp is { } reset)
         {
-            timer.ResetTimestamp = reset.ToUniversalTime();
+            timer.ResetTimestamp = TimerRequest.ToStored(reset);
         }
         if (request.Notes is not null)
         {

@@ -8,7 +8,22 @@ public sealed record TimerRequest(DateTimeOffset? ResetTimestamp, string? Notes)
 {
     public const int MaxNotesLength = 10_000;
 
-    public void Validate(FieldErrors errors) => errors.Length("notes", Notes, 0, MaxNotesLength);
+    /// <summary>UTC, cut to PostgreSQL's microseconds, so the response shows exactly what is stored.</summary>
+    public static DateTimeOffset ToStored(DateTimeOffset value)
+    {
+        var ticks = value.UtcTicks;
+        return new DateTimeOffset(ticks - (ticks % 10), TimeSpan.Zero);
+    }
+
+    public void Validate(FieldErrors errors)
+    {
+        errors.Length("notes", Notes, 0, MaxNotesLength);
+        // Offsets can push a valid local time out of the representable UTC range (0001-01-01 +14:00).
+        if (ResetTimestamp is { } t && (t.Ticks - t.Offset.Ticks < DateTime.MinValue.Ticks || t.Ticks - t.Offset.Ticks > DateTime.MaxValue.Ticks))
+        {
+            errors.Add("reset_timestamp", "reset_timestamp is out of range");
+        }
+    }
 }
 
 /// <summary>A timer as its owner sees it: never <c>user_id</c>.</summary>

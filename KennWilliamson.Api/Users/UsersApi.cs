@@ -11,6 +11,7 @@ public static class UsersApi
     public static RouteHandlerBuilder MapPreviewSlug(this IEndpointRouteBuilder routes) =>
         routes.MapPost("/auth/preview-slug", PreviewAsync)
             .WithTags("Users")
+            .AllowAnonymous()
             .AddEndpointFilter<ValidationFilter>()
             .ProducesValidationProblem();
 

@@ -21,9 +21,20 @@ public static class ApiClient
 
     public static string UniqueEmail(string prefix = "user") => $"{prefix}.{Guid.NewGuid():N}@example.com";
 
-    public static async Task<HttpResponseMessage> SendAsync(this HttpClient http, HttpMethod method, string path, object? body = null, string? token = null)
+    /// <summary>
+    /// Sends a request as coming from <paramref name="clientAddress"/> (X-Forwarded-For, which the API
+    /// trusts from its loopback proxy), by default a random documentation address: the per-address rate
+    /// limits then count each test's requests apart.
+    /// </summary>
+    public static async Task<HttpResponseMessage> SendAsync(this HttpClient http, HttpMethod method, string path, object? body = null,
+        string? token = null, string? clientAddress = null, IDictionary<string, string>? headers = null)
     {
         using var request = new HttpRequestMessage(method, new Uri(path, UriKind.Relative));
+        request.Headers.TryAddWithoutValidation("X-Forwarded-For", clientAddress ?? RandomClientAddress());
+        foreach (var (name, value) in headers ?? new Dictionary<string, string>())
+        {
+            request.Headers.TryAddWithoutValidation(name, value);
+        }
         if (body is string raw)
         {
             request.Content = new StringContent(raw, Encoding.UTF8, "application/json");
@@ -38,6 +49,9 @@ public static class ApiClient
         }
         return await http.SendAsync(request).WaitAsync(Timeout);
     }
+
+    public static string RandomClientAddress() =>
+        $"198.51.{System.Security.Cryptography.RandomNumberGenerator.GetInt32(0, 256)}.{System.Security.Cryptography.RandomNumberGenerator.GetInt32(1, 255)}";
 
     public static async Task<Account> RegisterAsync(this HttpClient http, string? displayName = null, string? email = null)
     {

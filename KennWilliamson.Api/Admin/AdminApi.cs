@@ -1,0 +1,126 @@
+using System.Security.Claims;
+using KennWilliamson.Api.Auth;
+using KennWilliamson.Api.Infrastructure;
+using KennWilliamson.Api.Users;
+using KennWilliamson.Data;
+using KennWilliamson.Data.Entities;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.EntityFrameworkCore;
+
+namespace KennWilliamson.Api.Admin;
+
+/// <summary>Administration: users and their roles, the audit trail, slow queries. Admins only (403 otherwise).</summary>
+public static class AdminApi
+{
+    public const int MaxSlowQueries = 100;
+
+    public static RouteGroupBuilder MapAdmin(this IEndpointRouteBuilder routes)
+    {
+        var group = routes.MapGroup("/admin").WithTags("Admin")
+            .RequireAuthorization(policy => policy.RequireRole(Role.AdminRoleName))
+            .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status403Forbidden);
+
+        group.MapGet("/users", ListUsersAsync);
+        group.MapPut("/users/{id}/roles/{role}", GrantAsync).ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound);
+        group.MapDelete("/users/{id}/roles/{role}", RevokeAsync).ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound);
+        group.MapGet("/audit-events", ListAuditEventsAsync);
+        group.MapGet("/slow-queries", SlowQueriesAsync);
+        return group;
+    }
+
+    private static async Task<Ok<UserPage>> ListUsersAsync(int? page, [FromQuery(Name = "page_size")] int? pageSize, AppDbContext db, CancellationToken ct)
+    {
+        var paging = Paging.From(page, pageSize);
+        var total = await db.Users.CountAsync(ct);
+        var users = await db.Users.AsNoTracking()
+            .OrderBy(u => u.CreatedAt).ThenBy(u => u.Id)
+            .Skip(paging.Skip).Take(paging.PageSize)
+            .Select(u => new { User = u, Roles = u.Roles.OrderBy(r => r.Role!.Name).Select(r => r.Role!.Name).ToList() })
+            .ToListAsync(ct);
+        return TypedResults.Ok(new UserPage(paging.Page, paging.PageSize, total, users.Select(x => UserResponse.From(x.User, x.Roles)).ToList()));
+    }
+
+    private static async Task<Results<Ok<UserResponse>, ProblemHttpResult>> GrantAsync(
+        string id, string role, ClaimsPrincipal principal, AppDbContext db, AuditLog audit, UserAccounts accounts, CancellationToken ct)
+    {
+        if (await FindAsync(id, role, db, ct) is not ({ } user, { } roleId))
+        {
+            return await NotFoundOrInvalidAsync(id, role, db, ct);
+        }
+        var me = TokenService.UserId(principal);
+        // Idempotent, and safe when two admins grant the same role at once: the unique index decides.
+        var added = await db.Database.ExecuteSqlAsync(
+            $"INSERT INTO user_roles (user_id, role_id, assigned_by) VALUES ({user.Id}, {roleId}, {me}) ON CONFLICT (user_id, role_id) DO NOTHING", ct);
+        if (added > 0)
+        {
+            await audit.WriteAsync(AuditActions.RoleGranted, me, $"user:{user.Id}", new { role }, ct);
+        }
+        return TypedResults.Ok(UserResponse.From(user, await accounts.RolesOfAsync(user.Id, ct)));
+    }
+
+    private static async Task<Results<Ok<UserResponse>, ProblemHttpResult>> RevokeAsync(
+        string id, string role, ClaimsPrincipal principal, AppDbContext db, AuditLog audit, UserAccounts accounts, CancellationToken ct)
+    {
+        if (await FindAsync(id, role, db, ct) is not ({ } user, { } roleId))
+        {
+            return await NotFoundOrInvalidAsync(id, role, db, ct);
+        }
+        var me = TokenService.UserId(principal);
+        if (user.Id == me && role == Role.AdminRoleName)
+        {
+            return TypedResults.Problem(ApiProblems.Field("role", "You cannot revoke your own admin role"));
+        }
+        var removed = await db.UserRoles.Where(ur => ur.UserId == user.Id && ur.RoleId == roleId).ExecuteDeleteAsync(ct);
+        if (removed > 0)
+        {
+            await audit.WriteAsync(AuditActions.RoleRevoked, me, $"user:{user.Id}", new { role }, ct);
+        }
+        return TypedResults.Ok(UserResponse.From(user, await accounts.RolesOfAsync(user.Id, ct)));
+    }
+
+    private static async Task<Ok<AuditEventPage>> ListAuditEventsAsync(int? page, [FromQuery(Name = "page_size")] int? pageSize, AppDbContext db, CancellationToken ct)
+    {
+        var paging = Paging.From(page, pageSize);
+        var total = await db.AuditEvents.CountAsync(ct);
+        var events = await db.AuditEvents.AsNoTracking()
+            .OrderByDescending(e => e.OccurredAt).ThenByDescending(e => e.Id)
+            .Skip(paging.Skip).Take(paging.PageSize)
+            .ToListAsync(ct);
+        return TypedResults.Ok(new AuditEventPage(paging.Page, paging.PageSize, total, events.Select(e => new AuditEventResponse(
+            e.Id, e.OccurredAt, e.ActorUserId, e.Action, e.Target, e.ClientAddress?.ToString(), e.UserAgent, e.Details?.RootElement.Clone())).ToList()));
+    }
+
+    private static async Task<Ok<List<SlowQuery>>> SlowQueriesAsync(int? limit, AppDbContext db, CancellationToken ct)
+    {
+        var rows = Math.Clamp(limit ?? 20, 1, MaxSlowQueries);
+        var queries = await db.Database
+            // Columns come back snake_case, which is what the naming convention maps SlowQuery's properties to.
+            .SqlQuery<SlowQuery>($"SELECT query, calls, mean_exec_time_ms, total_exec_time_ms FROM slow_queries({rows})")
+            .ToListAsync(ct);
+        return TypedResults.Ok(queries);
+    }
+
+    private static async Task<(User?, Guid?)> FindAsync(string id, string role, AppDbContext db, CancellationToken ct)
+    {
+        if (!Guid.TryParse(id, out var userId))
+        {
+            return (null, null);
+        }
+        var user = await db.Users.AsNoTracking().SingleOrDefaultAsync(u => u.Id == userId, ct);
+        var roleId = await db.Roles.Where(r => r.Name == role).Select(r => (Guid?)r.Id).SingleOrDefaultAsync(ct);
+        return (user, roleId);
+    }
+
+    private static async Task<ProblemHttpResult> NotFoundOrInvalidAsync(string id, string role, AppDbContext db, CancellationToken ct)
+    {
+        if (!Guid.TryParse(id, out var userId))
+        {
+            return TypedResults.Problem(ApiProblems.Field("id", "id must be a UUID"));
+        }
+        return await db.Users.AnyAsync(u => u.Id == userId, ct)
+            ? AuthApi.Problem(StatusCodes.Status404NotFound, $"Role '{(role.Length > 50 ? role[..50] : role)}' not found")
+            : AuthApi.Problem(StatusCodes.Status404NotFound, "User not found");
+    }
+}

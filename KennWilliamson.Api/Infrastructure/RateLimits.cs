@@ -1,0 +1,52 @@
+using System.Globalization;
+using System.Threading.RateLimiting;
+using Microsoft.AspNetCore.RateLimiting;
+
+namespace KennWilliamson.Api.Infrastructure;
+
+/// <summary>Limits on the credential endpoints (register, login, refresh), per route and client address.</summary>
+public sealed class RateLimitOptions
+{
+    public const string Section = "RateLimiting:Auth";
+    public const string AuthPolicy = "auth";
+
+    public int PermitLimit { get; set; } = 10;
+    public TimeSpan Window { get; set; } = TimeSpan.FromMinutes(1);
+}
+
+public static class RateLimits
+{
+    private const int Segments = 6;
+
+    public static IServiceCollection AddAuthRateLimits(this IServiceCollection services, IConfiguration configuration)
+    {
+        var options = configuration.GetSection(RateLimitOptions.Section).Get<RateLimitOptions>() ?? new RateLimitOptions();
+        var retryAfter = TimeSpan.FromTicks(options.Window.Ticks / Segments);
+        return services.AddRateLimiter(limiter =>
+        {
+            // The default rejection is 503, which tells clients the service is down; it is not.
+            limiter.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
+            limiter.OnRejected = async (context, ct) =>
+            {
+                var wait = context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var after) ? after : retryAfter;
+                context.HttpContext.Response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
+                var problems = context.HttpContext.RequestServices.GetRequiredService<IProblemDetailsService>();
+                await problems.WriteAsync(new ProblemDetailsContext
+                {
+                    HttpContext = context.HttpContext,
+                    ProblemDetails = ApiProblems.Create(StatusCodes.Status429TooManyRequests, "Too many requests, try again later"),
+                });
+            };
+            // A sliding window: the eleventh attempt within any minute is refused, whatever the clock says.
+            limiter.AddPolicy(RateLimitOptions.AuthPolicy, http => RateLimitPartition.GetSlidingWindowLimiter(
+                $"{http.Request.Path}|{http.Connection.RemoteIpAddress}",
+                _ => new SlidingWindowRateLimiterOptions
+                {
+                    PermitLimit = options.PermitLimit,
+                    Window = options.Window,
+                    SegmentsPerWindow = Segments,
+                    QueueLimit = 0,
+                }));
+        });
+    }
+}

@@ -1,0 +1,23 @@
+using System.Net;
+using KennWilliamson.Tests.Api;
+using KennWilliamson.Tests.Infrastructure;
+
+namespace KennWilliamson.Tests.Security;
+
+/// <summary>Admins are made the only way the project allows: the worker, configured with their email.</summary>
+public static class Admins
+{
+    public static async Task<Account> CreateAsync(AppFixture fixture)
+    {
+        var account = await fixture.Api.RegisterAsync("Admin " + Guid.NewGuid().ToString("N")[..6]);
+        var worker = await WorkerProcess.RunAsync(fixture.OwnerConnectionString, fixture.AppDbPassword, "run", $"--Admin:Email={account.Email}");
+        Assert.True(worker.ExitCode == 0, worker.Output + worker.Error);
+
+        // Roles travel in the token: sign in again to get one that says admin.
+        using var login = await fixture.Api.SendAsync(HttpMethod.Post, "/api/auth/login", new { email = account.Email, password = account.Password });
+        Assert.Equal(HttpStatusCode.OK, login.StatusCode);
+        var body = await login.JsonAsync();
+        Assert.Contains("admin", body.GetProperty("user").GetProperty("roles").EnumerateArray().Select(r => r.GetString()));
+        return account with { Token = body.GetProperty("token").GetString()!, User = body.GetProperty("user") };
+    }
+}

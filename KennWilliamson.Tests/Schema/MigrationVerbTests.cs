@@ -18,11 +18,18 @@ public sealed class MigrationVerbTests(AppFixture fixture)
     ];
 
     /// <summary>Every migration: the original four, then what this project adds, each with the table it creates.</summary>
-    public static readonly string[] Migrations = [.. OriginalMigrations, "20261128235324_create_refresh_tokens_table"];
+    public static readonly string[] Migrations =
+    [
+        .. OriginalMigrations,
+        "20261128235324_create_refresh_tokens_table",
+        "20261129000806_create_audit_events_table",
+        "20261129001500_create_slow_queries_function",
+    ];
 
-    private const string LastMigrationTable = "refresh_tokens";
+    /// <summary>The tables the later migrations add.</summary>
+    private static readonly string[] LaterTables = ["refresh_tokens", "audit_events"];
 
-    private static readonly string[] ProjectTables = ["users", "roles", "user_roles", "incident_timers", LastMigrationTable];
+    private static readonly string[] ProjectTables = ["users", "roles", "user_roles", "incident_timers", .. LaterTables];
 
     [Fact]
     public async Task Run_records_the_four_original_migrations_first_in_order_then_the_later_ones_and_info_shows_them_installed()
@@ -71,23 +78,34 @@ public sealed class MigrationVerbTests(AppFixture fixture)
     }
 
     [Fact]
-    public async Task Revert_removes_the_last_migration_and_its_table_and_run_reapplies_it()
+    public async Task Revert_removes_the_last_migration_and_what_it_made_and_run_reapplies_it()
     {
         await using var scratch = await ScratchDatabase.CreateAsync(fixture, "schema_verbs");
         AssertSucceeded(await scratch.RunWorkerAsync("run"));
 
+        // The last migration made a function and a schema; the one before it a table.
         AssertSucceeded(await scratch.RunWorkerAsync("revert"));
-
         await using (var connection = await scratch.OpenAsync())
         {
             Assert.Equal(Migrations[..^1], await HistoryAsync(connection));
-            Assert.Null(await connection.ScalarAsync<string?>("SELECT to_regclass($1)::text", "public." + LastMigrationTable));
-            Assert.NotNull(await connection.ScalarAsync<string?>("SELECT to_regclass('public.incident_timers')::text"));
+            Assert.Null(await connection.ScalarAsync<string?>("SELECT to_regprocedure('public.slow_queries(integer)')::text"));
+            Assert.Null(await connection.ScalarAsync<string?>("SELECT to_regnamespace('monitoring')::text"));
+            Assert.NotNull(await connection.ScalarAsync<string?>("SELECT to_regclass('public.audit_events')::text"));
         }
-        var last = Migrations[^1];
+
+        AssertSucceeded(await scratch.RunWorkerAsync("revert"));
+        await using (var connection = await scratch.OpenAsync())
+        {
+            Assert.Equal(Migrations[..^2], await HistoryAsync(connection));
+            Assert.Null(await connection.ScalarAsync<string?>("SELECT to_regclass('public.audit_events')::text"));
+            Assert.NotNull(await connection.ScalarAsync<string?>("SELECT to_regclass('public.refresh_tokens')::text"));
+        }
         var info = await scratch.RunWorkerAsync("info");
         AssertSucceeded(info);
-        Assert.Contains($"{last[..14]}/pending {last[15..]}", info.Output, StringComparison.Ordinal);
+        foreach (var pending in Migrations[^2..])
+        {
+            Assert.Contains($"{pending[..14]}/pending {pending[15..]}", info.Output, StringComparison.Ordinal);
+        }
         Assert.Contains("20250829095731/installed create_incident_timers_table", info.Output, StringComparison.Ordinal);
 
         AssertSucceeded(await scratch.RunWorkerAsync("run"));
@@ -95,7 +113,8 @@ public sealed class MigrationVerbTests(AppFixture fixture)
         await using (var connection = await scratch.OpenAsync())
         {
             Assert.Equal(Migrations, await HistoryAsync(connection));
-            Assert.NotNull(await connection.ScalarAsync<string?>("SELECT to_regclass($1)::text", "public." + LastMigrationTable));
+            Assert.NotNull(await connection.ScalarAsync<string?>("SELECT to_regclass('public.audit_events')::text"));
+            Assert.NotNull(await connection.ScalarAsync<string?>("SELECT to_regprocedure('public.slow_queries(integer)')::text"));
         }
     }
 

@@ -4,7 +4,7 @@ using KennWilliamson.AppHost.Postgres;
 var builder = DistributedApplication.CreateBuilder(args);
 
 // Secrets: generated once, kept in this project's user secrets; Parameters__<name> overrides them.
-var postgresPassword = builder.AddSecret("postgres-password");
+// (postgres-password comes with the server, which external mode does not have.)
 var appDbPassword = builder.AddSecret("app-db-password");
 // 64 letters and digits: about 380 bits, above the 256 the API insists on for HS256.
 var jwtSigningKey = builder.AddSecret("jwt-signing-key", length: 64);
@@ -12,8 +12,9 @@ var jwtSigningKey = builder.AddSecret("jwt-signing-key", length: 64);
 PostgresDatabase postgres;
 try
 {
-    // postgres (server) and kennwilliamson (database): a container, or the machine's own binaries.
-    postgres = builder.AddKennWilliamsonPostgres(postgresPassword);
+    // postgres (server) and kennwilliamson (database): a container, the machine's own binaries,
+    // or (external) only the database's connection string.
+    postgres = builder.AddKennWilliamsonPostgres();
 }
 catch (PostgresSetupException ex)
 {
@@ -31,7 +32,7 @@ var migrations = builder.AddProject<Projects.KennWilliamson_MigrationService>("m
 
 // The API connects as the least-privilege role, and starts only after the worker exits 0.
 builder.AddProject<Projects.KennWilliamson_Api>("api")
-    .WithEnvironment("ConnectionStrings__kennwilliamson", postgres.ConnectionStringFor("kennwilliamson_app", appDbPassword))
+    .WithDatabaseRole(postgres, "kennwilliamson_app", appDbPassword)
     .WithEnvironment("Jwt__SigningKey", jwtSigningKey)
     .WaitForCompletion(migrations)
     .WithHttpHealthCheck("/health")

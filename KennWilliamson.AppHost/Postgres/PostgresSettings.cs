@@ -9,12 +9,15 @@ public enum PostgresMode
     Auto,
     Container,
     Local,
+    /// <summary>A server run elsewhere (a managed service): only its connection string is modelled.</summary>
+    External,
 }
 
 /// <summary>
 /// The <c>Postgres</c> section of the AppHost's configuration, and the choice of mode it leads to.
 /// <c>auto</c> takes a container when a container runtime answers, else the machine's server binaries,
-/// else stops with <see cref="NoPostgresMessage"/>.
+/// else stops with <see cref="NoPostgresMessage"/>. <c>external</c> runs no server at all: the database is the
+/// connection string <c>ConnectionStrings:kennwilliamson</c>.
 /// </summary>
 public sealed record PostgresSettings(PostgresMode Mode, int Port, string DataDirectory, string? BinDirectory, string? ContainerRuntime)
 {
@@ -29,7 +32,7 @@ public sealed record PostgresSettings(PostgresMode Mode, int Port, string DataDi
         var modeText = section["Mode"] is { Length: > 0 } m ? m : "auto";
         if (!Enum.TryParse<PostgresMode>(modeText, ignoreCase: true, out var mode) || !Enum.IsDefined(mode))
         {
-            throw new PostgresSetupException($"Postgres:Mode is '{modeText}'; use auto, container or local.");
+            throw new PostgresSetupException($"Postgres:Mode is '{modeText}'; use auto, container, local or external.");
         }
 
         var portText = section["Port"] is { Length: > 0 } p ? p : "5432";

@@ -1,0 +1,104 @@
+using System.Text.RegularExpressions;
+using KennWilliamson.Tests.Infrastructure;
+
+namespace KennWilliamson.Tests.Deployment;
+
+/// <summary>The deployment manifest that publish mode writes (<c>--publisher manifest</c>), read as JSON.</summary>
+public sealed partial class ManifestTests
+{
+    private static readonly string[] SecretParameters = ["postgres-password", "app-db-password", "jwt-signing-key"];
+
+    [Theory]
+    [InlineData("auto")]
+    [InlineData("local")] // running locally must not leak into a deployment: publishing still models the container
+    public async Task PublishModeModelsTheCustomImageProjectsAndSecretParameters(string mode)
+    {
+        var manifest = await ManifestPublisher.PublishAsync($"--Postgres:Mode={mode}");
+
+        var postgres = manifest["postgres"];
+        Assert.StartsWith("container.", postgres.GetProperty("type").GetString(), StringComparison.Ordinal);
+        var build = postgres.GetProperty("build");
+        Assert.Equal(Path.Combine(TestPaths.RepositoryRoot, "postgres"), manifest.FullPath(build.GetProperty("context").GetString()!));
+        Assert.Equal(Path.Combine(TestPaths.RepositoryRoot, "postgres", "Dockerfile"), manifest.FullPath(build.GetProperty("dockerfile").GetString()!));
+        Assert.Equal("postgres:17-bookworm", build.GetProperty("args").GetProperty("PG_IMAGE").GetString());
+        var volume = Assert.Single(postgres.GetProperty("volumes").EnumerateArray());
+        Assert.Equal("kennwilliamson-postgres-data", volume.GetProperty("name").GetString());
+        Assert.Equal("/var/lib/postgresql/data", volume.GetProperty("target").GetString()); // the path of tag 17
+        Assert.Equal("{postgres-password.value}", postgres.GetProperty("env").GetProperty("POSTGRES_PASSWORD").GetString());
+
+        var database = manifest["kennwilliamson"].GetProperty("connectionString").GetString();
+        Assert.Equal("{postgres.connectionString};Database=kennwilliamson", database);
+
+        foreach (var project in new[] { "migrations", "api" })
+        {
+            Assert.Matches("^project\\.v[01]$", manifest[project].GetProperty("type").GetString());
+        }
+        var worker = manifest["migrations"].GetProperty("env");
+        Assert.Equal("{kennwilliamson.connectionString}", worker.GetProperty("ConnectionStrings__kennwilliamson").GetString());
+        Assert.Equal("{app-db-password.value}", worker.GetProperty("AppDatabase__Password").GetString());
+        var api = manifest["api"].GetProperty("env");
+        Assert.Equal(
+            "Host={postgres.bindings.tcp.host};Port={postgres.bindings.tcp.port};Database=kennwilliamson;Username=kennwilliamson_app;Password={app-db-password.value}",
+            api.GetProperty("ConnectionStrings__kennwilliamson").GetString());
+        Assert.Equal("{jwt-signing-key.value}", api.GetProperty("Jwt__SigningKey").GetString());
+
+        AssertSecretParameters(manifest, SecretParameters);
+        Assert.DoesNotContain(manifest.Types, r => r.Type.StartsWith("executable", StringComparison.Ordinal));
+        // pgAdmin is a development tool; the database server is the only container.
+        Assert.Equal(["postgres"], manifest.Types.Where(r => r.Type.StartsWith("container", StringComparison.Ordinal)).Select(r => r.Name));
+        AssertNoLiteralPassword(manifest);
+    }
+
+    [Fact]
+    public async Task ExternalModePublishesConnectionStringParametersAndNoServer()
+    {
+        var manifest = await ManifestPublisher.PublishAsync("--Postgres:Mode=external");
+
+        foreach (var name in new[] { "kennwilliamson", "kennwilliamson-app" })
+        {
+            Assert.Equal("parameter.v0", manifest[name].GetProperty("type").GetString());
+            Assert.Equal($"{{{name}.value}}", manifest[name].GetProperty("connectionString").GetString());
+        }
+        AssertSecretParameters(manifest, ["kennwilliamson", "kennwilliamson-app", "app-db-password", "jwt-signing-key"]);
+
+        Assert.DoesNotContain("postgres", manifest.Names);
+        Assert.DoesNotContain("postgres-password", manifest.Names);
+        Assert.DoesNotContain(manifest.Types, r => r.Type.StartsWith("container", StringComparison.Ordinal)
+            || r.Type.StartsWith("executable", StringComparison.Ordinal));
+
+        Assert.Equal("{kennwilliamson.connectionString}",
+            manifest["migrations"].GetProperty("env").GetProperty("ConnectionStrings__kennwilliamson").GetString());
+        // The API never sees the owner's connection string: its own, with its role and password last (they win).
+        Assert.Equal("{kennwilliamson-app.connectionString};Username=kennwilliamson_app;Password={app-db-password.value}",
+            manifest["api"].GetProperty("env").GetProperty("ConnectionStrings__kennwilliamson").GetString());
+        AssertNoLiteralPassword(manifest);
+    }
+
+    /// <summary>What the published external API connection string relies on: a later key overrides an earlier one.</summary>
+    [Fact]
+    public void AppendedUsernameAndPasswordOverrideThoseInTheConnectionString()
+    {
+        var connection = new Npgsql.NpgsqlConnectionStringBuilder(
+            "Host=db.example;Database=kennwilliamson;User ID=someone;Password=old;SSL Mode=Require;Username=kennwilliamson_app;Password=new");
+        Assert.Equal("kennwilliamson_app", connection.Username);
+        Assert.Equal("new", connection.Password);
+        Assert.Equal("db.example", connection.Host);
+    }
+
+    private static void AssertSecretParameters(ManifestPublisher.Manifest manifest, IEnumerable<string> names)
+    {
+        foreach (var name in names)
+        {
+            var parameter = manifest[name];
+            Assert.Equal("parameter.v0", parameter.GetProperty("type").GetString());
+            Assert.True(parameter.GetProperty("inputs").GetProperty("value").GetProperty("secret").GetBoolean(), $"{name} is not secret");
+            Assert.False(parameter.GetProperty("inputs").GetProperty("value").TryGetProperty("value", out _), $"{name} carries a value");
+        }
+    }
+
+    private static void AssertNoLiteralPassword(ManifestPublisher.Manifest manifest) =>
+        Assert.DoesNotMatch(LiteralPassword(), manifest.Text);
+
+    [GeneratedRegex("Password=[^{]", RegexOptions.IgnoreCase)]
+    private static partial Regex LiteralPassword();
+}

@@ -60,6 +60,11 @@ public static class AuthApi
         {
             return Problem(StatusCodes.Status401Unauthorized, InvalidCredentials);
         }
+        if (PasswordHasher.NeedsRehash(user.PasswordHash))
+        {
+            // e.g. the original backend's bcrypt hash: replace it with the current algorithm's.
+            await accounts.UpgradePasswordHashAsync(user, request.Password!, ct);
+        }
         return TypedResults.Ok(await accounts.SignInAsync(user, ct));
     }
 

@@ -22,6 +22,9 @@ catch (PostgresSetupException ex)
     return 1;
 }
 
+// Dashboard commands on the database: reset (with or without seed data) and back up, via scripts/.
+postgres.Database.WithDatabaseCommands(appDbPassword);
+
 // The worker applies migrations as the owner, sets up the API's role, and exits.
 var migrations = builder.AddProject<Projects.KennWilliamson_MigrationService>("migrations")
     .WithReference(postgres.Database)

@@ -61,10 +61,15 @@ internal sealed class MigrationWorker(
                 await strategy.ExecuteAsync(ct, c => WithMigrationLockAsync(db, () => db.GetService<IMigrator>().MigrateAsync(target, c), c));
                 break;
             default:
-                var pending = (await db.Database.GetPendingMigrationsAsync(ct)).ToList();
-                logger.LogInformation("Applying {Count} pending migration(s): {Names}", pending.Count, pending);
                 // Serialized by an advisory lock, so two workers at once apply each migration once.
-                await strategy.ExecuteAsync(ct, c => WithMigrationLockAsync(db, () => db.Database.MigrateAsync(c), c));
+                await strategy.ExecuteAsync(ct, c => WithMigrationLockAsync(db, async () =>
+                {
+                    // The original backend's (SQLx) database is taken over first; see SqlxAdoption.
+                    await SqlxAdoption.AdoptIfOriginalAsync(db, logger, c);
+                    var pending = (await db.Database.GetPendingMigrationsAsync(c)).ToList();
+                    logger.LogInformation("Applying {Count} pending migration(s): {Names}", pending.Count, pending);
+                    await db.Database.MigrateAsync(c);
+                }, c));
                 await roles.EnsureAsync(db, ct);
                 await FirstAdmin.EnsureAsync(db, configuration[FirstAdmin.EmailKey], logger, ct);
                 break;

@@ -65,6 +65,11 @@ public static class AuthApi
             await audit.WriteAsync(AuditActions.LoginFailed, user?.Id, Truncate(request.Email!, 255), ct: ct);
             return Problem(StatusCodes.Status401Unauthorized, InvalidCredentials);
         }
+        if (PasswordHasher.NeedsRehash(user.PasswordHash))
+        {
+            // e.g. the original backend's bcrypt hash: replace it with the current algorithm's.
+            await accounts.UpgradePasswordHashAsync(user, request.Password!, ct);
+        }
         audit.Add(AuditActions.LoginSucceeded, user.Id, $"user:{user.Id}");
         return TypedResults.Ok(await accounts.SignInAsync(user, ct));
     }

@@ -2,6 +2,7 @@ using KennWilliamson.Api.Infrastructure;
 using KennWilliamson.Api.Users;
 using KennWilliamson.Data;
 using KennWilliamson.Data.Entities;
+using KennWilliamson.Data.Security;
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
 
@@ -58,6 +59,24 @@ public sealed class UserAccounts(AppDbContext db, TokenService tokens, RefreshTo
             {
                 db.ChangeTracker.Clear(); // another registration took this slug a moment ago: take the next
             }
+        }
+    }
+
+    /// <summary>
+    /// Replaces a verified password's outdated hash (bcrypt, fewer iterations) with a current one; only
+    /// when the stored hash is still the one that was verified, so a concurrent change wins.
+    /// </summary>
+    public async Task UpgradePasswordHashAsync(User user, string password, CancellationToken ct)
+    {
+        var oldHash = user.PasswordHash;
+        var newHash = PasswordHasher.Hash(password);
+        var upgraded = await db.Users.Where(u => u.Id == user.Id && u.PasswordHash == oldHash)
+            .ExecuteUpdateAsync(set => set.SetProperty(u => u.PasswordHash, newHash), ct);
+        user.PasswordHash = newHash;
+        if (upgraded > 0)
+        {
+            // The scheme only (bcrypt, or PBKDF2 with fewer iterations), never the hash itself.
+            audit.Add(AuditActions.PasswordHashUpgraded, user.Id, $"user:{user.Id}", new { from = oldHash.Split('$', 3)[1] });
         }
     }
 

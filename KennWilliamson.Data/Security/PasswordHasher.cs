@@ -25,9 +25,24 @@ public static class PasswordHasher
             $"{Prefix}i={Iterations}${Convert.ToBase64String(salt)}${Convert.ToBase64String(key)}");
     }
 
-    /// <summary>True when <paramref name="password"/> matches; false for a wrong password or an unknown format.</summary>
+    /// <summary>
+    /// True when <paramref name="password"/> matches; false for a wrong password or an unknown format.
+    /// Also verifies the original backend's bcrypt hashes (<c>$2a$</c>, <c>$2b$</c>, <c>$2y$</c>); those
+    /// always need a rehash.
+    /// </summary>
     public static bool Verify(string password, string stored)
     {
+        if (IsBcrypt(stored))
+        {
+            try
+            {
+                return BCrypt.Net.BCrypt.Verify(password, stored);
+            }
+            catch (BCrypt.Net.SaltParseException)
+            {
+                return false;
+            }
+        }
         if (!TryParse(stored, out var iterations, out var salt, out var expected))
         {
             return false;
@@ -39,6 +54,10 @@ public static class PasswordHasher
     /// <summary>True for a hash in another format or with fewer iterations than the current ones.</summary>
     public static bool NeedsRehash(string stored) =>
         !TryParse(stored, out var iterations, out _, out _) || iterations < Iterations;
+
+    private static bool IsBcrypt(string stored) =>
+        stored.StartsWith("$2a$", StringComparison.Ordinal) || stored.StartsWith("$2b$", StringComparison.Ordinal)
+        || stored.StartsWith("$2y$", StringComparison.Ordinal);
 
     private static bool TryParse(string stored, out int iterations, out byte[] salt, out byte[] key)
     {

@@ -10,7 +10,10 @@ internal static class MigrationSql
     /// pg_uuidv7 where the server has it (the container image), otherwise the portable functions of
     /// <c>postgres/uuidv7.sql</c> with the same names and results (local mode, managed services).
     /// </summary>
-    public static void InstallUuidV7(this MigrationBuilder migration) => migration.Sql($"""
+    public static void InstallUuidV7(this MigrationBuilder migration) => migration.Sql(InstallUuidV7Sql);
+
+    /// <summary>The SQL of <see cref="InstallUuidV7"/> (also used when adopting the original database).</summary>
+    public static string InstallUuidV7Sql => $"""
         DO $install$
         BEGIN
           IF EXISTS (SELECT 1 FROM pg_available_extensions WHERE name = 'pg_uuidv7') THEN
@@ -20,7 +23,7 @@ internal static class MigrationSql
           END IF;
         END
         $install$;
-        """);
+        """;
 
     public static void DropUuidV7(this MigrationBuilder migration)
     {
@@ -29,7 +32,9 @@ internal static class MigrationSql
     }
 
     /// <summary>The one trigger function behind every <c>updated_at</c> column.</summary>
-    public static void CreateUpdatedAtFunction(this MigrationBuilder migration) => migration.Sql("""
+    public static void CreateUpdatedAtFunction(this MigrationBuilder migration) => migration.Sql(UpdatedAtFunctionSql);
+
+    public const string UpdatedAtFunctionSql = """
         CREATE OR REPLACE FUNCTION update_updated_at_column() RETURNS trigger
         LANGUAGE plpgsql AS $$
         BEGIN
@@ -37,7 +42,7 @@ internal static class MigrationSql
           RETURN NEW;
         END;
         $$;
-        """);
+        """;
 
     public static void CreateUpdatedAtTrigger(this MigrationBuilder migration, string table) => migration.Sql($"""
         CREATE TRIGGER update_{table}_updated_at

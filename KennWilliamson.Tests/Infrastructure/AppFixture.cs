@@ -18,11 +18,15 @@ public sealed class AppFixture : IAsyncLifetime
     public string AppDbPassword { get; } = AppHostFactory.Secret();
     public string JwtSigningKey { get; } = AppHostFactory.Secret() + AppHostFactory.Secret();
 
+    /// <summary>Where the dashboard's "Back up now" writes (Backups:Directory), inside the fixture's temp folder.</summary>
+    public string BackupDirectory => Path.Combine(_dataRoot, "backups");
+
     public async Task InitializeAsync()
     {
         using var cts = new CancellationTokenSource(AppHostFactory.StartTimeout);
         var builder = await AppHostFactory.CreateLocalAsync(Path.Combine(_dataRoot, "data"),
-            $"--Parameters:app-db-password={AppDbPassword}", $"--Parameters:jwt-signing-key={JwtSigningKey}");
+            $"--Parameters:app-db-password={AppDbPassword}", $"--Parameters:jwt-signing-key={JwtSigningKey}",
+            $"--Backups:Directory={BackupDirectory}");
         App = await builder.BuildAsync(cts.Token).WaitAsync(cts.Token);
         await App.StartAsync(cts.Token).WaitAsync(cts.Token);
         await App.ResourceNotifications.WaitForResourceHealthyAsync("api", cts.Token).WaitAsync(cts.Token);

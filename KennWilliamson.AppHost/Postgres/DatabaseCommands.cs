@@ -1,0 +1,153 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Logging;
+using Npgsql;
+
+namespace KennWilliamson.AppHost.Postgres;
+
+/// <summary>
+/// The operations of DESIGN.md section 8 as dashboard commands on the database resource, in either mode:
+/// "Reset database", "Reset database with seed data" and "Back up now". Each runs the matching script
+/// (<c>scripts/reset-db.sh</c>, <c>scripts/backup-db.sh</c>) against the resource's own connection, so
+/// the dashboard and the command line behave the same; the script's output goes to the resource's log
+/// and into the command's result, and its one-line reason becomes the failure message.
+/// <c>Backups:Directory</c> (else the scripts' <c>backups/</c>) is where "Back up now" writes.
+/// </summary>
+public static class DatabaseCommands
+{
+    public const string Reset = "reset-database";
+    public const string ResetWithSeed = "reset-database-seed";
+    public const string BackUp = "backup-database";
+
+    private static readonly TimeSpan ScriptTimeout = TimeSpan.FromMinutes(5);
+
+    public static IResourceBuilder<T> WithDatabaseCommands<T>(this IResourceBuilder<T> database,
+        IResourceBuilder<ParameterResource> appDbPassword)
+        where T : IResourceWithConnectionString
+    {
+        var builder = database.ApplicationBuilder;
+        var scripts = Path.GetFullPath(Path.Combine(builder.AppHostDirectory, "..", "scripts"));
+        var backupDirectory = builder.Configuration["Backups:Directory"] is { Length: > 0 } dir
+            ? Path.GetFullPath(Path.Combine(builder.AppHostDirectory, dir))
+            : null;
+
+        Task<ExecuteCommandResult> Run(ExecuteCommandContext context, string script, params string[] args) =>
+            RunScriptAsync(context, database.Resource, appDbPassword.Resource, Path.Combine(scripts, script), backupDirectory, args);
+
+        database.WithCommand(Reset, "Reset database", c => Run(c, "reset-db.sh"), new CommandOptions
+        {
+            Description = "Drops all data, reapplies every migration and verifies the schema (scripts/reset-db.sh).",
+            ConfirmationMessage = "Reset the database? Every row is deleted and every migration is applied again.",
+            IconName = "ArrowCounterclockwise",
+        });
+        database.WithCommand(ResetWithSeed, "Reset database with seed data", c => Run(c, "reset-db.sh", "--seed"), new CommandOptions
+        {
+            Description = "Reset, then add the development user kenn@example.com and a timer (scripts/reset-db.sh --seed).",
+            ConfirmationMessage = "Reset the database and add the seed data? Every row is deleted first.",
+            IconName = "DatabaseArrowRight",
+        });
+        database.WithCommand(BackUp, "Back up now", c => Run(c, "backup-db.sh"), new CommandOptions
+        {
+            Description = "pg_dump in custom format into backups/, verified, keeping 7 days (scripts/backup-db.sh).",
+            IconName = "Save",
+        });
+        return database;
+    }
+
+    private static async Task<ExecuteCommandResult> RunScriptAsync(ExecuteCommandContext context, IResourceWithConnectionString database,
+        ParameterResource appDbPassword, string script, string? backupDirectory, string[] args)
+    {
+        var ct = context.CancellationToken;
+        var logger = context.Logger;
+        var connectionString = await database.ConnectionStringExpression.GetValueAsync(ct)
+            ?? throw new InvalidOperationException($"{database.Name} has no connection string yet.");
+
+        var start = new ProcessStartInfo("bash")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            RedirectStandardInput = true,
+            UseShellExecute = false,
+            WorkingDirectory = Path.GetDirectoryName(Path.GetDirectoryName(script))!,
+        };
+        start.ArgumentList.Add(script);
+        foreach (var arg in args)
+        {
+            start.ArgumentList.Add(arg);
+        }
+        start.Environment["DATABASE_URL"] = ToDatabaseUrl(connectionString);
+        start.Environment["AppDatabase__Password"] = await appDbPassword.GetValueAsync(ct) ?? "";
+        if (backupDirectory is not null)
+        {
+            start.Environment["BACKUP_DIR"] = backupDirectory;
+        }
+
+        var output = new StringBuilder();
+        var lastError = "";
+        var name = Path.GetFileName(script);
+        logger.LogInformation("Running {Script} {Arguments}", name, string.Join(' ', args));
+        try
+        {
+            using var process = Process.Start(start) ?? throw new InvalidOperationException("bash did not start");
+            process.StandardInput.Close();
+            var stdout = PumpAsync(process.StandardOutput, line => logger.LogInformation("{Line}", line));
+            var stderr = PumpAsync(process.StandardError, line =>
+            {
+                lastError = line;
+                logger.LogWarning("{Line}", line);
+            });
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
+            timeout.CancelAfter(ScriptTimeout);
+            try
+            {
+                await process.WaitForExitAsync(timeout.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                process.Kill(entireProcessTree: true);
+                throw;
+            }
+            await Task.WhenAll(stdout, stderr);
+
+            async Task PumpAsync(StreamReader reader, Action<string> onLine)
+            {
+                while (await reader.ReadLineAsync(CancellationToken.None) is { } line)
+                {
+                    lock (output)
+                    {
+                        output.AppendLine(line);
+                    }
+                    onLine(line);
+                }
+            }
+
+            var text = output.ToString();
+            if (process.ExitCode == 0)
+            {
+                var summary = text.Split('\n').LastOrDefault(l => l.Contains(" done", StringComparison.Ordinal))?.Trim() ?? $"{name} succeeded";
+                return CommandResults.Success(summary, text, CommandResultFormat.Text);
+            }
+            var reason = lastError.Length > 0 ? lastError : $"{name} exited with code {process.ExitCode.ToString(CultureInfo.InvariantCulture)}";
+            return CommandResults.Failure(reason, text, CommandResultFormat.Text);
+        }
+        catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+        {
+            return CommandResults.Failure($"{name} did not finish within {ScriptTimeout.TotalMinutes} minutes and was stopped.");
+        }
+        catch (System.ComponentModel.Win32Exception ex)
+        {
+            return CommandResults.Failure($"Could not run {name}: {ex.Message} (the commands need bash and the PostgreSQL client tools).");
+        }
+    }
+
+    /// <summary>The Npgsql connection string of the resource as the <c>postgresql://</c> URI the scripts read.</summary>
+    public static string ToDatabaseUrl(string connectionString)
+    {
+        var b = new NpgsqlConnectionStringBuilder(connectionString);
+        var host = b.Host is { } h && h.Contains(':', StringComparison.Ordinal) ? $"[{h}]" : b.Host;
+        return string.Create(CultureInfo.InvariantCulture,
+            $"postgresql://{Uri.EscapeDataString(b.Username ?? "postgres")}:{Uri.EscapeDataString(b.Password ?? "")}@{host}:{b.Port}/{Uri.EscapeDataString(b.Database ?? "postgres")}");
+    }
+}

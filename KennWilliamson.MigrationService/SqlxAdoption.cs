@@ -1,0 +1,214 @@
+using System.Data.Common;
+using KennWilliamson.Data;
+using KennWilliamson.MigrationService.Migrations;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Migrations;
+using Microsoft.EntityFrameworkCore.Storage;
+
+namespace KennWilliamson.MigrationService;
+
+/// <summary>
+/// Takes over the original backend's database (Rust, SQLx): when <c>_sqlx_migrations</c> holds the
+/// original's four versions and EF's history has no rows, records this project's four matching
+/// migrations as applied (with the time SQLx installed each) and brings the schema to this project's
+/// design without losing a row — in one transaction, before the later migrations run:
+/// <list type="bullet">
+/// <item>case-insensitive email uniqueness (one unique index on lower(email)); emails that differ only
+/// by letter case stop the adoption with their names, nothing is changed;</item>
+/// <item>this project's keys, indexes and foreign keys under this project's names (assigned_by
+/// <c>ON DELETE SET NULL</c>); the original's extra plain indexes are dropped;</item>
+/// <item><c>users.slug</c> without its <c>DEFAULT ''</c>; the UUIDv7 functions, the updated_at trigger
+/// function and its three triggers, and the seeded roles, where any is missing.</item>
+/// </list>
+/// <c>_sqlx_migrations</c> stays as a record of the original's history.
+/// </summary>
+internal static class SqlxAdoption
+{
+    /// <summary>SQLx version → this project's migration of the same name.</summary>
+    public static readonly IReadOnlyList<(long Version, string MigrationId)> OriginalMigrations =
+    [
+        (20250829024919, "20250829024919_create_users_table"),
+        (20250829025210, "20250829025210_create_roles_table"),
+        (20250829095648, "20250829095648_add_user_slug_to_users"),
+        (20250829095731, "20250829095731_create_incident_timers_table"),
+    ];
+
+    private static readonly string[] Tables = ["users", "roles", "user_roles", "incident_timers"];
+
+    /// <summary>Adopts the database when it is the original's; true when it did. Call inside the migration lock.</summary>
+    public static async Task<bool> AdoptIfOriginalAsync(AppDbContext db, ILogger logger, CancellationToken ct)
+    {
+        if (!await ScalarAsync<bool>(db, "SELECT to_regclass('public._sqlx_migrations') IS NOT NULL", ct))
+        {
+            return false;
+        }
+        if (await ScalarAsync<bool>(db, """SELECT to_regclass('public."__EFMigrationsHistory"') IS NOT NULL""", ct)
+            && await ScalarAsync<long>(db, """SELECT count(*) FROM "__EFMigrationsHistory" """, ct) > 0)
+        {
+            return false; // adopted before, or EF's own
+        }
+
+        var installed = await InstalledVersionsAsync(db, ct);
+        var expected = OriginalMigrations.Select(m => m.Version).ToList();
+        if (!installed.Keys.Order().SequenceEqual(expected))
+        {
+            throw new InvalidOperationException(
+                $"_sqlx_migrations holds the versions [{string.Join(", ", installed.Keys.Order())}], but only a database with exactly " +
+                $"the original's [{string.Join(", ", expected)}] (all successful) can be adopted. Nothing was changed.");
+        }
+        var missingTables = await ScalarAsync<string?>(db, $"""
+            SELECT string_agg(t, ', ') FROM unnest(ARRAY['{string.Join("', '", Tables)}']) AS t
+            WHERE to_regclass(format('public.%I', t)) IS NULL
+            """, ct);
+        if (missingTables is not null)
+        {
+            throw new InvalidOperationException($"_sqlx_migrations lists the original's migrations, but the tables {missingTables} are missing. Nothing was changed.");
+        }
+
+        logger.LogInformation("Adopting the original backend's database: _sqlx_migrations has versions {Versions} and EF's history is empty.",
+            string.Join(", ", expected));
+        var history = db.GetService<IHistoryRepository>();
+        var productVersion = ProductInfo.GetVersion();
+
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+
+        var caseDuplicates = await ScalarAsync<string?>(db, """
+            SELECT string_agg(emails, '; ') FROM (
+              SELECT string_agg(email, ', ' ORDER BY email) AS emails FROM users GROUP BY lower(email) HAVING count(*) > 1
+            ) d
+            """, ct);
+        if (caseDuplicates is not null)
+        {
+            throw new InvalidOperationException(
+                "Cannot adopt the original database: these users' emails differ only by letter case, and this project's emails are " +
+                $"unique regardless of case: {caseDuplicates}. Change or merge those accounts, then run the worker again. Nothing was changed.");
+        }
+
+        await ExecuteAsync(db, history.GetCreateIfNotExistsScript(), ct);
+        logger.LogInformation("Adoption: EF's history table is there.");
+
+        // UUIDv7 functions (the original has the pg_uuidv7 extension; elsewhere the portable ones).
+        if (!await ScalarAsync<bool>(db, "SELECT to_regprocedure('uuid_generate_v7()') IS NOT NULL", ct))
+        {
+            await ExecuteAsync(db, MigrationSql.InstallUuidV7Sql, ct);
+            logger.LogInformation("Adoption: installed the UUIDv7 functions.");
+        }
+
+        // Constraints and indexes: drop every foreign key, unique constraint and index other than the
+        // primary keys, then create this project's, under its names. Rows are untouched.
+        await ExecuteAsync(db, $"""
+            DO $adopt$
+            DECLARE r record;
+            BEGIN
+              FOR r IN SELECT conrelid::regclass AS tbl, conname FROM pg_constraint
+                       WHERE contype = 'f' AND conrelid = ANY (ARRAY[{TableOids}])
+              LOOP
+                EXECUTE format('ALTER TABLE %s DROP CONSTRAINT %I', r.tbl, r.conname);
+              END LOOP;
+              FOR r IN SELECT conrelid::regclass AS tbl, conname FROM pg_constraint
+                       WHERE contype IN ('u', 'x') AND conrelid = ANY (ARRAY[{TableOids}])
+              LOOP
+                EXECUTE format('ALTER TABLE %s DROP CONSTRAINT %I', r.tbl, r.conname);
+              END LOOP;
+              FOR r IN SELECT i.indexrelid::regclass AS idx FROM pg_index i
+                       WHERE NOT i.indisprimary AND i.indrelid = ANY (ARRAY[{TableOids}])
+              LOOP
+                EXECUTE format('DROP INDEX %s', r.idx);
+              END LOOP;
+              FOR r IN SELECT conrelid::regclass::text AS tbl, conname FROM pg_constraint
+                       WHERE contype = 'p' AND conrelid = ANY (ARRAY[{TableOids}])
+              LOOP
+                IF r.conname <> 'pk_' || r.tbl THEN
+                  EXECUTE format('ALTER TABLE %I RENAME CONSTRAINT %I TO %I', r.tbl, r.conname, 'pk_' || r.tbl);
+                END IF;
+              END LOOP;
+            END
+            $adopt$;
+
+            ALTER TABLE users ALTER COLUMN slug DROP DEFAULT;
+            CREATE UNIQUE INDEX ux_users_email_lower ON users (lower(email));
+            CREATE UNIQUE INDEX ix_users_slug ON users (slug);
+            CREATE UNIQUE INDEX ix_roles_name ON roles (name);
+            CREATE UNIQUE INDEX ix_user_roles_user_id_role_id ON user_roles (user_id, role_id);
+            CREATE INDEX ix_user_roles_role_id ON user_roles (role_id);
+            CREATE INDEX ix_user_roles_assigned_by ON user_roles (assigned_by);
+            CREATE INDEX idx_incident_timers_user_reset ON incident_timers (user_id, reset_timestamp DESC);
+            ALTER TABLE user_roles
+              ADD CONSTRAINT fk_user_roles_users_user_id FOREIGN KEY (user_id) REFERENCES users (id) ON DELETE CASCADE,
+              ADD CONSTRAINT fk_user_roles_roles_role_id FOREIGN KEY (role_id) REFERENCES roles (id) ON DELETE CASCADE,
+              ADD CONSTRAINT fk_user_roles_users_assigned_by FOREIGN KEY (assigned_by) REFERENCES users (id) ON DELETE SET NULL;
+            ALTER TABLE incident_timers
+              ADD CONSTRAINT fk_incident_timers_users_user_id FOREIGN KEY (user_id) REFERENCES users (id) ON DELETE CASCADE;
+            """, ct);
+        logger.LogInformation("Adoption: keys, indexes and foreign keys now have this project's design and names; the original's extra indexes are gone.");
+
+        // The one updated_at trigger function and its three triggers, and the seeded roles.
+        var triggers = string.Concat(new[] { "users", "roles", "incident_timers" }.Select(t => $"""
+            DROP TRIGGER IF EXISTS update_{t}_updated_at ON {t};
+            CREATE TRIGGER update_{t}_updated_at BEFORE UPDATE ON {t} FOR EACH ROW EXECUTE FUNCTION update_updated_at_column();
+
+            """));
+        await ExecuteAsync(db, $"""
+            {MigrationSql.UpdatedAtFunctionSql}
+            {triggers}
+            INSERT INTO roles (name, description) VALUES
+              ('user', 'Standard user with basic permissions'),
+              ('admin', 'Administrator with full permissions')
+            ON CONFLICT (name) DO NOTHING;
+            """, ct);
+
+        foreach (var (version, migrationId) in OriginalMigrations)
+        {
+            await ExecuteAsync(db,
+                $"""INSERT INTO "__EFMigrationsHistory" (migration_id, product_version, {TimestampedHistoryRepository.AppliedAtColumn}) VALUES ($1, $2, $3)""",
+                ct, migrationId, productVersion, installed[version]);
+        }
+        await tx.CommitAsync(ct);
+        logger.LogInformation("Adopted the original database: {Migrations} recorded as applied; later migrations follow.",
+            string.Join(", ", OriginalMigrations.Select(m => m.MigrationId)));
+        return true;
+    }
+
+    private static string TableOids => string.Join(", ", Tables.Select(t => $"'public.{t}'::regclass"));
+
+    private static async Task<Dictionary<long, DateTimeOffset>> InstalledVersionsAsync(AppDbContext db, CancellationToken ct)
+    {
+        var result = new Dictionary<long, DateTimeOffset>();
+        var connection = db.Database.GetDbConnection();
+        await using var cmd = connection.CreateCommand();
+        cmd.Transaction = db.Database.CurrentTransaction?.GetDbTransaction();
+        cmd.CommandText = "SELECT version, coalesce(installed_on, now()) FROM _sqlx_migrations WHERE success";
+        await using DbDataReader reader = await cmd.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+        {
+            result[reader.GetInt64(0)] = reader.GetFieldValue<DateTimeOffset>(1);
+        }
+        return result;
+    }
+
+    private static async Task ExecuteAsync(AppDbContext db, string sql, CancellationToken ct, params object[] args)
+    {
+        var connection = db.Database.GetDbConnection();
+        await using var cmd = connection.CreateCommand();
+        cmd.Transaction = db.Database.CurrentTransaction?.GetDbTransaction();
+        cmd.CommandText = sql;
+        foreach (var arg in args)
+        {
+            var parameter = cmd.CreateParameter();
+            parameter.Value = arg;
+            cmd.Parameters.Add(parameter);
+        }
+        await cmd.ExecuteNonQueryAsync(ct);
+    }
+
+    private static async Task<T> ScalarAsync<T>(AppDbContext db, string sql, CancellationToken ct)
+    {
+        var connection = db.Database.GetDbConnection();
+        await using var cmd = connection.CreateCommand();
+        cmd.Transaction = db.Database.CurrentTransaction?.GetDbTransaction();
+        cmd.CommandText = sql;
+        var value = await cmd.ExecuteScalarAsync(ct);
+        return value is null or DBNull ? default! : (T)value;
+    }
+}

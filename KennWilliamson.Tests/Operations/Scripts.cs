@@ -1,0 +1,99 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using KennWilliamson.AppHost.Postgres;
+using KennWilliamson.Tests.Infrastructure;
+using KennWilliamson.Tests.Schema;
+using Npgsql;
+
+namespace KennWilliamson.Tests.Operations;
+
+public sealed record ScriptResult(int ExitCode, string Output, string Error)
+{
+    public override string ToString() => $"exit {ExitCode}\n--- stdout ---\n{Output}\n--- stderr ---\n{Error}";
+}
+
+/// <summary>Runs scripts/*.sh as processes, the way people run them: DATABASE_URL and a few variables.</summary>
+internal static class Scripts
+{
+    public static readonly TimeSpan Timeout = TimeSpan.FromMinutes(3);
+
+    public static string DatabaseUrl(string connectionString) => DatabaseCommands.ToDatabaseUrl(connectionString);
+
+    /// <summary>
+    /// The worker of this build, and the fixture's app-role password (the role is cluster-wide: the
+    /// worker sets its password again, and the shared database's API keeps working).
+    /// </summary>
+    public static Dictionary<string, string> Environment(AppFixture fixture, string connectionString) => new()
+    {
+        ["DATABASE_URL"] = DatabaseUrl(connectionString),
+        ["AppDatabase__Password"] = fixture.AppDbPassword,
+        ["KENNWILLIAMSON_WORKER"] = TestPaths.ProjectDll("KennWilliamson.MigrationService"),
+        ["OTEL_EXPORTER_OTLP_ENDPOINT"] = "",
+    };
+
+    public static async Task<ScriptResult> RunAsync(string script, IReadOnlyDictionary<string, string> environment, string? stdin, params string[] args)
+    {
+        var start = new ProcessStartInfo("bash")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            RedirectStandardInput = true,
+            UseShellExecute = false,
+            WorkingDirectory = TestPaths.RepositoryRoot,
+        };
+        start.ArgumentList.Add(Path.Combine(TestPaths.RepositoryRoot, "scripts", script));
+        foreach (var arg in args)
+        {
+            start.ArgumentList.Add(arg);
+        }
+        foreach (var (key, value) in environment)
+        {
+            start.Environment[key] = value;
+        }
+
+        using var process = Process.Start(start) ?? throw new InvalidOperationException("bash did not start");
+        var output = process.StandardOutput.ReadToEndAsync();
+        var error = process.StandardError.ReadToEndAsync();
+        if (stdin is not null)
+        {
+            await process.StandardInput.WriteAsync(stdin);
+        }
+        process.StandardInput.Close();
+        using var cts = new CancellationTokenSource(Timeout);
+        try
+        {
+            await process.WaitForExitAsync(cts.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            throw new TimeoutException($"{script} did not exit within {Timeout}.");
+        }
+        return new ScriptResult(process.ExitCode, await output, await error);
+    }
+
+    /// <summary>A loopback port nothing listens on.</summary>
+    public static int ClosedPort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    /// <summary>Per table: row count and an md5 over its rows ordered by id (the history by migration id).</summary>
+    public static async Task<SortedDictionary<string, string>> FingerprintAsync(NpgsqlConnection connection)
+    {
+        var tables = await connection.ColumnAsync<string>(
+            "SELECT relname::text FROM pg_class WHERE relnamespace = 'public'::regnamespace AND relkind = 'r' ORDER BY 1");
+        var result = new SortedDictionary<string, string>(StringComparer.Ordinal);
+        foreach (var table in tables)
+        {
+            var order = table == "__EFMigrationsHistory" ? "migration_id" : table == "_sqlx_migrations" ? "version" : "id";
+            var rows = await connection.RowsAsync(
+                $"""SELECT count(*), md5(coalesce(string_agg(t::text, '|' ORDER BY t.{order}), '')) FROM "{table}" t""");
+            result[table] = $"{rows[0][0]} rows, md5 {rows[0][1]}";
+        }
+        return result;
+    }
+}

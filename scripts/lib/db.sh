@@ -1,0 +1,172 @@
+# Shared by reset-db.sh, backup-db.sh and restore-db.sh (sourced, not run).
+#
+# The database comes from DATABASE_URL (postgresql://user:password@host:port/database?sslmode=...),
+# else from the run-mode defaults: localhost, Postgres__Port or the AppHost's Postgres:Port (5432),
+# user postgres, database kennwilliamson, and the password Parameters__postgres-password or the
+# AppHost's user secret Parameters:postgres-password.
+#
+# After db_connect the libpq variables PGHOST, PGPORT, PGUSER, PGPASSWORD, PGDATABASE (and PGSSLMODE)
+# are exported, so psql, pg_dump and pg_restore need no connection arguments; DB_NPGSQL holds the same
+# connection as an Npgsql connection string (for the migration worker); DB_LABEL names it for people.
+
+SCRIPT_NAME=$(basename "$0")
+REPO_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+
+# One line on stderr, exit 1.
+fail() {
+  printf '%s: %s\n' "$SCRIPT_NAME" "$*" | tr '\n' ' ' | sed 's/ *$//' >&2
+  echo >&2
+  exit 1
+}
+
+info() { printf '%s\n' "$*"; }
+
+# The first non-empty line of a client tool's error output, without the tool's prefix.
+first_error() { printf '%s\n' "$1" | grep -v '^[[:space:]]*$' | head -1 | sed -E 's/^(psql|pg_dump|pg_restore)(:[^:]*:[0-9]+)?: //; s/^error: //; s/^ERROR: +//'; }
+
+# PG_BIN, else the newest /usr/lib/postgresql/*/bin (Debian; its pg_dump handles every older server),
+# else whatever is on PATH.
+find_pg_tools() {
+  local dir=""
+  if [ -n "${PG_BIN:-}" ]; then
+    dir=$PG_BIN
+  else
+    dir=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -t/ -k4 -n | tail -1 || true)
+  fi
+  if [ -n "$dir" ] && [ -x "$dir/psql" ]; then
+    PSQL=$dir/psql; PG_DUMP=$dir/pg_dump; PG_RESTORE=$dir/pg_restore
+  else
+    PSQL=$(command -v psql || true); PG_DUMP=$(command -v pg_dump || true); PG_RESTORE=$(command -v pg_restore || true)
+  fi
+  [ -n "$PSQL" ] && [ -x "$PSQL" ] || fail "psql not found: install the PostgreSQL client (apt-get install postgresql-client) or set PG_BIN"
+}
+
+urldecode() {
+  local s=${1//\\/\\\\}
+  printf '%b' "${s//%/\\x}"
+}
+
+# Reads one value from the AppHost's user secrets ("Key = value" lines); empty when there is none.
+user_secret() {
+  local key=$1
+  if [ -z "${USER_SECRETS_CACHE+set}" ]; then
+    USER_SECRETS_CACHE=$(cd "$REPO_ROOT" && dotnet user-secrets list --project KennWilliamson.AppHost 2>/dev/null || true)
+  fi
+  printf '%s\n' "$USER_SECRETS_CACHE" | sed -n "s/^$key = //p" | head -1
+}
+
+apphost_port() {
+  if [ -n "${Postgres__Port:-}" ]; then
+    echo "$Postgres__Port"
+    return
+  fi
+  local port
+  port=$(sed -n 's/^[[:space:]]*"Port":[[:space:]]*\([0-9][0-9]*\).*/\1/p' "$REPO_ROOT/KennWilliamson.AppHost/appsettings.json" 2>/dev/null | head -1)
+  echo "${port:-5432}"
+}
+
+parse_database_url() {
+  local url=$1 rest query="" path="" userinfo="" hostport user="" password="" host port=""
+  case $url in
+    postgresql://* | postgres://*) ;;
+    *) fail "DATABASE_URL must be a postgresql:// URI" ;;
+  esac
+  rest=${url#*://}
+  if [[ $rest == *\?* ]]; then query=${rest#*\?}; rest=${rest%%\?*}; fi
+  if [[ $rest == */* ]]; then path=${rest#*/}; rest=${rest%%/*}; fi
+  if [[ $rest == *@* ]]; then userinfo=${rest%@*}; hostport=${rest##*@}; else hostport=$rest; fi
+  if [ -n "$userinfo" ]; then
+    user=${userinfo%%:*}
+    [[ $userinfo == *:* ]] && password=${userinfo#*:}
+  fi
+  if [[ $hostport == \[*\]* ]]; then # [ipv6]:port
+    host=${hostport%%]*}; host=${host#[}
+    [[ $hostport == *\]:* ]] && port=${hostport##*]:}
+  elif [[ $hostport == *:* ]]; then
+    host=${hostport%:*}; port=${hostport##*:}
+  else
+    host=$hostport
+  fi
+  PGHOST=$(urldecode "${host:-localhost}")
+  PGPORT=${port:-5432}
+  PGUSER=$(urldecode "${user:-postgres}")
+  PGPASSWORD=$(urldecode "$password")
+  PGDATABASE=$(urldecode "${path:-kennwilliamson}")
+  local pair
+  IFS='&' read -r -a pairs <<< "$query"
+  for pair in "${pairs[@]}"; do
+    case $pair in
+      sslmode=*) export PGSSLMODE=${pair#sslmode=} ;;
+    esac
+  done
+}
+
+# Npgsql connection-string value: always double-quoted, inner quotes doubled.
+npgsql_value() { printf '"%s"' "${1//\"/\"\"}"; }
+
+db_connect() {
+  find_pg_tools
+  unset PGSERVICE PGSERVICEFILE
+  if [ -n "${DATABASE_URL:-}" ]; then
+    parse_database_url "$DATABASE_URL"
+  else
+    PGHOST=localhost
+    PGPORT=$(apphost_port)
+    PGUSER=postgres
+    PGDATABASE=kennwilliamson
+    PGPASSWORD=$(printenv 'Parameters__postgres-password' || true)
+    [ -n "$PGPASSWORD" ] || PGPASSWORD=$(user_secret 'Parameters:postgres-password')
+    [ -n "$PGPASSWORD" ] || fail "DATABASE_URL is not set and no postgres-password was found in the AppHost's user secrets (run the AppHost once, or set DATABASE_URL)"
+  fi
+  export PGHOST PGPORT PGUSER PGPASSWORD PGDATABASE
+  export PGCONNECT_TIMEOUT=${PGCONNECT_TIMEOUT:-5}
+  export PGAPPNAME=$SCRIPT_NAME
+  DB_LABEL="$PGDATABASE on $PGHOST:$PGPORT as $PGUSER"
+
+  local ssl=""
+  case ${PGSSLMODE:-} in
+    disable) ssl=";SSL Mode=Disable" ;; allow) ssl=";SSL Mode=Allow" ;; prefer) ssl=";SSL Mode=Prefer" ;;
+    require) ssl=";SSL Mode=Require" ;; verify-ca) ssl=";SSL Mode=VerifyCA" ;; verify-full) ssl=";SSL Mode=VerifyFull" ;;
+  esac
+  DB_NPGSQL="Host=$(npgsql_value "$PGHOST");Port=$PGPORT;Database=$(npgsql_value "$PGDATABASE");Username=$(npgsql_value "$PGUSER");Password=$(npgsql_value "$PGPASSWORD")$ssl"
+
+  local err
+  if ! err=$("$PSQL" -X -q -A -t -v ON_ERROR_STOP=1 -c 'SELECT 1' 2>&1 >/dev/null); then
+    fail "cannot connect to $DB_LABEL: $(first_error "$err")"
+  fi
+}
+
+# psql with no startup file, stop on the first error, unaligned tuples only.
+sql() { "$PSQL" -X -q -A -t -v ON_ERROR_STOP=1 "$@"; }
+
+# "table  rows" for every table of the public schema, as a small aligned report.
+print_row_counts() {
+  local rows
+  rows=$(sql -F $'\t' -c "
+    SELECT c.relname,
+           (xpath('/row/n/text()', query_to_xml(format('SELECT count(*) AS n FROM %I.%I', n.nspname, c.relname), false, true, '')))[1]::text
+    FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+    WHERE n.nspname = 'public' AND c.relkind IN ('r', 'p')
+    ORDER BY c.relname") || fail "could not count the rows of $DB_LABEL"
+  printf '  %-28s %s\n' "table" "rows"
+  printf '%s\n' "$rows" | while IFS=$'\t' read -r table count; do
+    [ -n "$table" ] && printf '  %-28s %s\n' "$table" "$count"
+  done
+}
+
+# Checks a custom-format dump: its table of contents (pg_restore --list) and every data block
+# (a full read into /dev/null), so a truncated file is caught as well as a foreign one.
+verify_dump() {
+  local file=$1 err
+  [ -f "$file" ] || { echo "no such file: $file"; return 1; }
+  [ -s "$file" ] || { echo "$file is empty"; return 1; }
+  [ -n "$PG_RESTORE" ] || { echo "pg_restore not found"; return 1; }
+  if ! err=$("$PG_RESTORE" --list "$file" 2>&1 >/dev/null); then
+    echo "$file is not a valid dump (pg_restore --list: $(printf '%s' "$err" | head -1 | sed 's/^pg_restore: //'))"
+    return 1
+  fi
+  if ! err=$("$PG_RESTORE" --file=/dev/null "$file" 2>&1 >/dev/null) || [ -n "$err" ]; then
+    echo "$file is damaged (pg_restore: $(printf '%s' "$err" | head -1 | sed 's/^pg_restore: //'))"
+    return 1
+  fi
+}

@@ -17,7 +17,9 @@ var builder = WebApplication.CreateBuilder(args);
 // Telemetry, /health and /alive, resilience, service discovery.
 builder.AddServiceDefaults();
 
-// The database, as the least-privilege role the AppHost hands us (pooled DbContext, health check, tracing).
+// The database, as the least-privilege role the AppHost hands us (pooled DbContext, health check, tracing),
+// with the pool settings of the Database section.
+builder.ApplyDatabasePoolSettings("kennwilliamson");
 builder.AddNpgsqlDbContext<AppDbContext>("kennwilliamson", configureDbContextOptions: AppDbContext.Configure);
 
 // snake_case JSON, as the original backend's web client expects; nesting capped well below the default 64.

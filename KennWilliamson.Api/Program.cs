@@ -20,7 +20,11 @@ builder.AddServiceDefaults();
 // The database, as the least-privilege role the AppHost hands us (pooled DbContext, health check, tracing),
 // with the pool settings of the Database section.
 builder.ApplyDatabasePoolSettings("kennwilliamson");
-builder.AddNpgsqlDbContext<AppDbContext>("kennwilliamson", configureDbContextOptions: AppDbContext.Configure);
+// No automatic retries: ids come from the database, so re-running an insert whose commit was lost would
+// store a second row; a request during an outage fails fast with 503 + Retry-After and the client retries.
+builder.AddNpgsqlDbContext<AppDbContext>("kennwilliamson",
+    settings => settings.DisableRetry = true,
+    AppDbContext.Configure);
 
 // snake_case JSON, as the original backend's web client expects; nesting capped well below the default 64.
 builder.Services.ConfigureHttpJsonOptions(o =>

@@ -82,6 +82,15 @@ public sealed class ExternalPostgresServer : IAsyncDisposable
         }
     }
 
+    /// <summary>Stops the server (fast shutdown), as an outage or a server that is not up yet.</summary>
+    public Task StopAsync() =>
+        RunAsync(Path.Combine(_bin, "pg_ctl"), ["stop", "-D", DataDirectory, "-m", "fast", "-w", "-t", "30"], asPostgres: true);
+
+    /// <summary>Starts the stopped server again, on the same port.</summary>
+    public Task StartAgainAsync() => RunAsync(Path.Combine(_bin, "pg_ctl"),
+        ["start", "-D", DataDirectory, "-w", "-t", "60", "-l", Path.Combine(DataDirectory, "server.log"), "-o",
+            string.Create(CultureInfo.InvariantCulture, $"-p {Port} -c listen_addresses=127.0.0.1 -k {DataDirectory}")], asPostgres: true);
+
     public async ValueTask DisposeAsync()
     {
         NpgsqlConnection.ClearAllPools();

@@ -110,27 +110,35 @@ internal sealed class MigrationWorker(
     }
 
     /// <summary>
-    /// A database that is still starting is waited for (the retrying strategy covers transient errors,
-    /// this covers a server that is not listening yet), up to a bound.
+    /// A database that is not up yet (a managed server still starting, a late container) is waited for:
+    /// one plain connection attempt every two seconds, outside EF's retry strategy, for up to
+    /// <c>Migrations:DatabaseWaitSeconds</c> (120 s). Then the migrations run with EF's retries as usual.
     /// </summary>
     private async Task WaitForDatabaseAsync(AppDbContext db, CancellationToken ct)
     {
-        var deadline = DateTime.UtcNow.AddSeconds(90);
+        var wait = TimeSpan.FromSeconds(configuration.GetValue("Migrations:DatabaseWaitSeconds", 120));
+        var connectionString = new Npgsql.NpgsqlConnectionStringBuilder(db.Database.GetConnectionString()) { Pooling = false, Timeout = 5 }.ConnectionString;
+        var deadline = DateTime.UtcNow + wait;
         for (var attempt = 1; ; attempt++)
         {
             try
             {
-                await db.Database.OpenConnectionAsync(ct);
-                await db.Database.CloseConnectionAsync();
+                await using var connection = new Npgsql.NpgsqlConnection(connectionString);
+                await connection.OpenAsync(ct);
+                if (attempt > 1)
+                {
+                    logger.LogInformation("Database reachable after {Attempts} attempts.", attempt);
+                }
                 return;
             }
             catch (Exception ex) when (ex is Npgsql.NpgsqlException or TimeoutException && DateTime.UtcNow < deadline)
             {
-                logger.LogWarning("Database not reachable yet (attempt {Attempt}): {Message}", attempt, ex.Message);
-                await Task.Delay(TimeSpan.FromSeconds(Math.Min(attempt, 5)), ct);
+                logger.LogWarning("Database not reachable yet (attempt {Attempt}, waiting up to {Wait} s): {Message}", attempt, wait.TotalSeconds, ex.Message);
+                await Task.Delay(TimeSpan.FromSeconds(2), ct);
             }
         }
     }
+
 
     private static async Task<string> RevertTargetAsync(AppDbContext db, string? to, CancellationToken ct)
     {

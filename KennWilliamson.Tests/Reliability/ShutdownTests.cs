@@ -1,0 +1,46 @@
+using System.Diagnostics;
+using KennWilliamson.Tests.Infrastructure;
+
+namespace KennWilliamson.Tests.Reliability;
+
+/// <summary>Stopping the AppHost stops PostgreSQL cleanly and leaves none of its processes behind.</summary>
+public sealed class ShutdownTests
+{
+    [Fact]
+    public async Task StoppingTheAppHostShutsPostgresDownCleanlyAndLeavesNoProcess()
+    {
+        var root = TestPaths.NewTempDirectory("shutdown");
+        var dataDirectory = Path.Combine(root, "data");
+        var marker = AppHostFactory.Secret(); // the app role's password: in the API's environment, and nowhere else
+        using var cts = new CancellationTokenSource(TimeSpan.FromMinutes(4));
+        var builder = await AppHostFactory.CreateLocalAsync(dataDirectory, $"--Parameters:app-db-password={marker}");
+        var app = await builder.BuildAsync(cts.Token);
+        await app.StartAsync(cts.Token).WaitAsync(cts.Token);
+        await app.ResourceNotifications.WaitForResourceHealthyAsync("api", cts.Token).WaitAsync(cts.Token);
+        Assert.NotEmpty(ProcessScan.Mentioning(dataDirectory));
+        Assert.NotEmpty(ProcessScan.Mentioning(marker));
+
+        await app.StopAsync(cts.Token).WaitAsync(TimeSpan.FromMinutes(1), cts.Token);
+        await app.DisposeAsync();
+
+        // Nothing left: no postgres for this data directory, no worker or API with this app's secret.
+        var deadline = DateTime.UtcNow.AddSeconds(20);
+        while ((ProcessScan.Mentioning(dataDirectory).Count > 0 || ProcessScan.Mentioning(marker).Count > 0) && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(250, cts.Token);
+        }
+        Assert.Empty(ProcessScan.Mentioning(dataDirectory));
+        Assert.Empty(ProcessScan.Mentioning(marker));
+
+        // The control file says how the server stopped: a clean shutdown, not one that needs recovery.
+        var settings = new KennWilliamson.AppHost.Postgres.PostgresSettings(KennWilliamson.AppHost.Postgres.PostgresMode.Local, 0, "", null, null);
+        var control = Process.Start(new ProcessStartInfo(Path.Combine(settings.FindBinDirectory()!, "pg_controldata"), [dataDirectory])
+        {
+            RedirectStandardOutput = true,
+        })!;
+        var state = await control.StandardOutput.ReadToEndAsync(cts.Token);
+        await control.WaitForExitAsync(cts.Token);
+        Assert.Contains("Database cluster state:               shut down", state, StringComparison.Ordinal);
+        Directory.Delete(root, recursive: true);
+    }
+}

@@ -13,7 +13,7 @@ public sealed class FailedMigrationTests : IAsyncLifetime
     private DistributedApplication? _app;
 
     [Fact]
-    public async Task FailingMigrationExitsNonZeroAndTheApiNeverStarts()
+    public async Task FailingMigrationExitsNonZeroTheApiNeverStartsAndTheNextGoodRunSucceeds()
     {
         using var cts = new CancellationTokenSource(AppHostFactory.StartTimeout);
         var builder = await AppHostFactory.CreateLocalAsync(Path.Combine(_dataRoot, "data"));
@@ -47,6 +47,22 @@ public sealed class FailedMigrationTests : IAsyncLifetime
         await using var columns = new NpgsqlCommand(
             "SELECT string_agg(column_name, ',') FROM information_schema.columns WHERE table_name = 'incident_timers'", check);
         Assert.Equal("conflict", await columns.ExecuteScalarAsync(cts.Token));
+
+        // The cause removed, the next run succeeds and the API can start.
+        await using (var fix = new NpgsqlCommand("DROP TABLE incident_timers", check))
+        {
+            await fix.ExecuteNonQueryAsync(cts.Token);
+        }
+        await _app.ResourceCommands.ExecuteCommandAsync("migrations", "resource-start", cts.Token).WaitAsync(cts.Token);
+        var rerun = await _app.ResourceNotifications.WaitForResourceAsync("migrations",
+            e => e.Snapshot.State?.Text is "Finished" or "Exited" && e.Snapshot.ExitCode == 0, cts.Token).WaitAsync(cts.Token);
+        Assert.Equal(0, rerun.Snapshot.ExitCode);
+        await using (var applied = new NpgsqlCommand("""SELECT count(*) FROM "__EFMigrationsHistory" """, check))
+        {
+            Assert.Equal((long)Schema.MigrationVerbTests.Migrations.Length, await applied.ExecuteScalarAsync(cts.Token));
+        }
+        await _app.ResourceCommands.ExecuteCommandAsync("api", "resource-start", cts.Token).WaitAsync(cts.Token);
+        await _app.ResourceNotifications.WaitForResourceHealthyAsync("api", cts.Token).WaitAsync(cts.Token);
     }
 
     public Task InitializeAsync() => Task.CompletedTask;

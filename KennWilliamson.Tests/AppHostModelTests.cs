@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using KennWilliamson.Tests.Infrastructure;
 
 namespace KennWilliamson.Tests;
@@ -48,33 +47,19 @@ public sealed class AppHostModelTests
     public async Task AutoModeWithNoRuntimeAndNoBinariesStopsNamingBothRemedies()
     {
         var emptyBin = TestPaths.NewTempDirectory("emptybin");
-        var start = new ProcessStartInfo("dotnet")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-            WorkingDirectory = Path.Combine(TestPaths.RepositoryRoot, "KennWilliamson.AppHost"),
-        };
-        foreach (var arg in new[]
-                 {
-                     TestPaths.ProjectDll("KennWilliamson.AppHost"),
-                     "--Postgres:Mode=auto", "--Postgres:ContainerRuntime=/nonexistent/docker", $"--Postgres:BinDirectory={emptyBin}",
-                 })
-        {
-            start.ArgumentList.Add(arg);
-        }
-
-        using var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync().WaitAsync(TimeSpan.FromMinutes(1));
+        var result = await ChildProcess.RunAsync("dotnet",
+            [
+                TestPaths.ProjectDll("KennWilliamson.AppHost"),
+                "--Postgres:Mode=auto", "--Postgres:ContainerRuntime=/nonexistent/docker", $"--Postgres:BinDirectory={emptyBin}",
+            ],
+            TimeSpan.FromMinutes(1), workingDirectory: Path.Combine(TestPaths.RepositoryRoot, "KennWilliamson.AppHost"));
         Directory.Delete(emptyBin);
 
-        Assert.NotEqual(0, process.ExitCode);
-        var message = await stderr;
+        Assert.NotEqual(0, result.ExitCode);
+        var message = result.Error;
         Assert.Contains("container engine", message, StringComparison.Ordinal);
         Assert.Contains("apt-get install postgresql", message, StringComparison.Ordinal);
         Assert.DoesNotContain("   at ", message, StringComparison.Ordinal); // a message, not a stack trace
-        Assert.DoesNotContain("Distributed application started", await stdout, StringComparison.Ordinal);
+        Assert.DoesNotContain("Distributed application started", result.Output, StringComparison.Ordinal);
     }
 }

@@ -103,27 +103,13 @@ public sealed class ExternalPostgresServer : IAsyncDisposable
 
     private async Task RunAsync(string fileName, string[] args, bool asPostgres = false)
     {
-        var start = asPostgres && _asPostgres
-            ? new ProcessStartInfo("setpriv", [$"--reuid={RunAs}", $"--regid={RunAs}", "--init-groups", "--", fileName, .. args])
-            : new ProcessStartInfo(fileName, args);
-        start.RedirectStandardOutput = start.RedirectStandardError = true;
-        start.UseShellExecute = false;
-        using var process = Process.Start(start) ?? throw new InvalidOperationException($"{fileName} did not start");
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var cts = new CancellationTokenSource(TimeSpan.FromMinutes(2));
-        try
+        string[] command = asPostgres && _asPostgres
+            ? ["setpriv", $"--reuid={RunAs}", $"--regid={RunAs}", "--init-groups", "--", fileName, .. args]
+            : [fileName, .. args];
+        var result = await ChildProcess.RunAsync(command[0], command[1..], TimeSpan.FromMinutes(2));
+        if (result.ExitCode != 0)
         {
-            await process.WaitForExitAsync(cts.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"{fileName} did not exit within 2 minutes.");
-        }
-        if (process.ExitCode != 0)
-        {
-            throw new InvalidOperationException($"{fileName} {string.Join(' ', args)} exited {process.ExitCode}: {await stdout}{await stderr}");
+            throw new InvalidOperationException($"{fileName} {string.Join(' ', args)} failed: {result}");
         }
     }
 

@@ -28,34 +28,12 @@ public static class ManifestPublisher
     {
         var folder = TestPaths.NewTempDirectory("manifest");
         var output = Path.Combine(folder, "manifest.json");
-        var start = new ProcessStartInfo("dotnet")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-            WorkingDirectory = Path.Combine(TestPaths.RepositoryRoot, "KennWilliamson.AppHost"),
-        };
-        foreach (var arg in (string[])[TestPaths.ProjectDll("KennWilliamson.AppHost"), "--publisher", "manifest", "--output-path", output, .. args])
-        {
-            start.ArgumentList.Add(arg);
-        }
-
         try
         {
-            using var process = Process.Start(start) ?? throw new InvalidOperationException("dotnet did not start");
-            var stdout = process.StandardOutput.ReadToEndAsync();
-            var stderr = process.StandardError.ReadToEndAsync();
-            using var cts = new CancellationTokenSource(TimeSpan.FromMinutes(2));
-            try
-            {
-                await process.WaitForExitAsync(cts.Token);
-            }
-            catch (OperationCanceledException)
-            {
-                process.Kill(entireProcessTree: true);
-                throw new TimeoutException("Publishing the manifest took more than 2 minutes.");
-            }
-            Assert.True(process.ExitCode == 0, $"publish exited {process.ExitCode}: {await stdout}{await stderr}");
+            var result = await ChildProcess.RunAsync("dotnet",
+                [TestPaths.ProjectDll("KennWilliamson.AppHost"), "--publisher", "manifest", "--output-path", output, .. args],
+                TimeSpan.FromMinutes(2), workingDirectory: Path.Combine(TestPaths.RepositoryRoot, "KennWilliamson.AppHost"));
+            Assert.True(result.ExitCode == 0, $"publish failed: {result}");
 
             var text = await File.ReadAllTextAsync(output);
             using var document = JsonDocument.Parse(text);

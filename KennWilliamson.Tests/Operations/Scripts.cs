@@ -8,11 +8,6 @@ using Npgsql;
 
 namespace KennWilliamson.Tests.Operations;
 
-public sealed record ScriptResult(int ExitCode, string Output, string Error)
-{
-    public override string ToString() => $"exit {ExitCode}\n--- stdout ---\n{Output}\n--- stderr ---\n{Error}";
-}
-
 /// <summary>Runs scripts/*.sh as processes, the way people run them: DATABASE_URL and a few variables.</summary>
 internal static class Scripts
 {
@@ -32,46 +27,9 @@ internal static class Scripts
         ["OTEL_EXPORTER_OTLP_ENDPOINT"] = "",
     };
 
-    public static async Task<ScriptResult> RunAsync(string script, IReadOnlyDictionary<string, string> environment, string? stdin, params string[] args)
-    {
-        var start = new ProcessStartInfo("bash")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            RedirectStandardInput = true,
-            UseShellExecute = false,
-            WorkingDirectory = TestPaths.RepositoryRoot,
-        };
-        start.ArgumentList.Add(Path.Combine(TestPaths.RepositoryRoot, "scripts", script));
-        foreach (var arg in args)
-        {
-            start.ArgumentList.Add(arg);
-        }
-        foreach (var (key, value) in environment)
-        {
-            start.Environment[key] = value;
-        }
-
-        using var process = Process.Start(start) ?? throw new InvalidOperationException("bash did not start");
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEndAsync();
-        if (stdin is not null)
-        {
-            await process.StandardInput.WriteAsync(stdin);
-        }
-        process.StandardInput.Close();
-        using var cts = new CancellationTokenSource(Timeout);
-        try
-        {
-            await process.WaitForExitAsync(cts.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"{script} did not exit within {Timeout}.");
-        }
-        return new ScriptResult(process.ExitCode, await output, await error);
-    }
+    public static Task<ProcessResult> RunAsync(string script, IReadOnlyDictionary<string, string> environment, string? stdin, params string[] args) =>
+        ChildProcess.RunAsync("bash", [Path.Combine(TestPaths.RepositoryRoot, "scripts", script), .. args], Timeout,
+            environment, TestPaths.RepositoryRoot, stdin);
 
     /// <summary>A loopback port nothing listens on.</summary>
     public static int ClosedPort()

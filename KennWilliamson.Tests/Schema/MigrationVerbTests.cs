@@ -206,7 +206,7 @@ public sealed class MigrationVerbTests(AppFixture fixture)
             "SELECT has_table_privilege('kennwilliamson_app', 'public.incident_timers', 'INSERT')"));
     }
 
-    private static void AssertSucceeded(WorkerResult result) =>
+    private static void AssertSucceeded(ProcessResult result) =>
         Assert.True(result.ExitCode == 0,
             $"The worker exited {result.ExitCode}.\n--- stdout ---\n{result.Output}\n--- stderr ---\n{result.Error}");
 

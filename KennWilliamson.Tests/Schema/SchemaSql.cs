@@ -96,7 +96,7 @@ internal sealed class ScratchDatabase : IAsyncDisposable
     /// The worker as the README runs it. The app role is cluster-wide, so it gets the fixture's own
     /// password: the worker sets it again and the shared database's app connection keeps working.
     /// </summary>
-    public Task<WorkerResult> RunWorkerAsync(params string[] args) =>
+    public Task<ProcessResult> RunWorkerAsync(params string[] args) =>
         WorkerProcess.RunAsync(ConnectionString, _fixture.AppDbPassword, args).WaitAsync(SchemaSql.WorkerTimeout);
 
     public Task<NpgsqlConnection> OpenAsync() => _fixture.OpenAsync(ConnectionString);

@@ -66,7 +66,7 @@ wrk_run() {
 }
 
 {
-  echo "# api-vs-db $stamp: $(nproc) cores, $CONNECTIONS connections, ${DURATION}s per measurement, $RUNS runs"
+  echo "# api-vs-db $stamp: $(nproc) cores, $CONFIGURATION build, $CONNECTIONS connections, ${DURATION}s per measurement, $RUNS runs"
   echo "# machine: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $(free -m | awk '/Mem:/{print $2}') MB"
 } > "$out"
 : > "$json"

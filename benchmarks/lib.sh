@@ -7,6 +7,9 @@ set -euo pipefail
 REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 RESULTS="$REPO/benchmarks/results"
 PG_BIN=${PG_BIN:-/usr/lib/postgresql/15/bin}
+# Build configuration the AppHost runs (and so the API and worker): Debug, as `dotnet run` does, or
+# Release after `dotnet build -c Release KennWilliamson.AppHost`.
+CONFIGURATION=${CONFIGURATION:-Debug}
 PG_PORT=${PG_PORT:-55433}
 API_PORT=${API_PORT:-18080}
 DASH_PORT=${DASH_PORT:-18888}
@@ -45,7 +48,7 @@ start_apphost() {
       ASPIRE_ALLOW_UNSECURED_TRANSPORT=true ASPNETCORE_URLS="http://localhost:$DASH_PORT" \
       ASPIRE_DASHBOARD_OTLP_ENDPOINT_URL="http://localhost:$OTLP_PORT" \
       ASPIRE_RESOURCE_SERVICE_ENDPOINT_URL="http://localhost:$RESOURCE_PORT" \
-      dotnet run --project KennWilliamson.AppHost --no-build --no-launch-profile -- \
+      dotnet run --project KennWilliamson.AppHost -c "$CONFIGURATION" --no-build --no-launch-profile -- \
       --Postgres:Mode=local --Postgres:DataDirectory="$DATA_DIR" --Postgres:Port="$PG_PORT" \
       --Api:HttpPort="$API_PORT" \
       --Parameters:postgres-password="$PG_PASSWORD" --Parameters:app-db-password="$APP_PASSWORD" \

@@ -3,9 +3,9 @@
 # 55434) with postgres/uuidv7.sql loaded:
 #  1. generating 1,000,000 values with uuid_generate_v7() vs gen_random_uuid(), same session, alternated
 #     GEN_ROUNDS (3) times, median;
-#  2. INSERTS (1,000,000) single-row INSERTs through pgbench -t (4 clients, 2 threads) into a table whose
-#     key defaults to uuid_generate_v7() vs one defaulting to gen_random_uuid(): time, WAL bytes
-#     (pg_current_wal_lsn difference) and the primary-key index size (pg_relation_size).
+#  2. INSERTS (1,000,000) single-row INSERTs through pgbench -t (4 clients, 2 threads) into a new table whose
+#     key defaults to uuid_generate_v7() vs one defaulting to gen_random_uuid(), alternated INSERT_ROUNDS
+#     (3) times, medians: time, WAL bytes (pg_current_wal_lsn difference), pkey index size (pg_relation_size).
 # synchronous_commit=off (WAL is still written in full, just not flushed per commit: the machine's disk
 # would otherwise dominate). Writes benchmarks/results/uuidv7-<time>.txt. Bounded to 20 minutes.
 [ -n "${BENCH_BOUNDED:-}" ] || BENCH_BOUNDED=1 exec timeout -s TERM 1200 bash "$0" "$@"
@@ -14,6 +14,7 @@ PG_PORT=${PG_PORT_UUID:-55434}
 PGDATABASE=postgres
 INSERTS=${INSERTS:-1000000}
 GEN_ROUNDS=${GEN_ROUNDS:-3}
+INSERT_ROUNDS=${INSERT_ROUNDS:-3}
 CLIENTS=4
 
 require_free_ports "$PG_PORT"
@@ -66,11 +67,11 @@ v7_gen=$(echo "$gen" | awk -F'|' '$1=="uuid_generate_v7"{print $2}' | median)
     printf "| gen_random_uuid() | %.0f | %.0f |\n| uuid_generate_v7() (portable) | %.0f | %.0f |\n", a, a, b, b
     printf "\nuuid_generate_v7 / gen_random_uuid = %.2f (target <= 2.00: %s)\n", b / a, (b / a <= 2 ? "met" : "MISSED") }'
   echo
-  echo "## 2. $INSERTS single-row INSERTs (pgbench -t, $CLIENTS clients, 2 threads)"
+  echo "## 2. $INSERTS single-row INSERTs per table (pgbench -t, $CLIENTS clients, 2 threads, prepared), $INSERT_ROUNDS rounds alternated"
 } >> "$out"
 
 insert_run() { # insert_run TABLE DEFAULT -> "seconds tps wal_bytes pkey_bytes"
-  psql_pg -c "DROP TABLE IF EXISTS $1; CREATE TABLE $1 (id uuid PRIMARY KEY DEFAULT $2, n int NOT NULL, created_at timestamptz NOT NULL DEFAULT now()); CHECKPOINT;"
+  psql_pg -q -c "SET client_min_messages = warning; DROP TABLE IF EXISTS $1; CREATE TABLE $1 (id uuid PRIMARY KEY DEFAULT $2, n int NOT NULL, created_at timestamptz NOT NULL DEFAULT now()); CHECKPOINT;"
   echo "INSERT INTO $1 (n) VALUES (1);" > "$work/$1.sql"
   local lsn0 t0 t1 lsn1 tps
   lsn0=$(psql_pg -c "SELECT pg_current_wal_lsn()")
@@ -81,14 +82,18 @@ insert_run() { # insert_run TABLE DEFAULT -> "seconds tps wal_bytes pkey_bytes"
   lsn1=$(psql_pg -c "SELECT pg_current_wal_lsn()")
   echo "$(echo "$t1 - $t0" | bc) $tps $(psql_pg -c "SELECT pg_wal_lsn_diff('$lsn1', '$lsn0')") $(psql_pg -c "SELECT pg_relation_size('${1}_pkey')") $(psql_pg -c "SELECT count(*) FROM $1")"
 }
-log "inserting with v4 keys"; v4=$(insert_run keys_v4 "gen_random_uuid()")
-log "inserting with v7 keys"; v7=$(insert_run keys_v7 "uuid_generate_v7()")
+for r in $(seq 1 "$INSERT_ROUNDS"); do
+  log "round $r: inserting with v4 keys"; echo "v4 $(insert_run keys_v4 "gen_random_uuid()")" >> "$work/inserts"
+  log "round $r: inserting with v7 keys"; echo "v7 $(insert_run keys_v7 "uuid_generate_v7()")" >> "$work/inserts"
+done
 {
-  echo "| keys | rows | seconds | inserts/s (pgbench tps) | WAL bytes | pkey index bytes |"
-  echo "|---|---|---|---|---|---|"
-  read -r s t w p c <<<"$v4"; echo "| v4 gen_random_uuid() | $c | $s | $t | $w | $p |"
-  read -r s t w p c <<<"$v7"; echo "| v7 uuid_generate_v7() | $c | $s | $t | $w | $p |"
-  read -r _ t4 w4 p4 _ <<<"$v4"; read -r _ t7 w7 p7 _ <<<"$v7"
+  echo "| round | keys | rows | seconds | inserts/s (pgbench tps) | WAL bytes | pkey index bytes |"
+  echo "|---|---|---|---|---|---|---|"
+  awk '{ r[$1]++; printf "| %d | %s | %d | %.1f | %.0f | %d | %d |\n", r[$1], ($1 == "v4" ? "v4 gen_random_uuid()" : "v7 uuid_generate_v7()"), $6, $2, $3, $4, $5 }' "$work/inserts"
+  med() { awk -v k="$1" -v c="$2" '$1 == k {print $c}' "$work/inserts" | median; }
+  t4=$(med v4 3); t7=$(med v7 3); w4=$(med v4 4); w7=$(med v7 4); p4=$(med v4 5); p7=$(med v7 5)
+  echo
+  echo "Medians: v4 $t4 inserts/s, WAL $w4 B, pkey $p4 B; v7 $t7 inserts/s, WAL $w7 B, pkey $p7 B"
   awk -v t4="$t4" -v t7="$t7" -v w4="$w4" -v w7="$w7" -v p4="$p4" -v p7="$p7" 'BEGIN {
     printf "\nv7/v4 throughput = %.2f (target >= 0.95: %s)\n", t7 / t4, (t7 / t4 >= 0.95 ? "met" : "MISSED")
     printf "v7/v4 pkey index size = %.2f (target <= 0.80: %s)\n", p7 / p4, (p7 / p4 <= 0.8 ? "met" : "MISSED")

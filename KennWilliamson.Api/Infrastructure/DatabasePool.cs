@@ -4,8 +4,11 @@ namespace KennWilliamson.Api.Infrastructure;
 
 /// <summary>
 /// Connection pool settings from configuration (<c>Database:MaxPoolSize</c> 10, <c>MinPoolSize</c> 2,
-/// <c>AcquireTimeoutSeconds</c> 30), written into the connection string before Aspire's Npgsql
-/// integration reads it. A setting already in the connection string is overridden: configuration wins.
+/// <c>AcquireTimeoutSeconds</c> 30, <c>NoResetOnClose</c> true), written into the connection string before
+/// Aspire's Npgsql integration reads it. A setting already in the connection string is overridden:
+/// configuration wins. NoResetOnClose skips the <c>DISCARD ALL</c> Npgsql otherwise sends when a pooled
+/// connection is reused: the API sets no session state (no SET, temporary tables, LISTEN or prepared
+/// statements of its own), so there is nothing to discard (docs/benchmarks.md has the numbers).
 /// </summary>
 public static class DatabasePool
 {
@@ -23,6 +26,7 @@ public static class DatabasePool
             MinPoolSize = section.GetValue("MinPoolSize", 2),
             // Npgsql's Timeout covers waiting for a pooled connection as well as opening a new one.
             Timeout = section.GetValue("AcquireTimeoutSeconds", 30),
+            NoResetOnClose = section.GetValue("NoResetOnClose", true),
         }.ConnectionString;
     }
 }

@@ -67,6 +67,23 @@ v7_gen=$(echo "$gen" | awk -F'|' '$1=="uuid_generate_v7"{print $2}' | median)
     printf "| gen_random_uuid() | %.0f | %.0f |\n| uuid_generate_v7() (portable) | %.0f | %.0f |\n", a, a, b, b
     printf "\nuuid_generate_v7 / gen_random_uuid = %.2f (target <= 2.00: %s)\n", b / a, (b / a <= 2 ? "met" : "MISSED") }'
   echo
+  echo "## 1b. One value per statement (pgbench -T 10, 2 clients, prepared), alternated $GEN_ROUNDS rounds"
+  echo "| round | statement | statements/s |"
+  echo "|---|---|---|"
+} >> "$out"
+for r in $(seq 1 "$GEN_ROUNDS"); do
+  for f in gen_random_uuid uuid_generate_v7; do
+    echo "SELECT $f();" > "$work/one-$f.sql"
+    tps=$(PGPASSWORD=$PG_PASSWORD "$PG_BIN/pgbench" -h 127.0.0.1 -p "$PG_PORT" -U postgres -n -M prepared \
+          -c 2 -j 2 -T 10 -f "$work/one-$f.sql" postgres 2>&1 | sed -nE 's/^tps = ([0-9.]+).*/\1/p')
+    echo "| $r | SELECT $f() | $tps |" >> "$out"
+    echo "$f $tps" >> "$work/one"
+  done
+done
+{
+  a=$(awk '$1=="gen_random_uuid"{print $2}' "$work/one" | median); b=$(awk '$1=="uuid_generate_v7"{print $2}' "$work/one" | median)
+  awk -v a="$a" -v b="$b" 'BEGIN { printf "\nmedians: gen_random_uuid %.0f/s (%.1f us each), uuid_generate_v7 %.0f/s (%.1f us each); per statement v7 costs %.1f us more on 2 clients\n", a, 2e6 / a, b, 2e6 / b, 2e6 / b - 2e6 / a }'
+  echo
   echo "## 2. $INSERTS single-row INSERTs per table (pgbench -t, $CLIENTS clients, 2 threads, prepared), $INSERT_ROUNDS rounds alternated"
 } >> "$out"
 

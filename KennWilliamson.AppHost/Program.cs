@@ -1,5 +1,6 @@
 using KennWilliamson.AppHost;
 using KennWilliamson.AppHost.Postgres;
+using Microsoft.Extensions.Configuration;
 
 var builder = DistributedApplication.CreateBuilder(args);
 
@@ -34,7 +35,7 @@ var migrations = builder.AddProject<Projects.KennWilliamson_MigrationService>("m
     .WithEnvironment("Admin__Email", builder.Configuration["Admin:Email"] ?? "");
 
 // The API connects as the least-privilege role, and starts only after the worker exits 0.
-builder.AddProject<Projects.KennWilliamson_Api>("api")
+var api = builder.AddProject<Projects.KennWilliamson_Api>("api")
     .WithDatabaseRole(postgres, "kennwilliamson_app", appDbPassword)
     .WithEnvironment("Jwt__SigningKey", jwtSigningKey)
     .WaitForCompletion(migrations)
@@ -42,6 +43,17 @@ builder.AddProject<Projects.KennWilliamson_Api>("api")
     .WithExternalHttpEndpoints()
     // The interactive API reference (Development), one click from the dashboard.
     .WithUrlForEndpoint("http", _ => new() { Url = "/scalar", DisplayText = "API reference (Scalar)" });
+
+// Passthroughs for load tests (benchmarks/): the credential endpoints' rate limit (the API's own default,
+// 10 a minute per address, applies when unset), and the API's port in run mode (else the launch profile's 8080).
+if (builder.Configuration["RateLimiting:Auth:PermitLimit"] is { Length: > 0 } permitLimit)
+{
+    api.WithEnvironment("RateLimiting__Auth__PermitLimit", permitLimit);
+}
+if (builder.Configuration.GetValue<int?>("Api:HttpPort") is { } apiPort)
+{
+    api.WithEndpoint("http", e => e.Port = apiPort);
+}
 
 await builder.Build().RunAsync();
 return 0;

@@ -1,0 +1,102 @@
+#!/usr/bin/env bash
+# API vs database ceiling. Starts the AppHost (local mode, fresh data directory, non-default ports,
+# auth rate limit lifted), seeds 10,000 users and 100,000 timers, then for each endpoint alternates
+# wrk against the API (32 connections) and pgbench running that endpoint's SQL (-c 32 -j 2) RUNS times.
+# Writes benchmarks/results/api-vs-db-<time>.{txt,json}. Bounded: the whole run is stopped after 25 min.
+#   RUNS (3)  DURATION (10, seconds per measurement; login gets LOGIN_DURATION, 30, as each login takes
+#   a PBKDF2 verification)  ENDPOINTS ("public-read timer-list timer-create login")
+[ -n "${BENCH_BOUNDED:-}" ] || BENCH_BOUNDED=1 exec timeout -s TERM 1500 bash "$0" "$@"
+source "$(dirname "$0")/lib.sh"
+LOGIN_DURATION=${LOGIN_DURATION:-30}
+RUNS=${RUNS:-3}
+DURATION=${DURATION:-10}
+ENDPOINTS=${ENDPOINTS:-"public-read timer-list timer-create login"}
+CONNECTIONS=32
+HERE="$REPO/benchmarks/api-vs-db"
+
+command -v wrk >/dev/null || { log "installing wrk"; apt-get install -y wrk >/dev/null; }
+[ -x "$PG_BIN/pgbench" ] || fail "no pgbench in $PG_BIN"
+
+stamp=$(date -u +%Y%m%dT%H%M%SZ)
+work=$(mktemp -d /tmp/bench-api.XXXXXX)
+chmod 755 "$work"
+out="$RESULTS/api-vs-db-$stamp.txt"
+json="$RESULTS/api-vs-db-$stamp.json"
+mkdir -p "$RESULTS"
+cleanup() { stop_apphost; rm -rf "$work"; }
+trap cleanup EXIT
+trap 'log "stopped (time bound or signal)"; exit 143' TERM INT
+
+log "starting the AppHost (data in $work/pgdata)"
+start_apphost "$work/pgdata" "$work/apphost.log" --RateLimiting:Auth:PermitLimit=100000000
+wait_healthy 180
+log "seeding 10,000 users and 100,000 timers"
+seed_bench_data 10000 100000
+mint_tokens 1000 "$work/tokens"
+port=$(api_direct_port)
+log "API process on port $port (the AppHost proxies $API_PORT to it; wrk talks to the process directly)"
+
+# pgbench_run SCRIPT -> one JSON line from its per-transaction log.
+pgbench_run() {
+  local logdir="$work/pglog"; rm -rf "$logdir"; mkdir -p "$logdir"
+  local summary
+  summary=$(cd "$logdir" && PGPASSWORD=$APP_PASSWORD "$PG_BIN/pgbench" -h 127.0.0.1 -p "$PG_PORT" -U kennwilliamson_app \
+    -n -M extended -c "$CONNECTIONS" -j 2 -T "$DURATION" -l --log-prefix=tx -f "$1" kennwilliamson 2>&1) || { echo "$summary" >&2; }
+  local failed tps
+  failed=$(echo "$summary" | sed -nE 's/.*number of failed transactions: ([0-9]+).*/\1/p'); failed=${failed:-0}
+  tps=$(echo "$summary" | sed -nE 's/^tps = ([0-9.]+).*/\1/p')
+  cat "$logdir"/tx* | awk '{print $3/1000}' | sort -g > "$logdir/lat"
+  local n; n=$(wc -l < "$logdir/lat")
+  pct() { sed -n "$(( ($n * $1 + 99) / 100 ))p" "$logdir/lat"; }
+  printf '{"rps":%s,"p50_ms":%s,"p90_ms":%s,"p99_ms":%s,"errors":%s,"requests":%s}\n' \
+    "${tps:-0}" "$(pct 50)" "$(pct 90)" "$(pct 99)" "$failed" "$n"
+}
+
+# CPU accounting: clock ticks (utime+stime) of the API process, of the PostgreSQL server's processes,
+# and of the whole machine (/proc/stat, busy = all but idle and iowait), to show where the time goes.
+api_pid=$(pgrep -f "$REPO/KennWilliamson.Api/bin/" | head -1)
+pg_pid=$(ss -ltnpH "sport = :$PG_PORT" | grep -oE 'pid=[0-9]+' | head -1 | cut -d= -f2)
+ticks() { local p t=0; for p in "$@"; do [ -r "/proc/$p/stat" ] && t=$((t + $(awk '{print $14 + $15}' "/proc/$p/stat" 2>/dev/null || echo 0))); done; echo $t; }
+pg_ticks() { ticks "$pg_pid" $(pgrep -P "$pg_pid" | tr '\n' ' '); }
+machine_busy() { awk '/^cpu /{print $2 + $3 + $4 + $7 + $8 + $9}' /proc/stat; }
+
+wrk_run() {
+  LUA_DIR="$HERE" TOKENS_FILE="$work/tokens" wrk -t 2 -c "$CONNECTIONS" -d "${DURATION}s" --timeout 30s \
+    -s "$HERE/$1.lua" "http://127.0.0.1:$port" 2>&1 | sed -n 's/^RESULT //p'
+}
+
+{
+  echo "# api-vs-db $stamp: $(nproc) cores, $CONFIGURATION build, $CONNECTIONS connections, ${DURATION}s per measurement, $RUNS runs"
+  echo "# machine: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $(free -m | awk '/Mem:/{print $2}') MB"
+} > "$out"
+: > "$json"
+
+for ep in $ENDPOINTS; do
+  d=$DURATION; [ "$ep" != login ] || d=$LOGIN_DURATION
+  # Warm up the API (JIT, pool) and the database (cache) for this endpoint.
+  DURATION=$d wrk_run "$ep" >/dev/null
+  for r in $(seq 1 "$RUNS"); do
+    log "$ep run $r: API"
+    a0=$(ticks "$api_pid"); g0=$(pg_ticks); m0=$(machine_busy)
+    api=$(DURATION=$d wrk_run "$ep")
+    a1=$(ticks "$api_pid"); g1=$(pg_ticks); m1=$(machine_busy)
+    # CPU ms per request: the API process, PostgreSQL, and everything else on the machine (wrk, the dashboard, others).
+    api=$(echo "$api" | python3 -c "import json,sys; r=json.load(sys.stdin); n=max(r['requests'],1); t=1000/$(getconf CLK_TCK)
+r['cpu_ms_per_req']={'api':round(($a1-$a0)*t/n,3),'postgres':round(($g1-$g0)*t/n,3),'other':round((($m1-$m0)-($a1-$a0)-($g1-$g0))*t/n,3)}
+print(json.dumps(r))")
+    log "$ep run $r: pgbench"
+    db=$(DURATION=$d pgbench_run "$HERE/$ep.sql")
+    echo "{\"endpoint\":\"$ep\",\"run\":$r,\"api\":$api,\"pgbench\":$db}" | tee -a "$json" >&2
+  done
+done
+
+# The SQL the API really sent (pg_stat_statements, its role), for comparison with the pgbench scripts.
+{
+  echo "# statements of kennwilliamson_app (calls, mean ms, query) from pg_stat_statements"
+  psql_pg -F ' | ' -c "SELECT calls, round(mean_exec_time::numeric, 3), regexp_replace(query, '\s+', ' ', 'g')
+    FROM monitoring.pg_stat_statements s JOIN pg_roles r ON r.oid = s.userid
+    WHERE r.rolname = 'kennwilliamson_app' ORDER BY calls DESC LIMIT 25"
+} > "$RESULTS/api-vs-db-$stamp-statements.txt"
+
+python3 "$REPO/benchmarks/summarize.py" api-vs-db "$json" | tee -a "$out"
+log "results: $out"

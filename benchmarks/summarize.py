@@ -1,0 +1,36 @@
+#!/usr/bin/env python3
+"""Medians and ratios for a benchmark's JSON-lines results: summarize.py api-vs-db FILE."""
+import json, statistics, sys
+
+kind, path = sys.argv[1], sys.argv[2]
+rows = [json.loads(l) for l in open(path) if l.strip()]
+if kind == "api-vs-db":
+    print("| endpoint | side | req/s (median) | p50 ms | p90 ms | p99 ms | errors (sum) | runs |")
+    print("|---|---|---|---|---|---|---|---|")
+    ratios = {}
+    for ep in dict.fromkeys(r["endpoint"] for r in rows):
+        rs = [r for r in rows if r["endpoint"] == ep]
+        med = {}
+        for side in ("api", "pgbench"):
+            m = lambda k: statistics.median(r[side][k] for r in rs)
+            med[side] = m("rps")
+            print(f"| {ep} | {side} | {m('rps'):.1f} | {m('p50_ms'):.2f} | {m('p90_ms'):.2f} | {m('p99_ms'):.2f} | "
+                  f"{sum(r[side]['errors'] for r in rs)} | {len(rs)} |")
+        ratios[ep] = (med["api"] / med["pgbench"] if med["pgbench"] else float("nan"),
+                      statistics.median(r["api"]["rps"] / r["pgbench"]["rps"] for r in rs if r["pgbench"]["rps"]))
+    cpu = [r for r in rows if "cpu_ms_per_req" in r["api"]]
+    if cpu:
+        print()
+        print("CPU per API request (ms, median over runs; from /proc tick counts while wrk ran):")
+        print()
+        print("| endpoint | API process | PostgreSQL | everything else (wrk, dashboard, other engineers) |")
+        print("|---|---|---|---|")
+        for ep in dict.fromkeys(r["endpoint"] for r in cpu):
+            rs = [r["api"]["cpu_ms_per_req"] for r in cpu if r["endpoint"] == ep]
+            m = lambda k: statistics.median(x[k] for x in rs)
+            print(f"| {ep} | {m('api'):.3f} | {m('postgres'):.3f} | {m('other'):.3f} |")
+    print()
+    print("| endpoint | API/pgbench (ratio of medians) | median of per-run ratios |")
+    print("|---|---|---|")
+    for ep, (a, b) in ratios.items():
+        print(f"| {ep} | {a:.2f} | {b:.2f} |")

@@ -36,7 +36,7 @@ public static class AuthApi
     }
 
     private static async Task<Results<Created<AuthResponse>, ProblemHttpResult>> RegisterAsync(
-        RegisterRequest request, AppDbContext db, UserAccounts accounts, CancellationToken ct)
+        RegisterRequest request, UserAccounts accounts, CancellationToken ct)
     {
         var email = request.Email!;
         if (await accounts.FindByEmail(email).AnyAsync(ct))

@@ -14,9 +14,12 @@ public static class PostgresBuilderExtensions
     public static PostgresDatabase AddKennWilliamsonPostgres(this IDistributedApplicationBuilder builder)
     {
         var settings = PostgresSettings.From(builder.Configuration, builder.AppHostDirectory);
+        // Probed once (it may run pg_config): auto mode looks for the binaries, local mode then uses them.
+        string? binDirectory = null;
+        string? FindBinDirectory() => binDirectory ??= settings.FindBinDirectory();
         var mode = settings.Mode == PostgresMode.External ? PostgresMode.External
             : builder.ExecutionContext.IsPublishMode ? PostgresMode.Container
-            : settings.Resolve(settings.FindBinDirectory, settings.ContainerRuntimeAnswers);
+            : settings.Resolve(FindBinDirectory, settings.ContainerRuntimeAnswers);
 
         if (mode == PostgresMode.External)
         {
@@ -29,10 +32,10 @@ public static class PostgresBuilderExtensions
             return AddContainer(builder, settings, password);
         }
 
-        var binDirectory = settings.FindBinDirectory() ?? throw new PostgresSetupException(
+        var bin = FindBinDirectory() ?? throw new PostgresSetupException(
             "Postgres:Mode is local, but no PostgreSQL server binaries were found. Install the server package " +
             "(e.g. `sudo apt-get install postgresql`) or set Postgres:BinDirectory to the folder holding postgres and initdb.");
-        return LocalPostgres.Add(builder, settings, binDirectory, password, PostgresDatabase.DatabaseName);
+        return LocalPostgres.Add(builder, settings, bin, password, PostgresDatabase.DatabaseName);
     }
 
     /// <summary>

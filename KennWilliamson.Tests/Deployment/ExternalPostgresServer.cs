@@ -25,7 +25,7 @@ public sealed class ExternalPostgresServer : IAsyncDisposable
 
     private string DataDirectory => Path.Combine(_root, "data");
 
-    public int Port { get; } = FreeLoopbackPort();
+    public int Port { get; } = LoopbackPorts.Free();
 
     public string SuperuserPassword { get; } = AppHostFactory.Secret();
 
@@ -111,12 +111,5 @@ public sealed class ExternalPostgresServer : IAsyncDisposable
         {
             throw new InvalidOperationException($"{fileName} {string.Join(' ', args)} failed: {result}");
         }
-    }
-
-    private static int FreeLoopbackPort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

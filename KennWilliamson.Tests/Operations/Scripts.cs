@@ -32,12 +32,7 @@ internal static class Scripts
             environment, TestPaths.RepositoryRoot, stdin);
 
     /// <summary>A loopback port nothing listens on.</summary>
-    public static int ClosedPort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
+    public static int ClosedPort() => LoopbackPorts.Free();
 
     /// <summary>Per table: row count and an md5 over its rows ordered by id (the history by migration id).</summary>
     public static async Task<SortedDictionary<string, string>> FingerprintAsync(NpgsqlConnection connection)

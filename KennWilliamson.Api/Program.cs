@@ -8,7 +8,6 @@ using KennWilliamson.Api.Users;
 using KennWilliamson.Data;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.Authorization;
-using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.Extensions.Options;
 using Scalar.AspNetCore;
 
@@ -42,16 +41,8 @@ builder.Services.AddExceptionHandler<ApiExceptionHandler>();
 // Unreadable bodies reach the exception handler in every environment, which names the field.
 builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
 
-// The client address behind a reverse proxy: X-Forwarded-For is trusted from loopback only by default
-// (ForwardedHeaders:KnownProxies adds the production ingress).
-builder.Services.Configure<ForwardedHeadersOptions>(o =>
-{
-    o.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto;
-    foreach (var proxy in builder.Configuration.GetSection("ForwardedHeaders:KnownProxies").Get<string[]>() ?? [])
-    {
-        o.KnownProxies.Add(System.Net.IPAddress.Parse(proxy));
-    }
-});
+// The client address: the peer's, unless it is a configured reverse proxy (none by default).
+builder.Services.AddTrustedForwardedHeaders(builder.Configuration);
 
 // JWT bearer tokens: HS256 only, our issuer and audience, a key of at least 256 bits (checked at start-up).
 builder.Services.AddOptions<JwtOptions>().BindConfiguration(JwtOptions.Section).ValidateDataAnnotations().ValidateOnStart();
@@ -67,8 +58,11 @@ builder.Services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationSc
 builder.Services.AddAuthorizationBuilder()
     .SetFallbackPolicy(new AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build());
 
-// Rate limits on register, login and refresh, per client address (429 with Retry-After).
+// Rate limits on register, login and refresh, per endpoint and client address, and failed logins per
+// email whatever the address (429 with Retry-After).
 builder.Services.AddAuthRateLimits(builder.Configuration);
+builder.Services.AddOptions<FailedLoginOptions>().BindConfiguration(FailedLoginOptions.Section);
+builder.Services.AddSingleton<FailedLoginLimiter>();
 
 // CORS for the web client (the original's default origin).
 builder.Services.AddCors(o => o.AddDefaultPolicy(policy => policy
@@ -92,6 +86,9 @@ var app = builder.Build();
 app.UseForwardedHeaders();
 app.UseExceptionHandler();
 app.UseStatusCodePages();
+app.UseRouting();
+// A path no endpoint matches is 404 for everyone, as in the original backend (deny-by-default would say 401).
+app.UseUnknownRoutesAsNotFound();
 app.UseCors();
 app.UseAuthentication();
 app.UseAuthorization();

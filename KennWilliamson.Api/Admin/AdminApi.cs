@@ -51,11 +51,16 @@ public static class AdminApi
         }
         var me = TokenService.UserId(principal);
         // Idempotent, and safe when two admins grant the same role at once: the unique index decides.
-        var added = await db.Database.ExecuteSqlAsync(
-            $"INSERT INTO user_roles (user_id, role_id, assigned_by) VALUES ({user.Id}, {roleId}, {me}) ON CONFLICT (user_id, role_id) DO NOTHING", ct);
-        if (added > 0)
+        // The change and its audit row commit together or not at all.
+        await using (var tx = await db.Database.BeginTransactionAsync(ct))
         {
-            await audit.WriteAsync(AuditActions.RoleGranted, me, $"user:{user.Id}", new { role }, ct);
+            var added = await db.Database.ExecuteSqlAsync(
+                $"INSERT INTO user_roles (user_id, role_id, assigned_by) VALUES ({user.Id}, {roleId}, {me}) ON CONFLICT (user_id, role_id) DO NOTHING", ct);
+            if (added > 0)
+            {
+                await audit.WriteAsync(AuditActions.RoleGranted, me, $"user:{user.Id}", new { role }, ct);
+            }
+            await tx.CommitAsync(ct);
         }
         return TypedResults.Ok(UserResponse.From(user, await accounts.RolesOfAsync(user.Id, ct)));
     }
@@ -72,10 +77,14 @@ public static class AdminApi
         {
             return TypedResults.Problem(ApiProblems.Field("role", "You cannot revoke your own admin role"));
         }
-        var removed = await db.UserRoles.Where(ur => ur.UserId == user.Id && ur.RoleId == roleId).ExecuteDeleteAsync(ct);
-        if (removed > 0)
+        await using (var tx = await db.Database.BeginTransactionAsync(ct))
         {
-            await audit.WriteAsync(AuditActions.RoleRevoked, me, $"user:{user.Id}", new { role }, ct);
+            var removed = await db.UserRoles.Where(ur => ur.UserId == user.Id && ur.RoleId == roleId).ExecuteDeleteAsync(ct);
+            if (removed > 0)
+            {
+                await audit.WriteAsync(AuditActions.RoleRevoked, me, $"user:{user.Id}", new { role }, ct);
+            }
+            await tx.CommitAsync(ct);
         }
         return TypedResults.Ok(UserResponse.From(user, await accounts.RolesOfAsync(user.Id, ct)));
     }

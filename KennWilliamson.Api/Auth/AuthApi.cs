@@ -52,8 +52,15 @@ public static class AuthApi
     }
 
     private static async Task<Results<Ok<AuthResponse>, ProblemHttpResult>> LoginAsync(
-        LoginRequest request, UserAccounts accounts, AuditLog audit, CancellationToken ct)
+        LoginRequest request, UserAccounts accounts, AuditLog audit, FailedLoginLimiter failures, HttpContext http, CancellationToken ct)
     {
+        // Per account, before any work: an answer like every other 429, known email or not.
+        using var attempt = failures.TryBegin(request.Email!, out var wait);
+        if (attempt is null)
+        {
+            RateLimits.SetRetryAfter(http.Response, wait);
+            return TypedResults.Problem(RateLimits.TooManyRequests());
+        }
         var user = await accounts.FindByEmail(request.Email!.Trim()).AsNoTracking().SingleOrDefaultAsync(ct);
         if (user is null)
         {
@@ -61,10 +68,12 @@ public static class AuthApi
         }
         if (user is null || !PasswordHasher.Verify(request.Password!, user.PasswordHash))
         {
+            attempt.Failed();
             // The attempted email, bounded, so an admin can see what was tried; never the password.
             await audit.WriteAsync(AuditActions.LoginFailed, user?.Id, Truncate(request.Email!, 255), ct: ct);
             return Problem(StatusCodes.Status401Unauthorized, InvalidCredentials);
         }
+        attempt.Succeeded();
         if (PasswordHasher.NeedsRehash(user.PasswordHash))
         {
             // e.g. the original backend's bcrypt hash: replace it with the current algorithm's.

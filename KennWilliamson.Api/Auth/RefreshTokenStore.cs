@@ -28,34 +28,43 @@ public sealed class RefreshTokenStore(AppDbContext db, IOptions<JwtOptions> opti
 
     /// <summary>
     /// Spends <paramref name="token"/> and returns its user and a new token of the same family; null
-    /// when the token is unknown, expired, spent or revoked (the last two revoke the family).
+    /// when the token is unknown, expired, spent or revoked (the last two revoke the family). One
+    /// transaction with the family locked: rotations of one family run one after another, each sees what
+    /// the one before committed, and spending, issuing and revoking commit together or not at all.
     /// </summary>
     public async Task<(Guid UserId, string Token)?> RotateAsync(string token, CancellationToken ct)
     {
         var hash = TokenService.HashRefreshToken(token);
-        var stored = await db.RefreshTokens.AsNoTracking().SingleOrDefaultAsync(t => t.TokenHash == hash, ct);
-        if (stored is null)
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        var familyId = await db.RefreshTokens.Where(t => t.TokenHash == hash).Select(t => (Guid?)t.FamilyId).SingleOrDefaultAsync(ct);
+        if (familyId is null)
         {
             return null;
         }
+        var lockKey = $"refresh-family:{familyId}";
+        await db.Database.ExecuteSqlAsync($"SELECT pg_advisory_xact_lock(hashtext({lockKey}))", ct);
 
+        // Read again under the lock: a concurrent rotation may have spent it meanwhile.
+        var stored = await db.RefreshTokens.AsNoTracking().SingleAsync(t => t.TokenHash == hash, ct);
         var now = time.GetUtcNow();
-        // Spend it atomically: of two requests racing with one token, exactly one wins.
-        var spent = stored.ExpiresAt > now && await db.RefreshTokens
-            .Where(t => t.Id == stored.Id && t.UsedAt == null && t.RevokedAt == null)
-            .ExecuteUpdateAsync(s => s.SetProperty(t => t.UsedAt, now), ct) == 1;
-        if (!spent)
+        if (stored.UsedAt is not null || stored.RevokedAt is not null)
         {
-            if (stored.UsedAt is not null || stored.RevokedAt is not null || stored.ExpiresAt > now)
-            {
-                await RevokeFamilyAsync(stored.FamilyId, ct); // reuse: someone else holds this family
-                await audit.WriteAsync(AuditActions.RefreshTokenReuse, stored.UserId, $"user:{stored.UserId}", new { family = stored.FamilyId }, ct);
-            }
+            // Reuse: someone else holds this family. Revoke every token of it, the newest included.
+            await RevokeFamilyAsync(stored.FamilyId, ct);
+            audit.Add(AuditActions.RefreshTokenReuse, stored.UserId, $"user:{stored.UserId}", new { family = stored.FamilyId });
+            await db.SaveChangesAsync(ct);
+            await tx.CommitAsync(ct);
+            return null;
+        }
+        if (stored.ExpiresAt <= now)
+        {
             return null;
         }
 
+        await db.RefreshTokens.Where(t => t.Id == stored.Id).ExecuteUpdateAsync(s => s.SetProperty(t => t.UsedAt, now), ct);
         var next = Issue(stored.UserId, stored.FamilyId);
         await db.SaveChangesAsync(ct);
+        await tx.CommitAsync(ct);
         return (stored.UserId, next);
     }
 

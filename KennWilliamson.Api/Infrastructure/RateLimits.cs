@@ -1,10 +1,11 @@
 using System.Globalization;
 using System.Threading.RateLimiting;
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.RateLimiting;
 
 namespace KennWilliamson.Api.Infrastructure;
 
-/// <summary>Limits on the credential endpoints (register, login, refresh), per route and client address.</summary>
+/// <summary>Limits on the credential endpoints (register, login, refresh), per endpoint and client address.</summary>
 public sealed class RateLimitOptions
 {
     public const string Section = "RateLimiting:Auth";
@@ -29,17 +30,19 @@ public static class RateLimits
             limiter.OnRejected = async (context, ct) =>
             {
                 var wait = context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var after) ? after : retryAfter;
-                context.HttpContext.Response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
+                SetRetryAfter(context.HttpContext.Response, wait);
                 var problems = context.HttpContext.RequestServices.GetRequiredService<IProblemDetailsService>();
                 await problems.WriteAsync(new ProblemDetailsContext
                 {
                     HttpContext = context.HttpContext,
-                    ProblemDetails = ApiProblems.Create(StatusCodes.Status429TooManyRequests, "Too many requests, try again later"),
+                    ProblemDetails = TooManyRequests(),
                 });
             };
             // A sliding window: the eleventh attempt within any minute is refused, whatever the clock says.
+            // Keyed on the matched endpoint, not the raw path: routing is case-insensitive, so /api/auth/LOGIN
+            // and /api/auth/login are one endpoint and must share one budget.
             limiter.AddPolicy(RateLimitOptions.AuthPolicy, http => RateLimitPartition.GetSlidingWindowLimiter(
-                $"{http.Request.Path}|{http.Connection.RemoteIpAddress}",
+                $"{EndpointKey(http)}|{http.Connection.RemoteIpAddress}",
                 _ => new SlidingWindowRateLimiterOptions
                 {
                     PermitLimit = options.PermitLimit,
@@ -49,4 +52,20 @@ public static class RateLimits
                 }));
         });
     }
+
+    /// <summary>The one 429 body every limit answers with, so no refusal tells one limit from another.</summary>
+    public static ProblemDetails TooManyRequests() =>
+        ApiProblems.Create(StatusCodes.Status429TooManyRequests, "Too many requests, try again later");
+
+    /// <summary>Retry-After in whole seconds, at least one.</summary>
+    public static void SetRetryAfter(HttpResponse response, TimeSpan wait) =>
+        response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
+
+    /// <summary>The route pattern of the endpoint the request matched (the same for every spelling of its path).</summary>
+    public static string EndpointKey(HttpContext http) => http.GetEndpoint() switch
+    {
+        RouteEndpoint route => route.RoutePattern.RawText ?? route.DisplayName ?? "",
+        { } endpoint => endpoint.DisplayName ?? "",
+        null => "",
+    };
 }

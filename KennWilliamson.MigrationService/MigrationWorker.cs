@@ -55,6 +55,9 @@ internal sealed class MigrationWorker(
             case MigrationVerb.Info:
                 await MigrationInfo.PrintAsync(db, Console.Out, ct);
                 break;
+            case MigrationVerb.GrantAdmin:
+                await AdminGrant.GrantAsync(db, command.Target!, logger, ct);
+                break;
             case MigrationVerb.Revert:
                 var target = await RevertTargetAsync(db, command.Target, ct);
                 logger.LogInformation("Reverting to {Target}", target);
@@ -71,7 +74,6 @@ internal sealed class MigrationWorker(
                     await db.Database.MigrateAsync(c);
                 }, c));
                 await roles.EnsureAsync(db, ct);
-                await FirstAdmin.EnsureAsync(db, configuration[FirstAdmin.EmailKey], logger, ct);
                 break;
         }
 

@@ -5,11 +5,12 @@ public enum MigrationVerb
     Run,
     Info,
     Revert,
+    GrantAdmin,
 }
 
 /// <summary>
 /// The worker's command line, after <c>sqlx migrate</c>: <c>run</c> (the default), <c>info</c>,
-/// <c>revert [--to NAME]</c>, plus <c>--seed</c> for the development data. <c>--to 0</c> reverts every
+/// <c>revert [--to NAME]</c>, <c>grant-admin EMAIL</c>, plus <c>--seed</c> for the development data. <c>--to 0</c> reverts every
 /// migration. Arguments of the form <c>--Key=Value</c> or <c>--Key Value</c> with a colon in the key
 /// are configuration overrides and are left to the host.
 /// </summary>
@@ -30,6 +31,15 @@ public sealed record WorkerCommand(MigrationVerb Verb, string? Target, bool Seed
                     verb = Enum.Parse<MigrationVerb>(arg, ignoreCase: true);
                     verbSeen = true;
                     break;
+                case "grant-admin" when !verbSeen:
+                    if (i + 1 >= args.Count || args[i + 1].StartsWith("--", StringComparison.Ordinal))
+                    {
+                        throw new ArgumentException("grant-admin needs the email of a registered user.");
+                    }
+                    verb = MigrationVerb.GrantAdmin;
+                    target = args[++i];
+                    verbSeen = true;
+                    break;
                 case "--seed":
                     seed = true;
                     break;
@@ -48,11 +58,11 @@ public sealed record WorkerCommand(MigrationVerb Verb, string? Target, bool Seed
                     break;
                 default:
                     throw new ArgumentException(
-                        $"Unknown argument '{arg}'. Usage: [run|info|revert [--to NAME|0]] [--seed]");
+                        $"Unknown argument '{arg}'. Usage: [run|info|revert [--to NAME|0]|grant-admin EMAIL] [--seed]");
             }
         }
 
-        if (target is not null && verb != MigrationVerb.Revert)
+        if (target is not null && verb is not (MigrationVerb.Revert or MigrationVerb.GrantAdmin))
         {
             throw new ArgumentException("--to goes with revert.");
         }

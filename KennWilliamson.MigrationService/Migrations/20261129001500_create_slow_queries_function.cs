@@ -32,31 +32,7 @@ public sealed class CreateSlowQueriesFunction : Migration
             END
             $$;
             """);
-        migrationBuilder.Sql("""
-            CREATE OR REPLACE FUNCTION slow_queries(max_rows integer)
-            RETURNS TABLE (query text, calls bigint, mean_exec_time_ms double precision, total_exec_time_ms double precision)
-            LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = pg_catalog
-            AS $$
-            DECLARE
-              ext_schema name;
-            BEGIN
-              SELECT n.nspname INTO ext_schema
-              FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace
-              WHERE e.extname = 'pg_stat_statements';
-              IF ext_schema IS NULL THEN
-                RETURN;
-              END IF;
-              RETURN QUERY EXECUTE format(
-                'SELECT s.query, s.calls, s.mean_exec_time, s.total_exec_time FROM %I.pg_stat_statements s
-                 WHERE s.dbid = (SELECT oid FROM pg_database WHERE datname = current_database())
-                 ORDER BY s.mean_exec_time DESC LIMIT $1', ext_schema)
-                USING max_rows;
-            EXCEPTION WHEN object_not_in_prerequisite_state THEN
-              RETURN; -- the library is not in shared_preload_libraries
-            END
-            $$;
-            REVOKE ALL ON FUNCTION slow_queries(integer) FROM PUBLIC;
-            """);
+        migrationBuilder.Sql(MigrationSql.SlowQueriesFunction(""));
     }
 
     protected override void Down(MigrationBuilder migrationBuilder)

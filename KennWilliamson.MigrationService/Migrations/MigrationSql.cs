@@ -57,4 +57,35 @@ internal static class MigrationSql
         using var reader = new StreamReader(stream);
         return reader.ReadToEnd();
     }
+
+    /// <summary>
+    /// <c>slow_queries(n)</c>: this database's statements from pg_stat_statements, slowest mean first, with
+    /// <paramref name="filter"/> (an <c>AND …</c> clause over <c>s</c>) added to the WHERE.
+    /// </summary>
+    public static string SlowQueriesFunction(string filter) => $$"""
+        CREATE OR REPLACE FUNCTION slow_queries(max_rows integer)
+        RETURNS TABLE (query text, calls bigint, mean_exec_time_ms double precision, total_exec_time_ms double precision)
+        LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = pg_catalog
+        AS $$
+        DECLARE
+          ext_schema name;
+        BEGIN
+          SELECT n.nspname INTO ext_schema
+          FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace
+          WHERE e.extname = 'pg_stat_statements';
+          IF ext_schema IS NULL THEN
+            RETURN;
+          END IF;
+          RETURN QUERY EXECUTE format(
+            'SELECT s.query, s.calls, s.mean_exec_time, s.total_exec_time FROM %I.pg_stat_statements s
+             WHERE s.dbid = (SELECT oid FROM pg_database WHERE datname = current_database())
+             {{filter.Replace("'", "''", StringComparison.Ordinal)}}
+             ORDER BY s.mean_exec_time DESC LIMIT $1', ext_schema)
+            USING max_rows;
+        EXCEPTION WHEN object_not_in_prerequisite_state THEN
+          RETURN; -- the library is not in shared_preload_libraries
+        END
+        $$;
+        REVOKE ALL ON FUNCTION slow_queries(integer) FROM PUBLIC;
+        """;
 }

@@ -1,0 +1,46 @@
+using KennWilliamson.Data;
+using KennWilliamson.Data.Entities;
+using Microsoft.EntityFrameworkCore;
+
+namespace KennWilliamson.MigrationService;
+
+/// <summary>
+/// <c>grant-admin EMAIL</c>: an operator's explicit act, the only way an admin is made outside the API.
+/// Registration never verifies an email, so nothing grants admin by itself: not a configured email, not a
+/// later worker run. The grant and its audit row (actor: none, via: worker) commit together; an email that
+/// is not registered is an error, and an existing admin is left as is (and not audited again).
+/// </summary>
+internal static class AdminGrant
+{
+    public static Task GrantAsync(AppDbContext db, string email, ILogger logger, CancellationToken ct) =>
+        // The worker's connection retries transient faults; a transaction of ours runs as one retriable unit.
+        db.Database.CreateExecutionStrategy().ExecuteAsync(ct, c => GrantOnceAsync(db, email.Trim(), logger, c));
+
+    private static async Task GrantOnceAsync(AppDbContext db, string email, ILogger logger, CancellationToken ct)
+    {
+        db.ChangeTracker.Clear();
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        var userId = await db.Users.FromSql($"SELECT * FROM users WHERE lower(email) = lower({email})")
+            .Select(u => (Guid?)u.Id).SingleOrDefaultAsync(ct)
+            ?? throw new InvalidOperationException($"No user is registered with the email '{email}': register through the API first, then run grant-admin again.");
+        var granted = await db.Database.ExecuteSqlAsync($"""
+            INSERT INTO user_roles (user_id, role_id)
+            SELECT {userId}, r.id FROM roles r WHERE r.name = {Role.AdminRoleName}
+            ON CONFLICT (user_id, role_id) DO NOTHING
+            """, ct);
+        if (granted == 0)
+        {
+            logger.LogInformation("{Email} is already an admin: nothing changed.", email);
+            return;
+        }
+        db.AuditEvents.Add(new AuditEvent
+        {
+            Action = AuditActions.RoleGranted,
+            Target = $"user:{userId}",
+            Details = System.Text.Json.JsonSerializer.SerializeToDocument(new { role = Role.AdminRoleName, via = "worker grant-admin" }),
+        });
+        await db.SaveChangesAsync(ct);
+        await tx.CommitAsync(ct);
+        logger.LogInformation("Granted admin to {Email} (user {UserId}); recorded in the audit trail.", email, userId);
+    }
+}

@@ -1,0 +1,33 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+
+namespace KennWilliamson.MigrationService;
+
+/// <summary>
+/// The SCRAM-SHA-256 verifier PostgreSQL stores for a password (RFC 5802/7677), computed here so the
+/// server is only ever sent the verifier: <c>ALTER ROLE … PASSWORD 'SCRAM-SHA-256$…'</c> is taken as is,
+/// and the plaintext never reaches a statement, a log or pg_stat_statements.
+/// </summary>
+internal static class ScramVerifier
+{
+    private const int Iterations = 4096; // PostgreSQL's scram_iterations default
+
+    public static string Create(string password)
+    {
+        var salt = RandomNumberGenerator.GetBytes(16);
+        var salted = Rfc2898DeriveBytes.Pbkdf2(Normalize(password), salt, Iterations, HashAlgorithmName.SHA256, 32);
+        var clientKey = HMACSHA256.HashData(salted, "Client Key"u8);
+        var storedKey = SHA256.HashData(clientKey);
+        var serverKey = HMACSHA256.HashData(salted, "Server Key"u8);
+        return string.Create(CultureInfo.InvariantCulture,
+            $"SCRAM-SHA-256${Iterations}:{Convert.ToBase64String(salt)}${Convert.ToBase64String(storedKey)}:{Convert.ToBase64String(serverKey)}");
+    }
+
+    /// <summary>
+    /// PostgreSQL runs SASLprep on the password first; for ASCII (every generated secret) that is the
+    /// identity, and NFKC covers the common non-ASCII case.
+    /// </summary>
+    private static byte[] Normalize(string password) =>
+        Encoding.UTF8.GetBytes(password.All(char.IsAscii) ? password : password.Normalize(NormalizationForm.FormKC));
+}

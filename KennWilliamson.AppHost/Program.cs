@@ -9,6 +9,10 @@ var builder = DistributedApplication.CreateBuilder(args);
 var appDbPassword = builder.AddSecret("app-db-password");
 // 64 letters and digits: about 380 bits, above the 256 the API insists on for HS256.
 var jwtSigningKey = builder.AddSecret("jwt-signing-key", length: 64);
+// The passphrase backups are encrypted with (scripts/backup-db.sh); lose it and the backups are unreadable.
+var backupKey = builder.AddSecret("backup-key", length: 64);
+// Generated secrets land in the user-secrets file: readable by its owner only.
+builder.RestrictUserSecretsFile();
 
 PostgresDatabase postgres;
 try
@@ -23,16 +27,14 @@ catch (PostgresSetupException ex)
     return 1;
 }
 
-// Dashboard commands on the database: reset (with or without seed data) and back up, via scripts/.
-postgres.Database.WithDatabaseCommands(appDbPassword);
+// Dashboard commands on the database: reset (with or without seed data), back up, grant admin, via scripts/.
+postgres.Database.WithDatabaseCommands(appDbPassword, backupKey);
 
 // The worker applies migrations as the owner, sets up the API's role, and exits.
 var migrations = builder.AddProject<Projects.KennWilliamson_MigrationService>("migrations")
     .WithReference(postgres.Database)
     .WaitFor(postgres.Database)
-    .WithEnvironment("AppDatabase__Password", appDbPassword)
-    // The first admin: an email from the AppHost's configuration (Admin:Email), granted by the worker.
-    .WithEnvironment("Admin__Email", builder.Configuration["Admin:Email"] ?? "");
+    .WithEnvironment("AppDatabase__Password", appDbPassword);
 
 // The API connects as the least-privilege role, and starts only after the worker exits 0.
 var api = builder.AddProject<Projects.KennWilliamson_Api>("api")
@@ -41,14 +43,23 @@ var api = builder.AddProject<Projects.KennWilliamson_Api>("api")
     .WaitForCompletion(migrations)
     .WithHttpHealthCheck("/health")
     .WithExternalHttpEndpoints()
+    // Aspire would publish ASPNETCORE_FORWARDEDHEADERS_ENABLED=true, which trusts X-Forwarded-For from any
+    // peer; the API trusts only the proxies named in ForwardedHeaders:KnownProxies/KnownNetworks instead.
+    .DisableForwardedHeaders()
     // The interactive API reference (Development), one click from the dashboard.
     .WithUrlForEndpoint("http", _ => new() { Url = "/scalar", DisplayText = "API reference (Scalar)" });
 
-// Passthroughs for load tests (benchmarks/): the credential endpoints' rate limit (the API's own default,
-// 10 a minute per address, applies when unset), and the API's port in run mode (else the launch profile's 8080).
-if (builder.Configuration["RateLimiting:Auth:PermitLimit"] is { Length: > 0 } permitLimit)
+// Settings handed to the API when the AppHost is given them (unset, the API's own defaults apply):
+// rate limits (load tests), the access-token lifetime (the original web client never refreshes; README),
+// and the reverse proxies whose X-Forwarded-For is believed (docs/deploy.md). Api:HttpPort moves the
+// API's port in run mode (else the launch profile's 8080).
+foreach (var key in (string[])["RateLimiting:Auth:PermitLimit", "RateLimiting:FailedLogins:PermitLimit", "Jwt:AccessTokenLifetime",
+    "ForwardedHeaders:KnownProxies", "ForwardedHeaders:KnownNetworks"])
 {
-    api.WithEnvironment("RateLimiting__Auth__PermitLimit", permitLimit);
+    if (builder.Configuration[key] is { Length: > 0 } value)
+    {
+        api.WithEnvironment(key.Replace(":", "__", StringComparison.Ordinal), value);
+    }
 }
 if (builder.Configuration.GetValue<int?>("Api:HttpPort") is { } apiPort)
 {

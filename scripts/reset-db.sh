@@ -29,18 +29,7 @@ if [ -z "$app_password" ] && [ -z "${DATABASE_URL:-}" ]; then
   [ -n "$app_password" ] || app_password=$(user_secret 'Parameters:app-db-password')
 fi
 
-worker=()
-if [ -n "${KENNWILLIAMSON_WORKER:-}" ]; then
-  [ -f "$KENNWILLIAMSON_WORKER" ] || fail "KENNWILLIAMSON_WORKER: no such file $KENNWILLIAMSON_WORKER"
-  worker=(dotnet "$KENNWILLIAMSON_WORKER")
-else
-  dll=$(ls -t "$REPO_ROOT"/KennWilliamson.MigrationService/bin/*/net10.0/KennWilliamson.MigrationService.dll 2>/dev/null | head -1 || true)
-  if [ -n "$dll" ]; then
-    worker=(dotnet "$dll")
-  else
-    worker=(dotnet run --project "$REPO_ROOT/KennWilliamson.MigrationService" --)
-  fi
-fi
+find_worker
 
 info "Resetting $DB_LABEL"
 
@@ -64,7 +53,7 @@ info "  dropped the public schema and everything in it"
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
 if ! ConnectionStrings__kennwilliamson=$DB_NPGSQL AppDatabase__Password=$app_password \
-     "${worker[@]}" run $seed >"$log" 2>&1; then
+     "${WORKER[@]}" run $seed >"$log" 2>&1; then
   reason=$(grep -m1 -E 'Migration .* failed: ' "$log" | sed -E 's/.*Migration [a-zA-Z]+ failed: //' || true)
   echo "--- migration worker output (last 20 lines) ---" >&2
   tail -20 "$log" >&2

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # restore-db.sh FILE [--yes]: restores a backup made by backup-db.sh over the database, after checking
-# the file (pg_restore --list and a full read) and after a typed confirmation: type the database's
+# the file (decrypts with BACKUP_KEY, pg_restore --list and a full read) and after a typed confirmation: type the database's
 # name. --yes skips the question (for scripts). Without --yes and without the right answer nothing
 # changes and the exit code is non-zero. The restore runs in one transaction (pg_restore --clean
 # --if-exists --no-owner --single-transaction): it applies completely or not at all. Prints each
@@ -22,9 +22,10 @@ done
 
 find_pg_tools
 [ -n "$PG_RESTORE" ] || fail "pg_restore not found: install the PostgreSQL client or set PG_BIN"
+backup_key
 reason=$(verify_dump "$file") || fail "nothing restored: $reason"
 db_connect
-info "$file: verified ($("$PG_RESTORE" --list "$file" | grep -c ' TABLE DATA ' || true) tables with data)"
+info "$file: verified ($(dump_tables "$file") tables with data)"
 
 if [ -z "$yes" ]; then
   info "This replaces the data of $DB_LABEL with the backup."
@@ -37,7 +38,7 @@ fi
 
 options=(--clean --if-exists --no-owner --single-transaction --exit-on-error --dbname="$PGDATABASE")
 # Grants to roles this server lacks (e.g. a dump from another server) would fail the restore.
-missing_role=$("$PG_RESTORE" --schema-only --file=- "$file" | sed -n -E 's/^GRANT .* TO "?([^";]+)"?;$/\1/p' | { grep -v '^PUBLIC$' || true; } | sort -u | while read -r role; do
+missing_role=$(dump_plaintext "$file" | pg_restore_stdin --schema-only --file=- | sed -n -E 's/^GRANT .* TO "?([^";]+)"?;$/\1/p' | { grep -v '^PUBLIC$' || true; } | sort -u | while read -r role; do
   [ "$(sql -v role="$role" <<< "SELECT 1 FROM pg_roles WHERE rolname = :'role'")" = 1 ] || echo "$role"
 done)
 if [ -n "$missing_role" ]; then
@@ -46,7 +47,7 @@ if [ -n "$missing_role" ]; then
 fi
 
 info "Restoring into $DB_LABEL"
-if ! err=$(PGOPTIONS="-c lock_timeout=30s" "$PG_RESTORE" "${options[@]}" "$file" 2>&1 >/dev/null); then
+if ! err=$(dump_plaintext "$file" | PGOPTIONS="-c lock_timeout=30s" "$PG_RESTORE" "${options[@]}" 2>&1 >/dev/null); then
   fail "restore failed, nothing changed: $(first_error "$err")"
 fi
 info ""

@@ -9,8 +9,8 @@ namespace KennWilliamson.AppHost.Postgres;
 
 /// <summary>
 /// The operations of DESIGN.md section 8 as dashboard commands on the database resource, in either mode:
-/// "Reset database", "Reset database with seed data" and "Back up now". Each runs the matching script
-/// (<c>scripts/reset-db.sh</c>, <c>scripts/backup-db.sh</c>) against the resource's own connection, so
+/// "Reset database", "Reset database with seed data", "Back up now" and "Grant admin…". Each runs the
+/// matching script (<c>scripts/reset-db.sh</c>, <c>backup-db.sh</c>, <c>grant-admin.sh</c>) against the resource's own connection, so
 /// the dashboard and the command line behave the same; the script's output goes to the resource's log
 /// and into the command's result, and its one-line reason becomes the failure message.
 /// <c>Backups:Directory</c> (else the scripts' <c>backups/</c>) is where "Back up now" writes.
@@ -20,11 +20,13 @@ public static class DatabaseCommands
     public const string Reset = "reset-database";
     public const string ResetWithSeed = "reset-database-seed";
     public const string BackUp = "backup-database";
+    public const string GrantAdmin = "grant-admin";
+    public const string AdminEmailArgument = "email";
 
     private static readonly TimeSpan ScriptTimeout = TimeSpan.FromMinutes(5);
 
     public static IResourceBuilder<T> WithDatabaseCommands<T>(this IResourceBuilder<T> database,
-        IResourceBuilder<ParameterResource> appDbPassword)
+        IResourceBuilder<ParameterResource> appDbPassword, IResourceBuilder<ParameterResource> backupKey)
         where T : IResourceWithConnectionString
     {
         var builder = database.ApplicationBuilder;
@@ -34,7 +36,8 @@ public static class DatabaseCommands
             : null;
 
         Task<ExecuteCommandResult> Run(ExecuteCommandContext context, string script, params string[] args) =>
-            RunScriptAsync(context, database.Resource, appDbPassword.Resource, Path.Combine(scripts, script), backupDirectory, args);
+            RunScriptAsync(context, database.Resource, new() { ["AppDatabase__Password"] = appDbPassword.Resource, ["BACKUP_KEY"] = backupKey.Resource },
+                Path.Combine(scripts, script), backupDirectory, args);
 
         database.WithCommand(Reset, "Reset database", c => Run(c, "reset-db.sh"), new CommandOptions
         {
@@ -50,14 +53,23 @@ public static class DatabaseCommands
         });
         database.WithCommand(BackUp, "Back up now", c => Run(c, "backup-db.sh"), new CommandOptions
         {
-            Description = "pg_dump in custom format into backups/, verified, keeping 7 days (scripts/backup-db.sh).",
+            Description = "pg_dump in custom format, encrypted with the backup-key secret, into backups/, verified, keeping 7 days (scripts/backup-db.sh).",
             IconName = "Save",
+        });
+        // The operator's explicit, audited act: the email is asked for, and confirmed, every time.
+        database.WithCommand(GrantAdmin, "Grant admin…", c => Run(c, "grant-admin.sh", c.Arguments.GetString(AdminEmailArgument) ?? ""), new CommandOptions
+        {
+            Description = "Makes a registered user an admin, recorded in the audit trail (scripts/grant-admin.sh EMAIL).",
+            ConfirmationMessage = "Grant the admin role? The user can then manage every account's roles.",
+            IconName = "PersonKey",
+            Arguments = [new InteractionInput { Name = AdminEmailArgument, Label = "Email of a registered user", InputType = InputType.Text, Required = true, MaxLength = 320 }],
         });
         return database;
     }
 
+    /// <summary>Runs a script with the database's connection and the given secrets in its environment (never on its command line).</summary>
     private static async Task<ExecuteCommandResult> RunScriptAsync(ExecuteCommandContext context, IResourceWithConnectionString database,
-        ParameterResource appDbPassword, string script, string? backupDirectory, string[] args)
+        Dictionary<string, ParameterResource> secrets, string script, string? backupDirectory, string[] args)
     {
         var ct = context.CancellationToken;
         var logger = context.Logger;
@@ -78,7 +90,10 @@ public static class DatabaseCommands
             start.ArgumentList.Add(arg);
         }
         start.Environment["DATABASE_URL"] = ToDatabaseUrl(connectionString);
-        start.Environment["AppDatabase__Password"] = await appDbPassword.GetValueAsync(ct) ?? "";
+        foreach (var (variable, secret) in secrets)
+        {
+            start.Environment[variable] = await secret.GetValueAsync(ct) ?? "";
+        }
         if (backupDirectory is not null)
         {
             start.Environment["BACKUP_DIR"] = backupDirectory;

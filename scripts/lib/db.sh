@@ -154,19 +154,91 @@ print_row_counts() {
   done
 }
 
-# Checks a custom-format dump: its table of contents (pg_restore --list) and every data block
-# (a full read into /dev/null), so a truncated file is caught as well as a foreign one.
+# The passphrase backups are encrypted with: BACKUP_KEY, else Parameters__backup-key, else (run mode)
+# the AppHost's user secret Parameters:backup-key. It is handed to gpg on a file descriptor, never on a
+# command line.
+backup_key() {
+  command -v gpg >/dev/null || fail "gpg not found: install it (apt-get install gnupg); backups are encrypted with it"
+  BACKUP_KEY=${BACKUP_KEY:-$(printenv 'Parameters__backup-key' || true)}
+  [ -n "$BACKUP_KEY" ] || BACKUP_KEY=$(user_secret 'Parameters:backup-key')
+  [ -n "$BACKUP_KEY" ] || fail "no backup key: set BACKUP_KEY to the AppHost's backup-key secret (dotnet user-secrets list --project KennWilliamson.AppHost)"
+}
+
+# gpg with a throw-away home (no keyring of the user's is read or written), the passphrase on fd 3,
+# and its agent stopped afterwards. Symmetric AES-256; the key comes from backup_key.
+gpg_with_key() {
+  local home rc=0
+  home=$(mktemp -d)
+  GNUPGHOME=$home gpg --batch --quiet --no-tty --pinentry-mode loopback --passphrase-fd 3 --no-symkey-cache "$@" 3<<<"$BACKUP_KEY" || rc=$?
+  GNUPGHOME=$home gpgconf --kill gpg-agent >/dev/null 2>&1 || true
+  rm -rf "$home"
+  return $rc
+}
+
+# Writes standard input, encrypted, to $1.
+encrypt_to() { gpg_with_key --symmetric --cipher-algo AES256 --output "$1"; }
+
+# A dump's plaintext on standard output: decrypted (gpg), or as is for a plain pg_dump file (backups
+# from before encryption start with the archive's magic bytes PGDMP).
+dump_plaintext() {
+  local file=$1
+  if [ "$(head -c 5 "$file")" = PGDMP ]; then
+    cat "$file"
+  else
+    gpg_with_key --decrypt "$file"
+  fi
+}
+
+# pg_restore reading a dump from standard input, which it then drains: --list stops reading after the
+# table of contents, and gpg writing the rest must not die of SIGPIPE (pipefail would count that).
+pg_restore_stdin() {
+  local rc=0
+  "$PG_RESTORE" "$@" || rc=$?
+  cat >/dev/null
+  return $rc
+}
+
+# Checks a dump: it decrypts with the backup key, its table of contents reads (pg_restore --list), and
+# every data block reads (a full read into /dev/null), so a wrong key, a truncated file and a foreign
+# file are each caught.
 verify_dump() {
   local file=$1 err
   [ -f "$file" ] || { echo "no such file: $file"; return 1; }
   [ -s "$file" ] || { echo "$file is empty"; return 1; }
   [ -n "$PG_RESTORE" ] || { echo "pg_restore not found"; return 1; }
-  if ! err=$("$PG_RESTORE" --list "$file" 2>&1 >/dev/null); then
+  if ! err=$(dump_plaintext "$file" 2>&1 >/dev/null); then
+    echo "$file cannot be decrypted with this backup key: wrong BACKUP_KEY, or a damaged or foreign file (gpg: $(printf '%s' "$err" | grep -v '^[[:space:]]*$' | tail -1 | sed 's/^gpg: //'))"
+    return 1
+  fi
+  if ! err=$(dump_plaintext "$file" 2>/dev/null | pg_restore_stdin --list 2>&1 >/dev/null); then
     echo "$file is not a valid dump (pg_restore --list: $(printf '%s' "$err" | head -1 | sed 's/^pg_restore: //'))"
     return 1
   fi
-  if ! err=$("$PG_RESTORE" --file=/dev/null "$file" 2>&1 >/dev/null) || [ -n "$err" ]; then
+  if ! err=$(dump_plaintext "$file" 2>/dev/null | "$PG_RESTORE" --file=/dev/null 2>&1 >/dev/null) || [ -n "$err" ]; then
     echo "$file is damaged (pg_restore: $(printf '%s' "$err" | head -1 | sed 's/^pg_restore: //'))"
     return 1
+  fi
+}
+
+# Tables with data in a verified dump.
+dump_tables() { dump_plaintext "$1" 2>/dev/null | pg_restore_stdin --list | grep -c ' TABLE DATA ' || true; }
+
+# The migration worker as a command in the array WORKER: KENNWILLIAMSON_WORKER (path to
+# KennWilliamson.MigrationService.dll), else the newest build in KennWilliamson.MigrationService/bin,
+# else `dotnet run --project` (builds it first).
+find_worker() {
+  command -v dotnet >/dev/null || fail "dotnet not found: the .NET SDK runs the migration worker"
+  WORKER=()
+  if [ -n "${KENNWILLIAMSON_WORKER:-}" ]; then
+    [ -f "$KENNWILLIAMSON_WORKER" ] || fail "KENNWILLIAMSON_WORKER: no such file $KENNWILLIAMSON_WORKER"
+    WORKER=(dotnet "$KENNWILLIAMSON_WORKER")
+    return
+  fi
+  local dll
+  dll=$(ls -t "$REPO_ROOT"/KennWilliamson.MigrationService/bin/*/net10.0/KennWilliamson.MigrationService.dll 2>/dev/null | head -1 || true)
+  if [ -n "$dll" ]; then
+    WORKER=(dotnet "$dll")
+  else
+    WORKER=(dotnet run --project "$REPO_ROOT/KennWilliamson.MigrationService" --)
   fi
 }

@@ -53,14 +53,14 @@ public static class ApiClient
     public static string RandomClientAddress() =>
         $"198.51.{System.Security.Cryptography.RandomNumberGenerator.GetInt32(0, 256)}.{System.Security.Cryptography.RandomNumberGenerator.GetInt32(1, 255)}";
 
-    public static async Task<Account> RegisterAsync(this HttpClient http, string? displayName = null, string? email = null)
+    public static async Task<Account> RegisterAsync(this HttpClient http, string? displayName = null, string? email = null, string password = Password)
     {
         email ??= UniqueEmail();
         using var response = await http.SendAsync(HttpMethod.Post, "/api/auth/register",
-            new Dictionary<string, string> { ["email"] = email, ["password"] = Password, ["display_name"] = displayName ?? "User " + Guid.NewGuid().ToString("N")[..8] });
+            new Dictionary<string, string> { ["email"] = email, ["password"] = password, ["display_name"] = displayName ?? "User " + Guid.NewGuid().ToString("N")[..8] });
         Assert.Equal(HttpStatusCode.Created, response.StatusCode);
         var body = await response.JsonAsync();
-        return new Account(body.GetProperty("token").GetString()!, body.GetProperty("refresh_token").GetString()!, body.GetProperty("user"), email, Password);
+        return new Account(body.GetProperty("token").GetString()!, body.GetProperty("refresh_token").GetString()!, body.GetProperty("user"), email, password);
     }
 
     public static async Task<JsonElement> JsonAsync(this HttpResponseMessage response) =>

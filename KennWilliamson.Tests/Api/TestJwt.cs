@@ -7,10 +7,14 @@ namespace KennWilliamson.Tests.Api;
 /// <summary>Hand-made JWTs for attacks on the API: expired, re-signed with another key, unsigned, tampered.</summary>
 public static class TestJwt
 {
-    public static string Encode(object header, object payload, byte[]? key)
+    public static string Encode(object header, object payload, byte[]? key) =>
+        Encode(header, payload, key is null ? null : data => HMACSHA256.HashData(key, data));
+
+    /// <summary>Signed by <paramref name="sign"/> over the ASCII of header.payload; unsigned when it is null.</summary>
+    public static string Encode(object header, object payload, Func<byte[], byte[]>? sign)
     {
         var unsigned = $"{Base64Url(JsonSerializer.SerializeToUtf8Bytes(header))}.{Base64Url(JsonSerializer.SerializeToUtf8Bytes(payload))}";
-        var signature = key is null ? "" : Base64Url(HMACSHA256.HashData(key, Encoding.ASCII.GetBytes(unsigned)));
+        var signature = sign is null ? "" : Base64Url(sign(Encoding.ASCII.GetBytes(unsigned)));
         return $"{unsigned}.{signature}";
     }
 

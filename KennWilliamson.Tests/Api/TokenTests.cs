@@ -1,4 +1,5 @@
 using System.Net;
+using System.Security.Cryptography;
 using System.Text;
 using KennWilliamson.Tests.Infrastructure;
 
@@ -48,12 +49,54 @@ public sealed class TokenTests(AppFixture fixture)
             TestJwt.Encode(hs256, Claims(now - 7200, now - 3600), key),                       // expired an hour ago
             tampered,                                                                          // payload changed after signing
             TestJwt.Encode(hs256, Claims(now, now + 300), Encoding.UTF8.GetBytes(new string('k', 64))), // another key
-            TestJwt.Encode(new { alg = "none", typ = "JWT" }, Claims(now, now + 300), null),  // unsigned
+            TestJwt.Encode(new { alg = "none", typ = "JWT" }, Claims(now, now + 300), (byte[]?)null),  // unsigned
             "not-a-jwt",
         ];
         foreach (var token in bad)
         {
             using var response = await Http.SendAsync(HttpMethod.Get, "/api/auth/me", token: token);
+            await response.AssertProblemAsync(HttpStatusCode.Unauthorized);
+        }
+    }
+
+    /// <summary>
+    /// Each token below is signed with the right key (or carries a signature the right key would make), so
+    /// only the one claim or header it changes can be why it is refused: a validator that skipped that check
+    /// would let it through. The control token proves the rest is acceptable.
+    /// </summary>
+    [Fact]
+    public async Task WrongIssuerWrongAudienceAlgNoneOtherAlgorithmsAndAFutureNbfGet401Problems()
+    {
+        var account = await Http.RegisterAsync();
+        var key = Encoding.UTF8.GetBytes(fixture.JwtSigningKey);
+        var now = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
+        Dictionary<string, object> Claims(string iss = "kennwilliamson-api", string aud = "kennwilliamson-web", long? nbf = null) => new()
+        {
+            ["sub"] = account.Id, ["email"] = account.Email, ["roles"] = new[] { "user" },
+            ["iat"] = now, ["nbf"] = nbf ?? now, ["exp"] = now + 7200, ["iss"] = iss, ["aud"] = aud,
+        };
+        var hs256 = new { alg = "HS256", typ = "JWT" };
+        using (var control = await Http.SendAsync(HttpMethod.Get, "/api/auth/me", token: TestJwt.Encode(hs256, Claims(), key)))
+        {
+            Assert.Equal(HttpStatusCode.OK, control.StatusCode);
+        }
+
+        var signed = TestJwt.Encode(hs256, Claims(), key).Split('.');
+        (string Why, string Token)[] attacks =
+        [
+            ("wrong issuer", TestJwt.Encode(hs256, Claims(iss: "someone-else"), key)),
+            ("wrong audience", TestJwt.Encode(hs256, Claims(aud: "another-app"), key)),
+            ("nbf an hour ahead", TestJwt.Encode(hs256, Claims(nbf: now + 3600), key)),
+            ("alg none, no signature", TestJwt.Encode(new { alg = "none", typ = "JWT" }, Claims(), (Func<byte[], byte[]>?)null)),
+            ("alg none, HS256 signature kept", $"{TestJwt.Base64Url("""{"alg":"none","typ":"JWT"}"""u8.ToArray())}.{signed[1]}.{signed[2]}"),
+            ("HS512 with the right key", TestJwt.Encode(new { alg = "HS512", typ = "JWT" }, Claims(), data => HMACSHA512.HashData(key, data))),
+            ("HS384 with the right key", TestJwt.Encode(new { alg = "HS384", typ = "JWT" }, Claims(), data => HMACSHA384.HashData(key, data))),
+            ("RS256 header over an HMAC", TestJwt.Encode(new { alg = "RS256", typ = "JWT" }, Claims(), data => HMACSHA256.HashData(key, data))),
+        ];
+        foreach (var (why, token) in attacks)
+        {
+            using var response = await Http.SendAsync(HttpMethod.Get, "/api/auth/me", token: token);
+            Assert.True(response.StatusCode == HttpStatusCode.Unauthorized, $"{why}: {(int)response.StatusCode}");
             await response.AssertProblemAsync(HttpStatusCode.Unauthorized);
         }
     }

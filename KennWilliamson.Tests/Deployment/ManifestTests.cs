@@ -6,7 +6,7 @@ namespace KennWilliamson.Tests.Deployment;
 /// <summary>The deployment manifest that publish mode writes (<c>--publisher manifest</c>), read as JSON.</summary>
 public sealed partial class ManifestTests
 {
-    private static readonly string[] SecretParameters = ["postgres-password", "app-db-password", "jwt-signing-key"];
+    private static readonly string[] SecretParameters = ["postgres-password", "app-db-password", "jwt-signing-key", "backup-key"];
 
     [Theory]
     [InlineData("auto")]
@@ -41,6 +41,8 @@ public sealed partial class ManifestTests
             "Host={postgres.bindings.tcp.host};Port={postgres.bindings.tcp.port};Database=kennwilliamson;Username=kennwilliamson_app;Password={app-db-password.value}",
             api.GetProperty("ConnectionStrings__kennwilliamson").GetString());
         Assert.Equal("{jwt-signing-key.value}", api.GetProperty("Jwt__SigningKey").GetString());
+        // Aspire's default would trust X-Forwarded-For from any peer; the API names its proxies itself.
+        Assert.False(api.TryGetProperty("ASPNETCORE_FORWARDEDHEADERS_ENABLED", out _), "the API trusts forwarded headers from anyone");
 
         AssertSecretParameters(manifest, SecretParameters);
         Assert.DoesNotContain(manifest.Types, r => r.Type.StartsWith("executable", StringComparison.Ordinal));
@@ -59,7 +61,7 @@ public sealed partial class ManifestTests
             Assert.Equal("parameter.v0", manifest[name].GetProperty("type").GetString());
             Assert.Equal($"{{{name}.value}}", manifest[name].GetProperty("connectionString").GetString());
         }
-        AssertSecretParameters(manifest, ["kennwilliamson", "kennwilliamson-app", "app-db-password", "jwt-signing-key"]);
+        AssertSecretParameters(manifest, ["kennwilliamson", "kennwilliamson-app", "app-db-password", "jwt-signing-key", "backup-key"]);
 
         Assert.DoesNotContain("postgres", manifest.Names);
         Assert.DoesNotContain("postgres-password", manifest.Names);

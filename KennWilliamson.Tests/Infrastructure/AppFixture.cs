@@ -17,6 +17,7 @@ public sealed class AppFixture : IAsyncLifetime
     public string AppConnectionString { get; private set; } = "";
     public string AppDbPassword { get; } = AppHostFactory.Secret();
     public string JwtSigningKey { get; } = AppHostFactory.Secret() + AppHostFactory.Secret();
+    public string BackupKey { get; } = AppHostFactory.Secret();
 
     /// <summary>Where the dashboard's "Back up now" writes (Backups:Directory), inside the fixture's temp folder.</summary>
     public string BackupDirectory => Path.Combine(_dataRoot, "backups");
@@ -25,7 +26,7 @@ public sealed class AppFixture : IAsyncLifetime
     {
         using var cts = new CancellationTokenSource(AppHostFactory.StartTimeout);
         var builder = await AppHostFactory.CreateLocalAsync(Path.Combine(_dataRoot, "data"),
-            $"--Parameters:app-db-password={AppDbPassword}", $"--Parameters:jwt-signing-key={JwtSigningKey}",
+            $"--Parameters:app-db-password={AppDbPassword}", $"--Parameters:jwt-signing-key={JwtSigningKey}", $"--Parameters:backup-key={BackupKey}",
             $"--Backups:Directory={BackupDirectory}");
         App = await builder.BuildAsync(cts.Token).WaitAsync(cts.Token);
         await App.StartAsync(cts.Token).WaitAsync(cts.Token);

@@ -8,6 +8,7 @@ namespace KennWilliamson.Tests.Infrastructure;
 public static class AppHostFactory
 {
     public static readonly TimeSpan StartTimeout = TimeSpan.FromMinutes(3);
+    public const string TrustedTestProxies = "127.0.0.1,::1";
 
     public static async Task<IDistributedApplicationTestingBuilder> CreateLocalAsync(string dataDirectory, params string[] extraArgs)
     {
@@ -19,8 +20,16 @@ public static class AppHostFactory
             $"--Parameters:postgres-password={Secret()}",
             $"--Parameters:app-db-password={Secret()}",
             $"--Parameters:jwt-signing-key={Secret()}{Secret()}",
+            $"--Parameters:backup-key={Secret()}",
             .. extraArgs,
         ];
+        // The tests are the API's reverse proxy: each request names its client in X-Forwarded-For, so
+        // per-address limits count tests apart — unless a test sets the proxies itself (SecurityDefaultsTests
+        // sets none, as the API ships; an empty override on the command line would not clear this one).
+        if (!extraArgs.Any(a => a.StartsWith("--ForwardedHeaders:", StringComparison.Ordinal)))
+        {
+            args = [.. args, $"--ForwardedHeaders:KnownProxies={TrustedTestProxies}"];
+        }
         var builder = await DistributedApplicationTestingBuilder
             .CreateAsync<Projects.KennWilliamson_AppHost>(args, (options, _) => options.DisableDashboard = true)
             .WaitAsync(StartTimeout);

@@ -21,9 +21,9 @@ public sealed class BackupCommandTests(AppFixture fixture)
 
         Assert.True(result.Success, result.Message);
         Assert.Contains("Backup done", result.Message, StringComparison.Ordinal);
-        var files = Directory.GetFiles(fixture.BackupDirectory, "kennwilliamson_*.dump");
+        var files = Directory.GetFiles(fixture.BackupDirectory, "kennwilliamson_*.dump.gpg");
         Assert.Equal(before + 1, files.Length);
-        var verify = await Scripts.RunAsync("backup-db.sh", new Dictionary<string, string>(), null, "--verify", files.Max()!);
+        var verify = await Scripts.RunAsync("backup-db.sh", new Dictionary<string, string> { ["BACKUP_KEY"] = fixture.BackupKey }, null, "--verify", files.Max()!);
         Assert.True(verify.ExitCode == 0, verify.ToString());
     }
 }

@@ -173,6 +173,45 @@ public sealed partial class ScriptTests(AppFixture fixture) : IDisposable
         Assert.Equal(0L, await connection.ScalarAsync<long>("SELECT count(*) FROM incident_timers"));
     }
 
+    [Fact]
+    [System.Runtime.Versioning.SupportedOSPlatform("linux")] // file modes; the scripts are bash
+    public async Task A_backup_is_encrypted_and_private_and_a_wrong_key_restores_nothing()
+    {
+        await using var scratch = await ScratchDatabase.CreateAsync(fixture, "ops_encrypt");
+        Assert.Equal(0, (await scratch.RunWorkerAsync("run", "--seed")).ExitCode);
+        await using var connection = await scratch.OpenAsync();
+        var email = $"private.{Guid.NewGuid():N}@example.com";
+        await connection.ExecuteAsync("INSERT INTO users (email, password_hash, display_name, slug) VALUES ($1, 'hash', 'Private', $2)", email, $"private-{Guid.NewGuid():N}");
+        var environment = BackupEnvironment(scratch.ConnectionString);
+
+        var backup = await Scripts.RunAsync("backup-db.sh", environment, null);
+
+        Assert.True(backup.ExitCode == 0, backup.ToString());
+        var file = Assert.Single(Directory.GetFiles(_backups));
+        var bytes = await File.ReadAllBytesAsync(file);
+        Assert.Equal(-1, bytes.AsSpan().IndexOf(System.Text.Encoding.UTF8.GetBytes(email)));
+        Assert.Equal(-1, bytes.AsSpan().IndexOf("PGDMP"u8)); // not a plain pg_dump archive
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(file));
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute, File.GetUnixFileMode(_backups));
+
+        await connection.ExecuteAsync("DELETE FROM incident_timers");
+        var before = await Scripts.FingerprintAsync(connection);
+        var wrongKey = new Dictionary<string, string>(environment) { ["BACKUP_KEY"] = "not-the-backup-key" };
+        var restore = await Scripts.RunAsync("restore-db.sh", wrongKey, null, file, "--yes");
+        var verify = await Scripts.RunAsync("backup-db.sh", wrongKey, null, "--verify", file);
+
+        Assert.NotEqual(0, restore.ExitCode);
+        Assert.Contains("nothing restored", restore.Error, StringComparison.Ordinal);
+        Assert.Contains("cannot be decrypted with this backup key", restore.Error, StringComparison.Ordinal);
+        Assert.NotEqual(0, verify.ExitCode);
+        Assert.Equal(before, await Scripts.FingerprintAsync(connection));
+
+        // The right key brings the row back.
+        var restored = await Scripts.RunAsync("restore-db.sh", environment, null, file, "--yes");
+        Assert.True(restored.ExitCode == 0, restored.ToString());
+        Assert.Equal(1L, await connection.ScalarAsync<long>("SELECT count(*) FROM users WHERE email = $1", email));
+    }
+
     private Dictionary<string, string> BackupEnvironment(string connectionString)
     {
         var environment = Scripts.Environment(fixture, connectionString);
@@ -181,7 +220,7 @@ public sealed partial class ScriptTests(AppFixture fixture) : IDisposable
         return environment;
     }
 
-    [GeneratedRegex(@"^kennwilliamson_development_\d{8}_\d{6}\.dump$")]
+    [GeneratedRegex(@"^kennwilliamson_development_\d{8}_\d{6}\.dump\.gpg$")]
     private static partial Regex BackupName();
 
     public void Dispose() => Directory.Delete(_backups, recursive: true);

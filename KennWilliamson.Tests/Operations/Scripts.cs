@@ -23,6 +23,7 @@ internal static class Scripts
     {
         ["DATABASE_URL"] = DatabaseUrl(connectionString),
         ["AppDatabase__Password"] = fixture.AppDbPassword,
+        ["BACKUP_KEY"] = fixture.BackupKey,
         ["KENNWILLIAMSON_WORKER"] = TestPaths.ProjectDll("KennWilliamson.MigrationService"),
         ["OTEL_EXPORTER_OTLP_ENDPOINT"] = "",
     };

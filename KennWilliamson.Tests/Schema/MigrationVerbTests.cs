@@ -24,6 +24,7 @@ public sealed class MigrationVerbTests(AppFixture fixture)
         "20261128235324_create_refresh_tokens_table",
         "20261129000806_create_audit_events_table",
         "20261129001500_create_slow_queries_function",
+        "20261202150000_slow_queries_without_utility_statements",
     ];
 
     /// <summary>The tables the later migrations add.</summary>

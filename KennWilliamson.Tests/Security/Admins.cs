@@ -4,13 +4,13 @@ using KennWilliamson.Tests.Infrastructure;
 
 namespace KennWilliamson.Tests.Security;
 
-/// <summary>Admins are made the only way the project allows: the worker, configured with their email.</summary>
+/// <summary>Admins are made the only way the project allows outside the API: the worker's grant-admin verb.</summary>
 public static class Admins
 {
     public static async Task<Account> CreateAsync(AppFixture fixture)
     {
         var account = await fixture.Api.RegisterAsync("Admin " + Guid.NewGuid().ToString("N")[..6]);
-        var worker = await WorkerProcess.RunAsync(fixture.OwnerConnectionString, fixture.AppDbPassword, "run", $"--Admin:Email={account.Email}");
+        var worker = await WorkerProcess.RunAsync(fixture.OwnerConnectionString, fixture.AppDbPassword, "grant-admin", account.Email);
         Assert.True(worker.ExitCode == 0, worker.Output + worker.Error);
 
         // Roles travel in the token: sign in again to get one that says admin.

@@ -11,20 +11,78 @@ public sealed class RateLimitTests(AppFixture fixture)
     public async Task TheEleventhLoginInAMinuteFromOneAddressGets429AndAnotherAddressIsUnaffected()
     {
         var address = ApiClient.RandomClientAddress();
-        var login = new { email = ApiClient.UniqueEmail("limited"), password = "WrongPassword1" };
+        // A new email each time: this is the per-address limit, not the per-account one.
+        object Login() => new { email = ApiClient.UniqueEmail("limited"), password = "WrongPassword1" };
 
         for (var attempt = 1; attempt <= 10; attempt++)
         {
-            using var allowed = await fixture.Api.SendAsync(HttpMethod.Post, "/api/auth/login", login, clientAddress: address);
+            using var allowed = await fixture.Api.SendAsync(HttpMethod.Post, "/api/auth/login", Login(), clientAddress: address);
             Assert.Equal(HttpStatusCode.Unauthorized, allowed.StatusCode);
         }
 
-        using var eleventh = await fixture.Api.SendAsync(HttpMethod.Post, "/api/auth/login", login, clientAddress: address);
+        using var eleventh = await fixture.Api.SendAsync(HttpMethod.Post, "/api/auth/login", Login(), clientAddress: address);
         await eleventh.AssertProblemAsync(HttpStatusCode.TooManyRequests);
         var retryAfter = Assert.Single(eleventh.Headers.GetValues("Retry-After"));
         Assert.InRange(int.Parse(retryAfter, System.Globalization.CultureInfo.InvariantCulture), 1, 60);
 
-        using var other = await fixture.Api.SendAsync(HttpMethod.Post, "/api/auth/login", login, clientAddress: ApiClient.RandomClientAddress());
+        using var other = await fixture.Api.SendAsync(HttpMethod.Post, "/api/auth/login", Login(), clientAddress: ApiClient.RandomClientAddress());
         Assert.Equal(HttpStatusCode.Unauthorized, other.StatusCode);
+    }
+
+    [Fact]
+    public async Task EverySpellingOfTheLoginPathSharesOneBudget()
+    {
+        var address = ApiClient.RandomClientAddress();
+        string[] spellings = ["/api/auth/login", "/api/auth/LOGIN", "/API/Auth/Login", "/api/auth/lOgin"];
+
+        // Ten attempts spread over four spellings (each with its own email: the per-account limit stays out of it).
+        for (var attempt = 0; attempt < 10; attempt++)
+        {
+            using var allowed = await fixture.Api.SendAsync(HttpMethod.Post, spellings[attempt % spellings.Length],
+                new { email = ApiClient.UniqueEmail("spelling"), password = "WrongPassword1" }, clientAddress: address);
+            Assert.Equal(HttpStatusCode.Unauthorized, allowed.StatusCode);
+        }
+
+        foreach (var spelling in spellings)
+        {
+            using var refused = await fixture.Api.SendAsync(HttpMethod.Post, spelling,
+                new { email = ApiClient.UniqueEmail("spelling"), password = "WrongPassword1" }, clientAddress: address);
+            await refused.AssertProblemAsync(HttpStatusCode.TooManyRequests);
+        }
+    }
+
+    [Fact]
+    public async Task FiveFailedLoginsLockAnAccountAcrossAddressesAndAnUnknownEmailIsAnsweredTheSame()
+    {
+        var account = await fixture.Api.RegisterAsync();
+        var unknown = ApiClient.UniqueEmail("nobody");
+
+        var known = await FailFiveTimesThenTryAsync(account.Email, account.Password);
+        var stranger = await FailFiveTimesThenTryAsync(unknown, account.Password);
+
+        // Rotating addresses bought nothing: the sixth attempt is refused, even with the right password.
+        Assert.Equal(["401", "401", "401", "401", "401", "429"], known.Statuses);
+        // And an email nobody registered gets the very same answers, so the limit reveals nothing.
+        Assert.Equal(known.Statuses, stranger.Statuses);
+        Assert.Equal(known.Body, stranger.Body);
+        Assert.InRange(known.RetryAfter, 1, 15 * 60);
+        Assert.InRange(stranger.RetryAfter, 1, 15 * 60);
+    }
+
+    private async Task<(List<string> Statuses, string Body, int RetryAfter)> FailFiveTimesThenTryAsync(string email, string rightPassword)
+    {
+        var statuses = new List<string>();
+        for (var attempt = 0; attempt < 5; attempt++)
+        {
+            using var failed = await fixture.Api.SendAsync(HttpMethod.Post, "/api/auth/login", new { email, password = "WrongPassword1" });
+            statuses.Add(((int)failed.StatusCode).ToString(System.Globalization.CultureInfo.InvariantCulture));
+        }
+        using var last = await fixture.Api.SendAsync(HttpMethod.Post, "/api/auth/login", new { email, password = rightPassword });
+        statuses.Add(((int)last.StatusCode).ToString(System.Globalization.CultureInfo.InvariantCulture));
+        var body = await last.AssertProblemAsync(HttpStatusCode.TooManyRequests);
+        var retryAfter = int.Parse(Assert.Single(last.Headers.GetValues("Retry-After")), System.Globalization.CultureInfo.InvariantCulture);
+        // Everything but the trace id, which differs per request by design.
+        var comparable = string.Join("|", body.EnumerateObject().Where(p => p.Name is not ("traceId" or "trace_id")).Select(p => $"{p.Name}={p.Value}"));
+        return (statuses, comparable, retryAfter);
     }
 }

@@ -1,0 +1,58 @@
+using Npgsql;
+
+namespace KennWilliamson.Tests.Infrastructure;
+
+/// <summary>
+/// An AppHost of a test class's own (local mode, fresh data directory) with the secrets it was given known
+/// to the test, for tests that change settings or wipe the database.
+/// </summary>
+public sealed class IsolatedApp : IAsyncDisposable
+{
+    private readonly string _dataRoot;
+
+    private IsolatedApp(string dataRoot, DistributedApplication app, HttpClient api)
+    {
+        _dataRoot = dataRoot;
+        App = app;
+        Api = api;
+    }
+
+    public DistributedApplication App { get; }
+    public HttpClient Api { get; }
+    public string BackupDirectory => Path.Combine(_dataRoot, "backups");
+    public string DataRoot => _dataRoot;
+
+    /// <summary>Starts it with <paramref name="args"/> after the factory's (so they win) and waits for a healthy API.</summary>
+    public static async Task<IsolatedApp> StartAsync(string purpose, params string[] args)
+    {
+        var dataRoot = TestPaths.NewTempDirectory(purpose);
+        using var cts = new CancellationTokenSource(AppHostFactory.StartTimeout);
+        var builder = await AppHostFactory.CreateLocalAsync(Path.Combine(dataRoot, "data"),
+            [$"--Backups:Directory={Path.Combine(dataRoot, "backups")}", .. args]);
+        var app = await builder.BuildAsync(cts.Token).WaitAsync(cts.Token);
+        await app.StartAsync(cts.Token).WaitAsync(cts.Token);
+        await app.ResourceNotifications.WaitForResourceHealthyAsync("api", cts.Token).WaitAsync(cts.Token);
+        var api = app.CreateHttpClient("api", "http");
+        api.Timeout = TimeSpan.FromSeconds(30);
+        return new IsolatedApp(dataRoot, app, api);
+    }
+
+    public async Task<string> ConnectionStringAsync(string resource) =>
+        await App.GetConnectionStringAsync(resource) ?? throw new InvalidOperationException($"{resource} has no connection string");
+
+    public async ValueTask DisposeAsync()
+    {
+        Api.Dispose();
+        await App.StopAsync().WaitAsync(TimeSpan.FromMinutes(1));
+        await App.DisposeAsync();
+        NpgsqlConnection.ClearAllPools();
+        try
+        {
+            Directory.Delete(_dataRoot, recursive: true);
+        }
+        catch (IOException)
+        {
+            // A server still shutting down may hold a file; the folder is in /tmp.
+        }
+    }
+}

@@ -1,0 +1,78 @@
+using System.Net;
+using KennWilliamson.AppHost.Postgres;
+using KennWilliamson.Tests.Api;
+using KennWilliamson.Tests.Infrastructure;
+using KennWilliamson.Tests.Schema;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace KennWilliamson.Tests.Security;
+
+/// <summary>An admin is made by an operator's explicit, audited act, and nothing re-grants it by itself.</summary>
+[Collection(AppCollection.Name)]
+public sealed class AdminGrantTests(AppFixture fixture)
+{
+    [Fact]
+    public async Task Grant_admin_is_audited_and_a_revoked_admin_stays_revoked_after_later_worker_runs()
+    {
+        var admin = await Admins.CreateAsync(fixture);
+        var user = await fixture.Api.RegisterAsync();
+        await using var connection = await fixture.OpenAsync(fixture.OwnerConnectionString);
+
+        var granted = await WorkerProcess.RunAsync(fixture.OwnerConnectionString, fixture.AppDbPassword, "grant-admin", user.Email.ToUpperInvariant());
+
+        Assert.True(granted.ExitCode == 0, granted.ToString());
+        Assert.True(await IsAdminAsync(connection, user.Id));
+        Assert.Equal(1L, await connection.ScalarAsync<long>(
+            "SELECT count(*) FROM audit_events WHERE action = 'role.granted' AND target = $1 AND details->>'via' = 'worker grant-admin'", $"user:{user.Id}"));
+
+        // Another admin revokes it; the worker's ordinary runs never give it back.
+        using (var revoke = await fixture.Api.SendAsync(HttpMethod.Delete, $"/api/admin/users/{user.Id}/roles/admin", token: admin.Token))
+        {
+            Assert.Equal(HttpStatusCode.OK, revoke.StatusCode);
+        }
+        var run = await WorkerProcess.RunAsync(fixture.OwnerConnectionString, fixture.AppDbPassword, "run", $"--Admin:Email={user.Email}");
+        Assert.True(run.ExitCode == 0, run.ToString());
+        Assert.False(await IsAdminAsync(connection, user.Id));
+    }
+
+    [Fact]
+    public async Task Grant_admin_for_an_email_nobody_registered_fails_with_a_message_and_changes_nothing()
+    {
+        var email = ApiClient.UniqueEmail("ghost");
+        await using var connection = await fixture.OpenAsync(fixture.OwnerConnectionString);
+        var admins = await connection.ScalarAsync<long>("SELECT count(*) FROM user_roles ur JOIN roles r ON r.id = ur.role_id WHERE r.name = 'admin'");
+
+        var result = await WorkerProcess.RunAsync(fixture.OwnerConnectionString, fixture.AppDbPassword, "grant-admin", email);
+
+        Assert.NotEqual(0, result.ExitCode);
+        Assert.Contains("No user is registered with the email", result.Output + result.Error, StringComparison.Ordinal);
+        Assert.Equal(admins, await connection.ScalarAsync<long>("SELECT count(*) FROM user_roles ur JOIN roles r ON r.id = ur.role_id WHERE r.name = 'admin'"));
+    }
+
+    [Fact]
+    public async Task The_dashboard_command_asks_for_the_email_confirms_and_grants()
+    {
+        var user = await fixture.Api.RegisterAsync();
+        var annotation = fixture.App.Services.GetRequiredService<DistributedApplicationModel>().Resources
+            .Single(r => r.Name == "kennwilliamson").Annotations.OfType<ResourceCommandAnnotation>()
+            .Single(c => c.Name == DatabaseCommands.GrantAdmin);
+        Assert.False(string.IsNullOrEmpty(annotation.ConfirmationMessage));
+        var input = Assert.Single(annotation.Arguments);
+        Assert.True(input.Required);
+
+        var arguments = new InteractionInputCollection([new InteractionInput
+        {
+            Name = DatabaseCommands.AdminEmailArgument, Label = input.Label, InputType = InputType.Text, Value = user.Email,
+        }]);
+        var result = await fixture.App.ResourceCommands.ExecuteCommandAsync("kennwilliamson", DatabaseCommands.GrantAdmin, arguments)
+            .WaitAsync(TimeSpan.FromMinutes(3));
+
+        Assert.True(result.Success, result.Message);
+        await using var connection = await fixture.OpenAsync(fixture.OwnerConnectionString);
+        Assert.True(await IsAdminAsync(connection, user.Id));
+    }
+
+    private static Task<bool> IsAdminAsync(Npgsql.NpgsqlConnection connection, string userId) =>
+        connection.ScalarAsync<bool>(
+            "SELECT EXISTS (SELECT 1 FROM user_roles ur JOIN roles r ON r.id = ur.role_id WHERE ur.user_id = $1 AND r.name = 'admin')", Guid.Parse(userId));
+}

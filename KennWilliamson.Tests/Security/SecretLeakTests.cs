@@ -66,7 +66,10 @@ public sealed class SecretLeakTests : IAsyncLifetime
         Assert.Contains(statements, s => s.Contains("kennwilliamson.app_role_verifier", StringComparison.Ordinal)); // the role's password was set, and recorded
 
         var logs = await LogsAsync();
-        Assert.Contains(logs, l => l.Contains("migrations", StringComparison.Ordinal));
+        foreach (var resource in new[] { "postgres", "migrations", "api", "kennwilliamson" })
+        {
+            Assert.Contains(logs, l => l.StartsWith(resource + ": ", StringComparison.Ordinal)); // each was read
+        }
         var commandLines = ProcessCommandLines();
         var readable = WorldReadableFiles();
 

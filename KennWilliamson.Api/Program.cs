@@ -69,6 +69,8 @@ builder.Services.AddAuthorizationBuilder()
 
 // Rate limits on register, login and refresh, per client address (429 with Retry-After).
 builder.Services.AddAuthRateLimits(builder.Configuration);
+// Timer create, update and delete per account (429 with Retry-After), so no history grows unbounded.
+builder.Services.AddTimerWriteLimits(builder.Configuration);
 
 // CORS for the web client (the original's default origin).
 builder.Services.AddCors(o => o.AddDefaultPolicy(policy => policy

@@ -50,6 +50,11 @@ if (builder.Configuration["RateLimiting:Auth:PermitLimit"] is { Length: > 0 } pe
 {
     api.WithEnvironment("RateLimiting__Auth__PermitLimit", permitLimit);
 }
+// The per-account timer write limit (the API's default, 60 a minute, applies when unset).
+if (builder.Configuration["RateLimiting:TimerWrites:PermitLimit"] is { Length: > 0 } timerWrites)
+{
+    api.WithEnvironment("RateLimiting__TimerWrites__PermitLimit", timerWrites);
+}
 if (builder.Configuration.GetValue<int?>("Api:HttpPort") is { } apiPort)
 {
     api.WithEndpoint("http", e => e.Port = apiPort);

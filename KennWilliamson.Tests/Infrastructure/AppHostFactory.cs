@@ -8,6 +8,7 @@ namespace KennWilliamson.Tests.Infrastructure;
 public static class AppHostFactory
 {
     public static readonly TimeSpan StartTimeout = TimeSpan.FromMinutes(3);
+    public const string TimerWriteLimitArg = "--RateLimiting:TimerWrites:PermitLimit";
 
     public static async Task<IDistributedApplicationTestingBuilder> CreateLocalAsync(string dataDirectory, params string[] extraArgs)
     {
@@ -21,6 +22,12 @@ public static class AppHostFactory
             $"--Parameters:jwt-signing-key={Secret()}{Secret()}",
             .. extraArgs,
         ];
+        // Load tests (WriteLoad, ConcurrencyTests) write far faster than a person: lift the per-account
+        // timer write limit unless the caller sets it.
+        if (!extraArgs.Any(a => a.StartsWith(TimerWriteLimitArg, StringComparison.Ordinal)))
+        {
+            args = [.. args, $"{TimerWriteLimitArg}=1000000"];
+        }
         var builder = await DistributedApplicationTestingBuilder
             .CreateAsync<Projects.KennWilliamson_AppHost>(args, (options, _) => options.DisableDashboard = true)
             .WaitAsync(StartTimeout);

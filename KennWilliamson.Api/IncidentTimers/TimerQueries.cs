@@ -16,22 +16,26 @@ public static class TimerQueries
     public const string ListTag = "timer list page";
 
     /// <summary>
-    /// A user's newest timer by slug. Written as users-by-slug, then a LATERAL "newest one of this user"
-    /// (SelectMany over a correlated Take(1)): the planner then reads the unique slug index and one entry
-    /// of idx_incident_timers_user_reset_id. The join-then-sort form (`… JOIN users … ORDER BY … LIMIT 1`)
-    /// read and sorted every timer of the user.
+    /// A user's newest timer by slug: the user by the unique slug index, then a LATERAL "newest one of
+    /// this user", which is one entry of idx_incident_timers_user_reset_id. Raw SQL because EF turns
+    /// every LINQ form of "first timer per user" into ROW_NUMBER() over all of incident_timers, and the
+    /// plain join-then-sort (`… JOIN users … ORDER BY … LIMIT 1`) read and sorted every timer of the user.
+    /// Columns come back snake_case, the naming convention's names for the record's properties.
     /// </summary>
     public static Task<PublicTimerResponse?> NewestBySlugAsync(AppDbContext db, string slug, CancellationToken ct) =>
-        (from u in db.Users
-         where u.Slug == slug
-         from t in db.IncidentTimers
-             .Where(t => t.UserId == u.Id)
-             .OrderByDescending(t => t.ResetTimestamp).ThenByDescending(t => t.Id)
-             .Take(1)
-         select new PublicTimerResponse(t.Id, t.ResetTimestamp, t.Notes, t.CreatedAt, t.UpdatedAt, u.DisplayName))
-        .TagWith(PublicReadTag)
-        .AsNoTracking()
-        .FirstOrDefaultAsync(ct);
+        db.Database.SqlQuery<PublicTimerResponse>($"""
+            SELECT t.id, t.reset_timestamp, t.notes, t.created_at, t.updated_at, u.display_name AS user_display_name
+            FROM users AS u
+            CROSS JOIN LATERAL (
+                SELECT i.id, i.reset_timestamp, i.notes, i.created_at, i.updated_at
+                FROM incident_timers AS i
+                WHERE i.user_id = u.id
+                ORDER BY i.reset_timestamp DESC, i.id DESC
+                LIMIT 1) AS t
+            WHERE u.slug = {slug}
+            """)
+            .TagWith(PublicReadTag)
+            .FirstOrDefaultAsync(ct);
 
     /// <summary>
     /// One page of a user's timers, newest first. The cursor is a row comparison,

@@ -28,7 +28,7 @@ trap cleanup EXIT
 trap 'log "stopped (time bound or signal)"; exit 143' TERM INT
 
 log "starting the AppHost (data in $work/pgdata)"
-start_apphost "$work/pgdata" "$work/apphost.log" --RateLimiting:Auth:PermitLimit=100000000
+start_apphost "$work/pgdata" "$work/apphost.log" --RateLimiting:Auth:PermitLimit=100000000 --RateLimiting:TimerWrites:PermitLimit=100000000
 wait_healthy 180
 log "seeding 10,000 users and 100,000 timers"
 seed_bench_data 10000 100000

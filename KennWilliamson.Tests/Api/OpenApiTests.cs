@@ -35,4 +35,17 @@ public sealed class OpenApiTests(AppFixture fixture)
         var documented = operation.GetProperty("responses").PropertyNames().ToHashSet();
         Assert.All(statuses, s => Assert.Contains(s, documented));
     }
+
+    [Fact]
+    public async Task TheTimerListDocumentsItsLimitAndCursorParameters()
+    {
+        var document = await fixture.Api.GetFromJsonAsync<JsonElement>(new Uri("/openapi/v1.json", UriKind.Relative)).WaitAsync(ApiClient.Timeout);
+
+        var parameters = document.GetProperty("paths").GetProperty("/api/incident-timers").GetProperty("get").GetProperty("parameters")
+            .EnumerateArray().ToDictionary(p => p.GetProperty("name").GetString()!, p => p);
+        Assert.Equal(["before", "limit"], parameters.Keys.Order(StringComparer.Ordinal));
+        Assert.All(parameters.Values, p => Assert.Equal("query", p.GetProperty("in").GetString()));
+        Assert.Contains("1 to 500 (default 100)", parameters["limit"].GetProperty("description").GetString(), StringComparison.Ordinal);
+        Assert.Contains("<reset_timestamp>,<id>", parameters["before"].GetProperty("description").GetString(), StringComparison.Ordinal);
+    }
 }

@@ -20,19 +20,7 @@ SIZES="10 1000 20000"
 HERE="$REPO/benchmarks/history"
 
 command -v wrk >/dev/null || { log "installing wrk"; apt-get install -y wrk >/dev/null; }
-stamp=$(date -u +%Y%m%dT%H%M%SZ)
-work=$(mktemp -d /tmp/bench-history.XXXXXX)
-chmod 755 "$work"
-out="$RESULTS/history-$stamp.txt"
-json="$RESULTS/history-$stamp.json"
-mkdir -p "$RESULTS"
-cleanup() { stop_apphost; rm -rf "$work"; }
-trap cleanup EXIT
-trap 'log "stopped (time bound or signal)"; exit 143' TERM INT
-
-log "starting the AppHost (data in $work/pgdata)"
-start_apphost "$work/pgdata" "$work/apphost.log" --RateLimiting:Auth:PermitLimit=100000000 --RateLimiting:TimerWrites:PermitLimit=100000000
-wait_healthy 180
+start_load_run history
 log "seeding 10,000 users and 100,000 timers, then callers history-10, history-1000, history-20000"
 seed_bench_data 10000 100000
 # The callers are users 10001..10003 in the bench id scheme (so mint_tokens signs their tokens).

@@ -63,6 +63,8 @@ builder.Services.AddAuthorizationBuilder()
 builder.Services.AddAuthRateLimits(builder.Configuration);
 builder.Services.AddOptions<FailedLoginOptions>().BindConfiguration(FailedLoginOptions.Section);
 builder.Services.AddSingleton<FailedLoginLimiter>();
+// Timer create, update and delete per account (429 with Retry-After), so no history grows unbounded.
+builder.Services.AddTimerWriteLimits(builder.Configuration);
 
 // CORS for the web client (the original's default origin).
 builder.Services.AddCors(o => o.AddDefaultPolicy(policy => policy

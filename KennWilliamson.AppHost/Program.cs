@@ -50,10 +50,10 @@ var api = builder.AddProject<Projects.KennWilliamson_Api>("api")
     .WithUrlForEndpoint("http", _ => new() { Url = "/scalar", DisplayText = "API reference (Scalar)" });
 
 // Settings handed to the API when the AppHost is given them (unset, the API's own defaults apply):
-// rate limits (load tests), the access-token lifetime (the original web client never refreshes; README),
+// rate limits (load tests; the per-account timer write limit is 60 a minute by default), the access-token lifetime (the original web client never refreshes; README),
 // and the reverse proxies whose X-Forwarded-For is believed (docs/deploy.md). Api:HttpPort moves the
 // API's port in run mode (else the launch profile's 8080).
-foreach (var key in (string[])["RateLimiting:Auth:PermitLimit", "RateLimiting:FailedLogins:PermitLimit", "Jwt:AccessTokenLifetime",
+foreach (var key in (string[])["RateLimiting:Auth:PermitLimit", "RateLimiting:FailedLogins:PermitLimit", "RateLimiting:TimerWrites:PermitLimit", "Jwt:AccessTokenLifetime",
     "ForwardedHeaders:KnownProxies", "ForwardedHeaders:KnownNetworks"])
 {
     if (builder.Configuration[key] is { Length: > 0 } value)

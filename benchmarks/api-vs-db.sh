@@ -17,19 +17,7 @@ HERE="$REPO/benchmarks/api-vs-db"
 command -v wrk >/dev/null || { log "installing wrk"; apt-get install -y wrk >/dev/null; }
 [ -x "$PG_BIN/pgbench" ] || fail "no pgbench in $PG_BIN"
 
-stamp=$(date -u +%Y%m%dT%H%M%SZ)
-work=$(mktemp -d /tmp/bench-api.XXXXXX)
-chmod 755 "$work"
-out="$RESULTS/api-vs-db-$stamp.txt"
-json="$RESULTS/api-vs-db-$stamp.json"
-mkdir -p "$RESULTS"
-cleanup() { stop_apphost; rm -rf "$work"; }
-trap cleanup EXIT
-trap 'log "stopped (time bound or signal)"; exit 143' TERM INT
-
-log "starting the AppHost (data in $work/pgdata)"
-start_apphost "$work/pgdata" "$work/apphost.log" --RateLimiting:Auth:PermitLimit=100000000
-wait_healthy 180
+start_load_run api-vs-db
 log "seeding 10,000 users and 100,000 timers"
 seed_bench_data 10000 100000
 mint_tokens 1000 "$work/tokens"

@@ -56,6 +56,24 @@ start_apphost() {
   APPHOST_PID=$!
 }
 
+# start_load_run NAME: sets stamp, work (a temporary folder), out and json (NAME's results files), starts
+# the AppHost with the auth and timer write rate limits lifted and waits for a healthy API; on exit the
+# AppHost is stopped and the folder removed.
+start_load_run() {
+  stamp=$(date -u +%Y%m%dT%H%M%SZ)
+  work=$(mktemp -d "/tmp/bench-$1.XXXXXX")
+  chmod 755 "$work"
+  out="$RESULTS/$1-$stamp.txt"
+  json="$RESULTS/$1-$stamp.json"
+  mkdir -p "$RESULTS"
+  trap 'stop_apphost; rm -rf "$work"' EXIT
+  trap 'log "stopped (time bound or signal)"; exit 143' TERM INT
+  log "starting the AppHost (data in $work/pgdata)"
+  start_apphost "$work/pgdata" "$work/apphost.log" \
+    --RateLimiting:Auth:PermitLimit=100000000 --RateLimiting:TimerWrites:PermitLimit=100000000
+  wait_healthy 180
+}
+
 # wait_healthy SECONDS: until GET /api/health/db answers 200 (fails after SECONDS).
 wait_healthy() {
   local deadline=$((SECONDS + $1))

@@ -34,3 +34,20 @@ if kind == "api-vs-db":
     print("|---|---|---|")
     for ep, (a, b) in ratios.items():
         print(f"| {ep} | {a:.2f} | {b:.2f} |")
+
+if kind == "history":
+    # The same endpoint for callers with 10, 1,000 and 20,000 timers. Ratios are to the 10-timer caller:
+    # of the medians, and the median of per-round ratios (pairs measured seconds apart).
+    print("| endpoint | caller's timers | req/s (median) | p50 ms | p99 ms | CPU ms/req (API+PostgreSQL) | errors | rounds | req/s vs 10 (of medians) | req/s vs 10 (median per round) |")
+    print("|---|---|---|---|---|---|---|---|---|---|")
+    for ep in dict.fromkeys(r["endpoint"] for r in rows):
+        sizes = list(dict.fromkeys(r["timers"] for r in rows if r["endpoint"] == ep))
+        by = {(r["timers"], r["round"]): r["api"] for r in rows if r["endpoint"] == ep}
+        base = statistics.median(x["rps"] for (t, _), x in by.items() if t == sizes[0])
+        for size in sizes:
+            rs = [x for (t, _), x in by.items() if t == size]
+            m = lambda k: statistics.median(x.get(k, float("nan")) for x in rs)
+            per_round = statistics.median(by[(size, n)]["rps"] / by[(sizes[0], n)]["rps"]
+                                          for (t, n) in by if t == size and (sizes[0], n) in by)
+            print(f"| {ep} | {size:,} | {m('rps'):.1f} | {m('p50_ms'):.2f} | {m('p99_ms'):.2f} | {m('cpu_ms_per_req'):.3f} | "
+                  f"{sum(x['errors'] for x in rs)} | {len(rs)} | {m('rps') / base:.2f} | {per_round:.2f} |")

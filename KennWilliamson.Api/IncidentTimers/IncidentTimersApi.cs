@@ -22,34 +22,35 @@ public static class IncidentTimersApi
             .RequireAuthorization()
             .AddEndpointFilter<ValidationFilter>()
             .ProducesProblem(StatusCodes.Status401Unauthorized);
-        group.MapGet("/", ListAsync);
-        group.MapPost("/", CreateAsync).ProducesValidationProblem();
-        group.MapPut("/{id}", UpdateAsync).ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound);
-        group.MapDelete("/{id}", DeleteAsync).ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound);
+        group.MapGet("/", ListAsync).ProducesValidationProblem();
+        // Writes: per-account limit (TimerWriteLimits), answered 429 with Retry-After.
+        group.MapPost("/", CreateAsync).ProducesValidationProblem()
+            .RequireRateLimiting(TimerWriteLimitOptions.Policy).ProducesProblem(StatusCodes.Status429TooManyRequests);
+        group.MapPut("/{id}", UpdateAsync).ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound)
+            .RequireRateLimiting(TimerWriteLimitOptions.Policy).ProducesProblem(StatusCodes.Status429TooManyRequests);
+        group.MapDelete("/{id}", DeleteAsync).ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound)
+            .RequireRateLimiting(TimerWriteLimitOptions.Policy).ProducesProblem(StatusCodes.Status429TooManyRequests);
         return group;
     }
 
     private static async Task<Results<Ok<PublicTimerResponse>, ProblemHttpResult>> GetPublicAsync(
         [Microsoft.AspNetCore.Mvc.FromRoute(Name = "user_slug")] string userSlug, AppDbContext db, CancellationToken ct)
     {
-        var timer = await db.IncidentTimers.AsNoTracking()
-            .Where(t => t.User!.Slug == userSlug)
-            .OrderByDescending(t => t.ResetTimestamp)
-            .Select(t => new PublicTimerResponse(t.Id, t.ResetTimestamp, t.Notes, t.CreatedAt, t.UpdatedAt, t.User!.DisplayName))
-            .FirstOrDefaultAsync(ct);
+        var timer = await TimerQueries.NewestBySlugAsync(db, userSlug, ct);
         return timer is null
             ? AuthApi.Problem(StatusCodes.Status404NotFound, "No timer found for this user")
             : TypedResults.Ok(timer);
     }
 
-    private static async Task<Ok<List<TimerResponse>>> ListAsync(ClaimsPrincipal principal, AppDbContext db, CancellationToken ct)
+    /// <summary>The newest <c>limit</c> timers (default 100), older ones page by page with <c>before</c>; still a JSON array.</summary>
+    private static async Task<Ok<List<TimerResponse>>> ListAsync(
+        [AsParameters] TimerPageRequest page, ClaimsPrincipal principal, AppDbContext db, HttpContext http, CancellationToken ct)
     {
-        var me = Caller(principal);
-        var timers = await db.IncidentTimers.AsNoTracking()
-            .Where(t => t.UserId == me)
-            .OrderByDescending(t => t.ResetTimestamp)
-            .Select(t => new TimerResponse(t.Id, t.ResetTimestamp, t.Notes, t.CreatedAt, t.UpdatedAt))
-            .ToListAsync(ct);
+        var timers = await TimerQueries.PageAsync(db, Caller(principal), page.PageSize, page.Cursor, ct);
+        if (TimerPageRequest.NextLink(http.Request, timers, page.PageSize) is { } next)
+        {
+            http.Response.Headers.Link = next;
+        }
         return TypedResults.Ok(timers);
     }
 

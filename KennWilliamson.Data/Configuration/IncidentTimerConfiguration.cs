@@ -13,10 +13,11 @@ internal sealed class IncidentTimerConfiguration : IEntityTypeConfiguration<Inci
         builder.Property(t => t.ResetTimestamp).HasDefaultValueSql(DatabaseDefaults.Now);
         builder.Property(t => t.CreatedAt).IsCreatedTimestamp();
         builder.Property(t => t.UpdatedAt).IsUpdatedTimestamp();
-        // Serves both "a user's timers, newest first" and the user_id foreign key.
-        builder.HasIndex(t => new { t.UserId, t.ResetTimestamp })
-            .IsDescending(false, true)
-            .HasDatabaseName("idx_incident_timers_user_reset");
+        // Serves "a user's newest timer" (public read), the keyset-paged list (id breaks ties in
+        // reset_timestamp) and the user_id foreign key.
+        builder.HasIndex(t => new { t.UserId, t.ResetTimestamp, t.Id })
+            .IsDescending(false, true, true)
+            .HasDatabaseName("idx_incident_timers_user_reset_id");
 
         builder.HasOne(t => t.User).WithMany(u => u.IncidentTimers)
             .HasForeignKey(t => t.UserId).OnDelete(DeleteBehavior.Cascade);

@@ -116,9 +116,9 @@ namespace KennWilliamson.MigrationService.Migrations
                     b.HasKey("Id")
                         .HasName("pk_incident_timers");
 
-                    b.HasIndex("UserId", "ResetTimestamp")
-                        .IsDescending(false, true)
-                        .HasDatabaseName("idx_incident_timers_user_reset");
+                    b.HasIndex("UserId", "ResetTimestamp", "Id")
+                        .IsDescending(false, true, true)
+                        .HasDatabaseName("idx_incident_timers_user_reset_id");
 
                     b.ToTable("incident_timers", null, t =>
                         {

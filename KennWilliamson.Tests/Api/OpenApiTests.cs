@@ -17,10 +17,10 @@ public sealed class OpenApiTests(AppFixture fixture)
         { "/api/auth/preview-slug", "post", ["200", "400"] },
         { "/api/auth/me", "get", ["200", "401", "404"] },
         { "/api/{user_slug}/incident-timer", "get", ["200", "404"] },
-        { "/api/incident-timers", "get", ["200", "401"] },
-        { "/api/incident-timers", "post", ["201", "400", "401"] },
-        { "/api/incident-timers/{id}", "put", ["200", "400", "401", "404"] },
-        { "/api/incident-timers/{id}", "delete", ["204", "400", "401", "404"] },
+        { "/api/incident-timers", "get", ["200", "400", "401"] },
+        { "/api/incident-timers", "post", ["201", "400", "401", "429"] },
+        { "/api/incident-timers/{id}", "put", ["200", "400", "401", "404", "429"] },
+        { "/api/incident-timers/{id}", "delete", ["204", "400", "401", "404", "429"] },
         { "/api/health", "get", ["200"] },
         { "/api/health/db", "get", ["200", "503"] },
     };
@@ -34,5 +34,18 @@ public sealed class OpenApiTests(AppFixture fixture)
         var operation = document.GetProperty("paths").GetProperty(path).GetProperty(method);
         var documented = operation.GetProperty("responses").PropertyNames().ToHashSet();
         Assert.All(statuses, s => Assert.Contains(s, documented));
+    }
+
+    [Fact]
+    public async Task TheTimerListDocumentsItsLimitAndCursorParameters()
+    {
+        var document = await fixture.Api.GetFromJsonAsync<JsonElement>(new Uri("/openapi/v1.json", UriKind.Relative)).WaitAsync(ApiClient.Timeout);
+
+        var parameters = document.GetProperty("paths").GetProperty("/api/incident-timers").GetProperty("get").GetProperty("parameters")
+            .EnumerateArray().ToDictionary(p => p.GetProperty("name").GetString()!, p => p);
+        Assert.Equal(["before", "limit"], parameters.Keys.Order(StringComparer.Ordinal));
+        Assert.All(parameters.Values, p => Assert.Equal("query", p.GetProperty("in").GetString()));
+        Assert.Contains("1 to 500 (default 100)", parameters["limit"].GetProperty("description").GetString(), StringComparison.Ordinal);
+        Assert.Contains("<reset_timestamp>,<id>", parameters["before"].GetProperty("description").GetString(), StringComparison.Ordinal);
     }
 }

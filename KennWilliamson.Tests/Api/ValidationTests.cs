@@ -39,6 +39,14 @@ public sealed class ValidationTests(AppFixture fixture)
         { "PUT", "/api/incident-timers/0195f0a4-8a1c-7c3e-9a2b-2f4f5e6d7c8b", """{"reset_timestamp": "31/12/2024"}""", true, "reset_timestamp" },
         { "PUT", "/api/incident-timers/0195f0a4-8a1c-7c3e-9a2b-2f4f5e6d7c8b", $$"""{"notes": "{{LongNotes}}"}""", true, "notes" },
         { "DELETE", "/api/incident-timers/12345", null, true, "id" },
+        { "GET", "/api/incident-timers?limit=0", null, true, "limit" },
+        { "GET", "/api/incident-timers?limit=501", null, true, "limit" },
+        { "GET", "/api/incident-timers?limit=-1", null, true, "limit" },
+        { "GET", "/api/incident-timers?limit=ten", null, true, "limit" },
+        { "GET", "/api/incident-timers?limit=99999999999", null, true, "limit" },
+        { "GET", "/api/incident-timers?before=yesterday", null, true, "before" },
+        { "GET", "/api/incident-timers?before=2024-05-01T12:00:00Z", null, true, "before" },
+        { "GET", "/api/incident-timers?before=2024-05-01T12:00:00Z%2Cnot-a-uuid", null, true, "before" },
     };
 
     [Theory]

@@ -19,6 +19,12 @@ public sealed class AppFixture : IAsyncLifetime
     public string JwtSigningKey { get; } = AppHostFactory.Secret() + AppHostFactory.Secret();
     public string BackupKey { get; } = AppHostFactory.Secret();
 
+    /// <summary>
+    /// The per-account timer write limit of the shared API: above what any test's one account writes
+    /// (HostileInputTests sends a few hundred probes with one token), low enough for TimerWriteLimitTests to reach.
+    /// </summary>
+    public const int TimerWritesPerMinute = 1000;
+
     /// <summary>Where the dashboard's "Back up now" writes (Backups:Directory), inside the fixture's temp folder.</summary>
     public string BackupDirectory => Path.Combine(_dataRoot, "backups");
 
@@ -27,7 +33,7 @@ public sealed class AppFixture : IAsyncLifetime
         using var cts = new CancellationTokenSource(AppHostFactory.StartTimeout);
         var builder = await AppHostFactory.CreateLocalAsync(Path.Combine(_dataRoot, "data"),
             $"--Parameters:app-db-password={AppDbPassword}", $"--Parameters:jwt-signing-key={JwtSigningKey}", $"--Parameters:backup-key={BackupKey}",
-            $"--Backups:Directory={BackupDirectory}");
+            $"--Backups:Directory={BackupDirectory}", $"{AppHostFactory.TimerWriteLimitArg}={TimerWritesPerMinute}");
         App = await builder.BuildAsync(cts.Token).WaitAsync(cts.Token);
         await App.StartAsync(cts.Token).WaitAsync(cts.Token);
         await App.ResourceNotifications.WaitForResourceHealthyAsync("api", cts.Token).WaitAsync(cts.Token);

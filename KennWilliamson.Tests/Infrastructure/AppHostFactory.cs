@@ -9,6 +9,7 @@ public static class AppHostFactory
 {
     public static readonly TimeSpan StartTimeout = TimeSpan.FromMinutes(3);
     public const string TrustedTestProxies = "127.0.0.1,::1";
+    public const string TimerWriteLimitArg = "--RateLimiting:TimerWrites:PermitLimit";
 
     public static async Task<IDistributedApplicationTestingBuilder> CreateLocalAsync(string dataDirectory, params string[] extraArgs)
     {
@@ -29,6 +30,12 @@ public static class AppHostFactory
         if (!extraArgs.Any(a => a.StartsWith("--ForwardedHeaders:", StringComparison.Ordinal)))
         {
             args = [.. args, $"--ForwardedHeaders:KnownProxies={TrustedTestProxies}"];
+        }
+        // Load tests (WriteLoad, ConcurrencyTests) write far faster than a person: lift the per-account
+        // timer write limit unless the caller sets it.
+        if (!extraArgs.Any(a => a.StartsWith(TimerWriteLimitArg, StringComparison.Ordinal)))
+        {
+            args = [.. args, $"{TimerWriteLimitArg}=1000000"];
         }
         var builder = await DistributedApplicationTestingBuilder
             .CreateAsync<Projects.KennWilliamson_AppHost>(args, (options, _) => options.DisableDashboard = true)

@@ -100,11 +100,13 @@ public sealed class CatalogTests(AppFixture fixture)
     }
 
     [Fact]
-    public async Task Timers_have_an_index_on_user_id_and_reset_timestamp_descending()
+    public async Task Timers_have_one_index_on_user_id_then_reset_timestamp_and_id_descending()
     {
         var indexes = await IndexesAsync("incident_timers");
 
-        Assert.Contains(indexes, i => !i.Partial && i.Keys == "(user_id, reset_timestamp DESC)");
+        // Newest first with id as the tie-break: the public read's one row and the list's keyset pages.
+        var index = Assert.Single(indexes, i => !i.Unique);
+        Assert.Equal(("idx_incident_timers_user_reset_id", false, "(user_id, reset_timestamp DESC, id DESC)"), (index.Name, index.Partial, index.Keys));
     }
 
     [Theory]

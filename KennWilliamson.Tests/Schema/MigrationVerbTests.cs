@@ -24,6 +24,7 @@ public sealed class MigrationVerbTests(AppFixture fixture)
         "20261128235324_create_refresh_tokens_table",
         "20261129000806_create_audit_events_table",
         "20261129001500_create_slow_queries_function",
+        "20261202143000_add_timer_keyset_index",
         "20261202150000_slow_queries_without_utility_statements",
     ];
 
@@ -84,11 +85,19 @@ public sealed class MigrationVerbTests(AppFixture fixture)
         await using var scratch = await ScratchDatabase.CreateAsync(fixture, "schema_verbs");
         AssertSucceeded(await scratch.RunWorkerAsync("run"));
 
-        // The last migration made a function and a schema; the one before it a table.
+        // The last migration replaced an index; the one before it made a function and a schema; the one before that a table.
         AssertSucceeded(await scratch.RunWorkerAsync("revert"));
         await using (var connection = await scratch.OpenAsync())
         {
             Assert.Equal(Migrations[..^1], await HistoryAsync(connection));
+            Assert.Null(await connection.ScalarAsync<string?>("SELECT to_regclass('public.idx_incident_timers_user_reset_id')::text"));
+            Assert.NotNull(await connection.ScalarAsync<string?>("SELECT to_regclass('public.idx_incident_timers_user_reset')::text"));
+        }
+
+        AssertSucceeded(await scratch.RunWorkerAsync("revert"));
+        await using (var connection = await scratch.OpenAsync())
+        {
+            Assert.Equal(Migrations[..^2], await HistoryAsync(connection));
             Assert.Null(await connection.ScalarAsync<string?>("SELECT to_regprocedure('public.slow_queries(integer)')::text"));
             Assert.Null(await connection.ScalarAsync<string?>("SELECT to_regnamespace('monitoring')::text"));
             Assert.NotNull(await connection.ScalarAsync<string?>("SELECT to_regclass('public.audit_events')::text"));
@@ -97,13 +106,13 @@ public sealed class MigrationVerbTests(AppFixture fixture)
         AssertSucceeded(await scratch.RunWorkerAsync("revert"));
         await using (var connection = await scratch.OpenAsync())
         {
-            Assert.Equal(Migrations[..^2], await HistoryAsync(connection));
+            Assert.Equal(Migrations[..^3], await HistoryAsync(connection));
             Assert.Null(await connection.ScalarAsync<string?>("SELECT to_regclass('public.audit_events')::text"));
             Assert.NotNull(await connection.ScalarAsync<string?>("SELECT to_regclass('public.refresh_tokens')::text"));
         }
         var info = await scratch.RunWorkerAsync("info");
         AssertSucceeded(info);
-        foreach (var pending in Migrations[^2..])
+        foreach (var pending in Migrations[^3..])
         {
             Assert.Contains($"{pending[..14]}/pending {pending[15..]}", info.Output, StringComparison.Ordinal);
         }
@@ -116,6 +125,7 @@ public sealed class MigrationVerbTests(AppFixture fixture)
             Assert.Equal(Migrations, await HistoryAsync(connection));
             Assert.NotNull(await connection.ScalarAsync<string?>("SELECT to_regclass('public.audit_events')::text"));
             Assert.NotNull(await connection.ScalarAsync<string?>("SELECT to_regprocedure('public.slow_queries(integer)')::text"));
+            Assert.NotNull(await connection.ScalarAsync<string?>("SELECT to_regclass('public.idx_incident_timers_user_reset_id')::text"));
         }
     }
 

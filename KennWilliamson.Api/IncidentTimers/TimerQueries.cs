@@ -1,0 +1,60 @@
+using KennWilliamson.Data;
+using Microsoft.EntityFrameworkCore;
+
+namespace KennWilliamson.Api.IncidentTimers;
+
+/// <summary>
+/// The two reads whose cost must not grow with a user's history; their plans are asserted by
+/// Tests/Schema/TimerPlanTests against a database with a user of 20,000 timers.
+/// </summary>
+public static class TimerQueries
+{
+    /// <summary>SQL comment on the public read (EF's TagWith): finds its statement in pg_stat_statements.</summary>
+    public const string PublicReadTag = "public timer read";
+
+    /// <summary>SQL comment on the list page.</summary>
+    public const string ListTag = "timer list page";
+
+    /// <summary>
+    /// A user's newest timer by slug: the user by the unique slug index, then a LATERAL "newest one of
+    /// this user", which is one entry of idx_incident_timers_user_reset_id. Raw SQL because EF turns
+    /// every LINQ form of "first timer per user" into ROW_NUMBER() over all of incident_timers, and the
+    /// plain join-then-sort (`… JOIN users … ORDER BY … LIMIT 1`) read and sorted every timer of the user.
+    /// Columns come back snake_case, the naming convention's names for the record's properties.
+    /// </summary>
+    public static Task<PublicTimerResponse?> NewestBySlugAsync(AppDbContext db, string slug, CancellationToken ct) =>
+        db.Database.SqlQuery<PublicTimerResponse>($"""
+            SELECT t.id, t.reset_timestamp, t.notes, t.created_at, t.updated_at, u.display_name AS user_display_name
+            FROM users AS u
+            CROSS JOIN LATERAL (
+                SELECT i.id, i.reset_timestamp, i.notes, i.created_at, i.updated_at
+                FROM incident_timers AS i
+                WHERE i.user_id = u.id
+                ORDER BY i.reset_timestamp DESC, i.id DESC
+                LIMIT 1) AS t
+            WHERE u.slug = {slug}
+            """)
+            .TagWith(PublicReadTag)
+            .FirstOrDefaultAsync(ct);
+
+    /// <summary>
+    /// One page of a user's timers, newest first. The cursor is a row comparison,
+    /// <c>(reset_timestamp, id) &lt; (@ts, @id)</c>, which PostgreSQL uses as an index condition on
+    /// (user_id, reset_timestamp DESC, id DESC): a page reads its own rows only, at any depth (no OFFSET).
+    /// </summary>
+    public static Task<List<TimerResponse>> PageAsync(AppDbContext db, Guid userId, int limit, TimerCursor? before, CancellationToken ct)
+    {
+        var timers = db.IncidentTimers.AsNoTracking().Where(t => t.UserId == userId);
+        if (before is { } cursor)
+        {
+            timers = timers.Where(t => EF.Functions.LessThan(
+                ValueTuple.Create(t.ResetTimestamp, t.Id), ValueTuple.Create(cursor.ResetTimestamp, cursor.Id)));
+        }
+        return timers
+            .OrderByDescending(t => t.ResetTimestamp).ThenByDescending(t => t.Id)
+            .Take(limit)
+            .Select(t => new TimerResponse(t.Id, t.ResetTimestamp, t.Notes, t.CreatedAt, t.UpdatedAt))
+            .TagWith(ListTag)
+            .ToListAsync(ct);
+    }
+}

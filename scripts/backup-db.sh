@@ -36,6 +36,7 @@ retention=${BACKUP_RETENTION_DAYS:-7}
 db_connect
 backup_key
 [ -n "$PG_DUMP" ] || fail "pg_dump not found: install the PostgreSQL client or set PG_BIN"
+check_client_version "$PG_DUMP"
 # The dumps hold emails and password hashes: nobody but the owner reads the folder or the files.
 umask 077
 mkdir -p "$backup_dir" || fail "cannot create $backup_dir"

@@ -2,7 +2,6 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
-using KennWilliamson.AppHost.Postgres;
 using KennWilliamson.Tests.Infrastructure;
 using Npgsql;
 
@@ -39,9 +38,7 @@ public sealed class ExternalPostgresServer : IAsyncDisposable
 
     public static async Task<ExternalPostgresServer> StartAsync()
     {
-        var bin = new PostgresSettings(PostgresMode.Local, 0, "", null, null).FindBinDirectory()
-            ?? throw new InvalidOperationException("No PostgreSQL server binaries (e.g. /usr/lib/postgresql/15/bin).");
-        var server = new ExternalPostgresServer(bin);
+        var server = new ExternalPostgresServer(TestPostgres.BinDirectory);
         await server.InitAndStartAsync();
         return server;
     }

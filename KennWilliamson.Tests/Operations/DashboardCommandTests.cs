@@ -9,6 +9,7 @@ namespace KennWilliamson.Tests.Operations;
 
 /// <summary>"Back up now" on the shared application: it changes nothing, so it runs on the shared database.</summary>
 [Collection(AppCollection.Name)]
+[Trait("Category", TestPostgres.NeedsClientTools)]
 public sealed class BackupCommandTests(AppFixture fixture)
 {
     [Fact]

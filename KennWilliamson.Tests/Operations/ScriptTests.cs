@@ -67,6 +67,7 @@ public sealed partial class ScriptTests(AppFixture fixture) : IDisposable
         Assert.StartsWith("reset-db.sh: cannot connect to kennwilliamson on 127.0.0.1:", line, StringComparison.Ordinal);
     }
 
+    [Trait("Category", TestPostgres.NeedsClientTools)]
     [Fact]
     public async Task Backup_then_delete_then_restore_brings_back_every_row_and_without_confirmation_nothing_changes()
     {
@@ -114,6 +115,7 @@ public sealed partial class ScriptTests(AppFixture fixture) : IDisposable
         Assert.Equal(original, await Scripts.FingerprintAsync(connection));
     }
 
+    [Trait("Category", TestPostgres.NeedsClientTools)]
     [Fact]
     public async Task A_backup_run_keeps_the_new_backup_and_those_within_seven_days_and_deletes_older_ones_of_the_pattern_only()
     {
@@ -144,6 +146,7 @@ public sealed partial class ScriptTests(AppFixture fixture) : IDisposable
         Assert.Contains("removed 2 old backup(s)", result.Output, StringComparison.Ordinal);
     }
 
+    [Trait("Category", TestPostgres.NeedsClientTools)]
     [Fact]
     public async Task A_truncated_dump_fails_verification_and_is_not_restored()
     {
@@ -173,6 +176,7 @@ public sealed partial class ScriptTests(AppFixture fixture) : IDisposable
         Assert.Equal(0L, await connection.ScalarAsync<long>("SELECT count(*) FROM incident_timers"));
     }
 
+    [Trait("Category", TestPostgres.NeedsClientTools)]
     [Fact]
     [System.Runtime.Versioning.SupportedOSPlatform("linux")] // file modes; the scripts are bash
     public async Task A_backup_is_encrypted_and_private_and_a_wrong_key_restores_nothing()
@@ -210,6 +214,49 @@ public sealed partial class ScriptTests(AppFixture fixture) : IDisposable
         var restored = await Scripts.RunAsync("restore-db.sh", environment, null, file, "--yes");
         Assert.True(restored.ExitCode == 0, restored.ToString());
         Assert.Equal(1L, await connection.ScalarAsync<long>("SELECT count(*) FROM users WHERE email = $1", email));
+    }
+
+    /// <summary>
+    /// Client tools older than the server (pg_dump refuses a newer server): the scripts say what to install
+    /// and touch nothing. A stand-in pg_dump that reports an old version makes this hold on any server.
+    /// </summary>
+    [Fact]
+    [System.Runtime.Versioning.SupportedOSPlatform("linux")]
+    public async Task Client_tools_older_than_the_server_stop_backup_and_restore_with_what_to_install_and_touch_nothing()
+    {
+        await using var scratch = await ScratchDatabase.CreateAsync(fixture, "ops_oldtools");
+        Assert.Equal(0, (await scratch.RunWorkerAsync("run", "--seed")).ExitCode);
+        var bin = TestPaths.NewTempDirectory("oldtools");
+        var ran = Path.Combine(bin, "ran");
+        var realPsql = Path.Combine(Path.GetDirectoryName(System.Diagnostics.Process.Start(
+            new System.Diagnostics.ProcessStartInfo("bash", ["-c", "ls -d /usr/lib/postgresql/*/bin/psql 2>/dev/null | sort -V | tail -1 || command -v psql"]) { RedirectStandardOutput = true })!
+            .StandardOutput.ReadToEnd().Trim())!, "psql");
+        File.CreateSymbolicLink(Path.Combine(bin, "psql"), realPsql);
+        foreach (var tool in new[] { "pg_dump", "pg_restore" })
+        {
+            var path = Path.Combine(bin, tool);
+            await File.WriteAllTextAsync(path, string.Join('\n',
+                "#!/bin/sh",
+                $"[ \"$1\" = --version ] && {{ echo '{tool} (PostgreSQL) 9.6.24'; exit 0; }}",
+                $"touch '{ran}'; exit 1",
+                ""));
+            File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        }
+        var environment = BackupEnvironment(scratch.ConnectionString);
+        environment["PG_BIN"] = bin;
+        await File.WriteAllTextAsync(Path.Combine(_backups, "kennwilliamson_development_20200101_000000.dump.gpg"), "an old backup");
+
+        var backup = await Scripts.RunAsync("backup-db.sh", environment, null);
+        var restore = await Scripts.RunAsync("restore-db.sh", environment, null, Directory.GetFiles(_backups).Single(), "--yes");
+
+        foreach (var result in new[] { backup, restore })
+        {
+            Assert.NotEqual(0, result.ExitCode);
+            Assert.Matches("is PostgreSQL 9 but the server is PostgreSQL 1[5-9]: nothing was changed. Install the PostgreSQL 1[5-9] client tools", result.Error);
+        }
+        Assert.False(File.Exists(ran), "a client tool older than the server was run for real");
+        Assert.Single(Directory.GetFiles(_backups)); // no new backup, the old one kept
+        Directory.Delete(bin, recursive: true);
     }
 
     private Dictionary<string, string> BackupEnvironment(string connectionString)

@@ -12,6 +12,7 @@ namespace KennWilliamson.Tests.Reliability;
 /// transaction is present in part.
 /// </summary>
 [Collection(AppCollection.Name)]
+[Trait("Category", TestPostgres.NeedsClientTools)]
 public sealed class BackupUnderLoadTests(AppFixture fixture, ITestOutputHelper output) : IDisposable
 {
     private const int Writers = 4;

@@ -4,6 +4,7 @@ using KennWilliamson.Tests.Infrastructure;
 namespace KennWilliamson.Tests.Reliability;
 
 /// <summary>Stopping the AppHost stops PostgreSQL cleanly and leaves none of its processes behind.</summary>
+[Trait("Category", TestPostgres.NeedsClientTools)]
 public sealed class ShutdownTests
 {
     [Fact]

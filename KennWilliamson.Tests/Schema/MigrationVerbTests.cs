@@ -85,11 +85,24 @@ public sealed class MigrationVerbTests(AppFixture fixture)
         await using var scratch = await ScratchDatabase.CreateAsync(fixture, "schema_verbs");
         AssertSucceeded(await scratch.RunWorkerAsync("run"));
 
-        // The last migration replaced an index; the one before it made a function and a schema; the one before that a table.
+        // The last migration narrowed a function; the one before it replaced an index; the one before that
+        // made a function and a schema; the one before that a table.
+        const string SlowQueriesSource = "SELECT prosrc FROM pg_proc WHERE proname = 'slow_queries'";
+        await using (var connection = await scratch.OpenAsync())
+        {
+            Assert.Contains("select|insert|update|delete", await connection.ScalarAsync<string>(SlowQueriesSource), StringComparison.Ordinal);
+        }
         AssertSucceeded(await scratch.RunWorkerAsync("revert"));
         await using (var connection = await scratch.OpenAsync())
         {
             Assert.Equal(Migrations[..^1], await HistoryAsync(connection));
+            Assert.DoesNotContain("select|insert|update|delete", await connection.ScalarAsync<string>(SlowQueriesSource), StringComparison.Ordinal);
+        }
+
+        AssertSucceeded(await scratch.RunWorkerAsync("revert"));
+        await using (var connection = await scratch.OpenAsync())
+        {
+            Assert.Equal(Migrations[..^2], await HistoryAsync(connection));
             Assert.Null(await connection.ScalarAsync<string?>("SELECT to_regclass('public.idx_incident_timers_user_reset_id')::text"));
             Assert.NotNull(await connection.ScalarAsync<string?>("SELECT to_regclass('public.idx_incident_timers_user_reset')::text"));
         }
@@ -97,7 +110,7 @@ public sealed class MigrationVerbTests(AppFixture fixture)
         AssertSucceeded(await scratch.RunWorkerAsync("revert"));
         await using (var connection = await scratch.OpenAsync())
         {
-            Assert.Equal(Migrations[..^2], await HistoryAsync(connection));
+            Assert.Equal(Migrations[..^3], await HistoryAsync(connection));
             Assert.Null(await connection.ScalarAsync<string?>("SELECT to_regprocedure('public.slow_queries(integer)')::text"));
             Assert.Null(await connection.ScalarAsync<string?>("SELECT to_regnamespace('monitoring')::text"));
             Assert.NotNull(await connection.ScalarAsync<string?>("SELECT to_regclass('public.audit_events')::text"));
@@ -106,13 +119,13 @@ public sealed class MigrationVerbTests(AppFixture fixture)
         AssertSucceeded(await scratch.RunWorkerAsync("revert"));
         await using (var connection = await scratch.OpenAsync())
         {
-            Assert.Equal(Migrations[..^3], await HistoryAsync(connection));
+            Assert.Equal(Migrations[..^4], await HistoryAsync(connection));
             Assert.Null(await connection.ScalarAsync<string?>("SELECT to_regclass('public.audit_events')::text"));
             Assert.NotNull(await connection.ScalarAsync<string?>("SELECT to_regclass('public.refresh_tokens')::text"));
         }
         var info = await scratch.RunWorkerAsync("info");
         AssertSucceeded(info);
-        foreach (var pending in Migrations[^3..])
+        foreach (var pending in Migrations[^4..])
         {
             Assert.Contains($"{pending[..14]}/pending {pending[15..]}", info.Output, StringComparison.Ordinal);
         }

@@ -16,6 +16,7 @@ namespace KennWilliamson.Tests.Security;
 /// seed data, a backup and a restore: none of the secrets appears. Each place is also shown to hold
 /// something, so an empty search cannot pass for a clean one.
 /// </summary>
+[Trait("Category", TestPostgres.NeedsClientTools)]
 public sealed class SecretLeakTests : IAsyncLifetime
 {
     private readonly Dictionary<string, string> _secrets = new()

@@ -154,6 +154,18 @@ print_row_counts() {
   done
 }
 
+# pg_dump refuses a server newer than itself ("server version mismatch"), and a restore from an older
+# pg_restore may miss what a newer dump holds: before touching anything, a tool older than the server
+# ends the script with what to install. $1 is the tool's path (PG_DUMP or PG_RESTORE).
+check_client_version() {
+  local tool=$1 client server
+  client=$("$tool" --version | sed -E 's/^[^0-9]*([0-9]+).*/\1/')
+  server=$(sql -c "SELECT current_setting('server_version_num')::int / 10000") || fail "could not read the server's version"
+  if [ "$client" -lt "$server" ]; then
+    fail "$(basename "$tool") is PostgreSQL $client but the server is PostgreSQL $server: nothing was changed. Install the PostgreSQL $server client tools (Debian/Ubuntu: postgresql-client-$server from apt.postgresql.org) and set PG_BIN to their bin folder"
+  fi
+}
+
 # The passphrase backups are encrypted with: BACKUP_KEY, else Parameters__backup-key, else (run mode)
 # the AppHost's user secret Parameters:backup-key. It is handed to gpg on a file descriptor, never on a
 # command line.

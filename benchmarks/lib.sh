@@ -7,6 +7,9 @@ set -euo pipefail
 REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 RESULTS="$REPO/benchmarks/results"
 PG_BIN=${PG_BIN:-/usr/lib/postgresql/15/bin}
+# Client tools (psql, pgbench): PG_BIN's own, else the machine's newest Debian ones (a server-only
+# build such as .ci/install-postgres.sh's has none; libpq clients talk to newer servers fine).
+PG_CLIENT_BIN=${PG_CLIENT_BIN:-$([ -x "$PG_BIN/psql" ] && echo "$PG_BIN" || ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)}
 # Build configuration the AppHost runs (and so the API and worker): Debug, as `dotnet run` does, or
 # Release after `dotnet build -c Release KennWilliamson.AppHost`.
 CONFIGURATION=${CONFIGURATION:-Debug}
@@ -37,7 +40,7 @@ require_free_ports() {
   done
 }
 
-psql_pg() { PGPASSWORD=$PG_PASSWORD "$PG_BIN/psql" -h 127.0.0.1 -p "$PG_PORT" -U postgres -d "${PGDATABASE:-kennwilliamson}" -X -v ON_ERROR_STOP=1 -qAt "$@"; }
+psql_pg() { PGPASSWORD=$PG_PASSWORD "$PG_CLIENT_BIN/psql" -h 127.0.0.1 -p "$PG_PORT" -U postgres -d "${PGDATABASE:-kennwilliamson}" -X -v ON_ERROR_STOP=1 -qAt "$@"; }
 
 # start_apphost DATA_DIR LOG [extra AppHost args...]: starts it in the background (APPHOST_PID).
 start_apphost() {

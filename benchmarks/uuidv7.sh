@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # UUIDv7 costs on a throwaway PostgreSQL server (initdb in a temporary folder, loopback, PG_PORT_UUID
 # 55434) with postgres/uuidv7.sql loaded:
-#  1. generating 1,000,000 values with uuid_generate_v7() vs gen_random_uuid(), same session, alternated
-#     GEN_ROUNDS (3) times, median;
+#  1. generating 1,000,000 values with uuid_generate_v7() (the portable SQL) vs gen_random_uuid(), and on
+#     PostgreSQL 18+ the built-in uuidv7() too, same session, alternated GEN_ROUNDS (3) times, median;
+#     PG_BIN=/opt/kennwilliamson-postgres/18/bin runs it on 18 (.ci/install-postgres.sh);
 #  2. INSERTS (1,000,000) single-row INSERTs through pgbench -t (4 clients, 2 threads) into a new table whose
 #     key defaults to uuid_generate_v7() vs one defaulting to gen_random_uuid(), alternated INSERT_ROUNDS
 #     (3) times, medians: time, WAL bytes (pg_current_wal_lsn difference), pkey index size (pg_relation_size).
@@ -45,15 +46,19 @@ log "server on $PG_PORT, uuidv7.sql loaded"
   echo "## 1. Generating 1,000,000 values, same session ($GEN_ROUNDS rounds, alternated)"
 } > "$out"
 
-# One session: alternate the two generators, each timed with clock_timestamp().
+# One session: alternate the generators, each timed with clock_timestamp(). PostgreSQL 18 has uuidv7() built in.
+major=$(psql_pg -c "SELECT current_setting('server_version_num')::int / 10000")
+generators="gen_random_uuid uuid_generate_v7"
+[ "$major" -lt 18 ] || generators="$generators uuidv7"
 gen=$(psql_pg <<SQL
 CREATE FUNCTION pg_temp.ms(q text) RETURNS float8 LANGUAGE plpgsql AS \$\$
 DECLARE t0 timestamptz := clock_timestamp();
 BEGIN EXECUTE q; RETURN extract(epoch FROM clock_timestamp() - t0) * 1000; END \$\$;
 SELECT 'warmup', pg_temp.ms('SELECT count(uuid_generate_v7()) FROM generate_series(1, 100000)');
 $(for i in $(seq 1 "$GEN_ROUNDS"); do
-  echo "SELECT 'gen_random_uuid', pg_temp.ms('SELECT count(gen_random_uuid()) FROM generate_series(1, 1000000)');"
-  echo "SELECT 'uuid_generate_v7', pg_temp.ms('SELECT count(uuid_generate_v7()) FROM generate_series(1, 1000000)');"
+  for f in $generators; do
+    echo "SELECT '$f', pg_temp.ms('SELECT count($f()) FROM generate_series(1, 1000000)');"
+  done
 done)
 SQL
 )
@@ -66,6 +71,12 @@ v7_gen=$(echo "$gen" | awk -F'|' '$1=="uuid_generate_v7"{print $2}' | median)
   awk -v a="$v4_gen" -v b="$v7_gen" 'BEGIN {
     printf "| gen_random_uuid() | %.0f | %.0f |\n| uuid_generate_v7() (portable) | %.0f | %.0f |\n", a, a, b, b
     printf "\nuuid_generate_v7 / gen_random_uuid = %.2f (target <= 2.00: %s)\n", b / a, (b / a <= 2 ? "met" : "MISSED") }'
+  if [ "$major" -ge 18 ]; then
+    c=$(echo "$gen" | awk -F'|' '$1=="uuidv7"{print $2}' | median)
+    awk -v a="$v4_gen" -v b="$v7_gen" -v c="$c" 'BEGIN {
+      printf "| uuidv7() (built in, what the migrations use on 18+) | %.0f | %.0f |\n", c, c
+      printf "\nbuilt-in uuidv7 / gen_random_uuid = %.2f; portable / built-in = %.2f\n", c / a, b / c }'
+  fi
   echo
   echo "## 1b. One value per statement (pgbench -T 10, 2 clients, prepared), alternated $GEN_ROUNDS rounds"
   echo "| round | statement | statements/s |"
@@ -74,7 +85,7 @@ v7_gen=$(echo "$gen" | awk -F'|' '$1=="uuid_generate_v7"{print $2}' | median)
 for r in $(seq 1 "$GEN_ROUNDS"); do
   for f in gen_random_uuid uuid_generate_v7; do
     echo "SELECT $f();" > "$work/one-$f.sql"
-    tps=$(PGPASSWORD=$PG_PASSWORD "$PG_BIN/pgbench" -h 127.0.0.1 -p "$PG_PORT" -U postgres -n -M prepared \
+    tps=$(PGPASSWORD=$PG_PASSWORD "$PG_CLIENT_BIN/pgbench" -h 127.0.0.1 -p "$PG_PORT" -U postgres -n -M prepared \
           -c 2 -j 2 -T 10 -f "$work/one-$f.sql" postgres 2>&1 | sed -nE 's/^tps = ([0-9.]+).*/\1/p')
     echo "| $r | SELECT $f() | $tps |" >> "$out"
     echo "$f $tps" >> "$work/one"
@@ -93,7 +104,7 @@ insert_run() { # insert_run TABLE DEFAULT -> "seconds tps wal_bytes pkey_bytes"
   local lsn0 t0 t1 lsn1 tps
   lsn0=$(psql_pg -c "SELECT pg_current_wal_lsn()")
   t0=$(date +%s.%N)
-  tps=$(PGPASSWORD=$PG_PASSWORD "$PG_BIN/pgbench" -h 127.0.0.1 -p "$PG_PORT" -U postgres -n -M prepared \
+  tps=$(PGPASSWORD=$PG_PASSWORD "$PG_CLIENT_BIN/pgbench" -h 127.0.0.1 -p "$PG_PORT" -U postgres -n -M prepared \
         -c "$CLIENTS" -j 2 -t $((INSERTS / CLIENTS)) -f "$work/$1.sql" postgres 2>&1 | sed -nE 's/^tps = ([0-9.]+).*/\1/p')
   t1=$(date +%s.%N)
   lsn1=$(psql_pg -c "SELECT pg_current_wal_lsn()")

@@ -8,7 +8,10 @@ internal static class MigrationSql
 {
     /// <summary>
     /// pg_uuidv7 where the server has it (the container image), otherwise the portable functions of
-    /// <c>postgres/uuidv7.sql</c> with the same names and results (local mode, managed services).
+    /// <c>postgres/uuidv7.sql</c> with the same names and results (local mode, managed services). On
+    /// PostgreSQL 18 and later, <c>uuid_generate_v7()</c> (the column defaults' function) then calls the
+    /// server's built-in C <c>uuidv7()</c> (monotonic per backend, RFC 9562 method 3), decided when the
+    /// migration runs; the conversion functions stay the portable ones.
     /// </summary>
     public static void InstallUuidV7(this MigrationBuilder migration) => migration.Sql(InstallUuidV7Sql);
 
@@ -20,6 +23,12 @@ internal static class MigrationSql
             CREATE EXTENSION IF NOT EXISTS pg_uuidv7;
           ELSE
             EXECUTE $portable${Embedded("uuidv7.sql")}$portable$;
+            IF current_setting('server_version_num')::int >= 180000 THEN
+              CREATE OR REPLACE FUNCTION uuid_generate_v7() RETURNS uuid
+                LANGUAGE sql VOLATILE PARALLEL SAFE AS 'SELECT pg_catalog.uuidv7()';
+              COMMENT ON FUNCTION uuid_generate_v7() IS
+                'RFC 9562 UUIDv7 from the server''s built-in uuidv7() (PostgreSQL 18+): 48-bit unix ms, 12-bit sub-ms fraction, ascending per backend';
+            END IF;
           END IF;
         END
         $install$;

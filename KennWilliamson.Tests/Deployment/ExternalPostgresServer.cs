@@ -36,9 +36,10 @@ public sealed class ExternalPostgresServer : IAsyncDisposable
     public string Connection(string user, string password, string database) =>
         $"Host=127.0.0.1;Port={Port};Database={database};Username={user};Password={password}";
 
-    public static async Task<ExternalPostgresServer> StartAsync()
+    /// <summary>Starts one from <paramref name="binDirectory"/>, else from the server the tests run on.</summary>
+    public static async Task<ExternalPostgresServer> StartAsync(string? binDirectory = null)
     {
-        var server = new ExternalPostgresServer(TestPostgres.BinDirectory);
+        var server = new ExternalPostgresServer(binDirectory ?? TestPostgres.BinDirectory);
         await server.InitAndStartAsync();
         return server;
     }

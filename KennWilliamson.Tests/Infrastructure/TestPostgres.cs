@@ -21,4 +21,24 @@ public static class TestPostgres
     /// <summary>The major version the run is meant for (KENNWILLIAMSON_EXPECT_PG_MAJOR), when CI says one.</summary>
     public static int? ExpectedMajor =>
         int.TryParse(Environment.GetEnvironmentVariable("KENNWILLIAMSON_EXPECT_PG_MAJOR"), System.Globalization.CultureInfo.InvariantCulture, out var major) ? major : null;
+
+    /// <summary>
+    /// The bin folder of a PostgreSQL <paramref name="major"/> server build (17 or 18): the one .ci/run
+    /// installed under KENNWILLIAMSON_PG_ROOT (/opt/kennwilliamson-postgres), else installed now into the
+    /// temp folder by .ci/install-postgres.sh (from npm; a few seconds), so the test runs on any machine.
+    /// </summary>
+    public static async Task<string> ServerBuildAsync(int major)
+    {
+        var root = Environment.GetEnvironmentVariable("KENNWILLIAMSON_PG_ROOT") is { Length: > 0 } r ? r : "/opt/kennwilliamson-postgres";
+        var installed = Path.Combine(root, major.ToString(System.Globalization.CultureInfo.InvariantCulture), "bin");
+        if (File.Exists(Path.Combine(installed, "postgres")))
+        {
+            return installed;
+        }
+        var dest = Path.Combine(Path.GetTempPath(), $"kennwilliamson-postgres-{major}");
+        var result = await ChildProcess.RunAsync("bash", [Path.Combine(TestPaths.RepositoryRoot, ".ci", "install-postgres.sh"), major.ToString(System.Globalization.CultureInfo.InvariantCulture), dest],
+            TimeSpan.FromMinutes(5), new Dictionary<string, string>(), TestPaths.RepositoryRoot, null);
+        return result.ExitCode == 0 ? result.Output.Trim().Split('\n')[^1]
+            : throw new InvalidOperationException($"PostgreSQL {major} could not be installed: {result}");
+    }
 }

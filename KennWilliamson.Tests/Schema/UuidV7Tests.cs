@@ -86,6 +86,19 @@ public sealed class UuidV7Tests(AppFixture fixture)
         AssertStrictlyAscending(ids);
     }
 
+    /// <summary>PostgreSQL 18's built-in uuidv7() where the server has it (C speed), the portable SQL below 18.</summary>
+    [Fact]
+    public async Task The_generator_is_the_servers_built_in_uuidv7_from_postgresql_18_and_the_portable_one_before()
+    {
+        await using var connection = await fixture.OpenAsync(fixture.OwnerConnectionString);
+        var major = int.Parse(await connection.ScalarAsync<string>("SELECT current_setting('server_version_num')"), System.Globalization.CultureInfo.InvariantCulture) / 10000;
+        var source = await connection.ScalarAsync<string>("SELECT prosrc FROM pg_proc WHERE proname = 'uuid_generate_v7'");
+
+        Assert.Equal(major >= 18, source.Contains("pg_catalog.uuidv7()", StringComparison.Ordinal));
+        Assert.Equal("t", await connection.ScalarAsync<string>(
+            "SELECT (uuid_v7_to_timestamptz(uuid_generate_v7()) BETWEEN now() - interval '1 minute' AND clock_timestamp())::text"));
+    }
+
     [Fact]
     public async Task A_thousand_ids_made_in_one_statement_come_out_in_ascending_order()
     {

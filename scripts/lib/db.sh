@@ -154,9 +154,9 @@ print_row_counts() {
   done
 }
 
-# pg_dump refuses a server newer than itself ("server version mismatch"), and a restore from an older
-# pg_restore may miss what a newer dump holds: before touching anything, a tool older than the server
-# ends the script with what to install. $1 is the tool's path (PG_DUMP or PG_RESTORE).
+# pg_dump refuses a server newer than itself ("server version mismatch"): before touching anything, a
+# pg_dump older than the server ends the script with what to install. (pg_restore has no such limit: a
+# dump restores on a newer server; ScriptTests restores a PostgreSQL 15 dump on 17 and 18.)
 check_client_version() {
   local tool=$1 client server
   client=$("$tool" --version | sed -E 's/^[^0-9]*([0-9]+).*/\1/')

@@ -84,8 +84,8 @@ builder.Services.AddScoped<AuditLog>();
 builder.Services.AddScoped<RefreshTokenStore>();
 builder.Services.AddScoped<UserAccounts>();
 
-// OpenAPI document at /openapi/v1.json.
-builder.Services.AddOpenApi();
+// OpenAPI document at /openapi/v1.json, listing the error statuses every operation can answer.
+builder.Services.AddOpenApi(o => o.AddOperationTransformer<CommonResponses>());
 
 var app = builder.Build();
 
@@ -107,7 +107,8 @@ if (app.Environment.IsDevelopment())
     app.MapScalarApiReference().AllowAnonymous();
 }
 
-var api = app.MapGroup("/api");
+// Every /api endpoint refuses strings PostgreSQL cannot store (NUL, unpaired surrogates) with 400 naming the field.
+var api = app.MapGroup("/api").GuardInputs();
 api.MapHealth();          // GET /api/health, /api/health/db
 api.MapAuth();            // /api/auth/register, login, refresh, logout, me
 api.MapPreviewSlug();     // POST /api/auth/preview-slug

@@ -93,6 +93,10 @@ app.UseForwardedHeaders();
 app.UseExceptionHandler();
 app.UseStatusCodePages();
 app.UseCors();
+// Routing's own refusals (415 for a body that is not JSON, 405 for a method the route lacks) are endpoints without
+// metadata: they answer what is wrong with the request whoever sent it, so the deny-by-default policy must not
+// turn them into 401 for an anonymous caller of a public route (the fuzz suite found register answering 401).
+app.Use((context, next) => context.GetEndpoint() is { Metadata.Count: 0, RequestDelegate: { } refusal } ? refusal(context) : next(context));
 app.UseAuthentication();
 app.UseAuthorization();
 app.UseRateLimiter();

@@ -10,7 +10,8 @@ namespace KennWilliamson.Api.Infrastructure;
 /// Adds to each operation the error statuses the pipeline can answer whatever the handler declares, so the
 /// document lists every status a client can see (the fuzz suite holds the API to it): 400 where there is
 /// input (unreadable JSON, a value of the wrong type, text that cannot be stored), 401 unless anonymous,
-/// 413 and 415 where there is a body, 429 where rate limited, 503 while the database is unreachable.
+/// 413 and 415 where there is a body, 414 for an over-long request line, 429 where rate limited, 503 while the
+/// database is unreachable.
 /// </summary>
 internal sealed class CommonResponses : IOpenApiOperationTransformer
 {
@@ -39,6 +40,8 @@ internal sealed class CommonResponses : IOpenApiOperationTransformer
         {
             Add(operation, StatusCodes.Status429TooManyRequests, "Too Many Requests");
         }
+        // Kestrel's own refusal of a request line over its 8 KB limit (a bare status, before the application).
+        Add(operation, StatusCodes.Status414UriTooLong, "URI Too Long");
         Add(operation, StatusCodes.Status503ServiceUnavailable, "Service Unavailable");
         return Task.CompletedTask;
     }

@@ -195,6 +195,20 @@ public sealed class HostileInputTests(AppFixture fixture)
         await AssertRefusedAsync(HttpMethod.Get, $"/api/admin/audit-events?{query}", null, admin.Token, "page");
     }
 
+    [Theory]
+    [InlineData("text/plain")]
+    [InlineData("application/x-www-form-urlencoded")]
+    public async Task Finding_PublicRouteWithABodyThatIsNotJson_Is415Not401(string contentType)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/auth/register")
+        {
+            Content = new StringContent("""{"email":"a@example.com"}""", System.Text.Encoding.UTF8, contentType),
+        };
+        request.Headers.TryAddWithoutValidation("X-Forwarded-For", ApiClient.RandomClientAddress());
+        using var response = await fixture.Api.SendAsync(request).WaitAsync(ApiClient.Timeout);
+        await response.AssertProblemAsync(HttpStatusCode.UnsupportedMediaType);
+    }
+
     private async Task AssertRefusedAsync(HttpMethod method, string path, string? body, string? token, string field)
     {
         using var response = await fixture.Api.SendAsync(method, path, body, token);

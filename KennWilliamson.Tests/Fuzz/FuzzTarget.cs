@@ -1,0 +1,44 @@
+using System.Net.Http.Json;
+using System.Text.Json;
+using KennWilliamson.Tests.Api;
+using KennWilliamson.Tests.Infrastructure;
+using KennWilliamson.Tests.Security;
+
+namespace KennWilliamson.Tests.Fuzz;
+
+/// <summary>
+/// What the fuzz suite aims at: the operations of the running API's OpenAPI document, a user and an admin
+/// (with their tokens), and real values to mix in (the user's timers, another user's timer, user ids, slugs).
+/// </summary>
+public sealed record FuzzTarget(IReadOnlyList<ApiOperation> Operations, Account User, Account Admin, IReadOnlyDictionary<string, string[]> Known)
+{
+    public static async Task<FuzzTarget> CreateAsync(AppFixture fixture)
+    {
+        var document = await fixture.Api.GetFromJsonAsync<JsonElement>(new Uri("/openapi/v1.json", UriKind.Relative)).WaitAsync(ApiClient.Timeout);
+        var operations = OpenApiOperations.Read(document).Where(o => o.Path.StartsWith("/api/", StringComparison.Ordinal)).ToList();
+
+        var user = await fixture.Api.RegisterAsync();
+        var other = await fixture.Api.RegisterAsync();
+        var admin = await Admins.CreateAsync(fixture);
+        var timers = new List<string>();
+        foreach (var (owner, notes) in new[] { (user, "mine 1"), (user, "mine 2"), (user, "mine 3"), (other, "someone else's") })
+        {
+            using var created = await fixture.Api.SendAsync(HttpMethod.Post, "/api/incident-timers", new { notes }, owner.Token);
+            timers.Add((await created.JsonAsync()).GetProperty("id").GetString()!);
+        }
+        var known = new Dictionary<string, string[]>
+        {
+            ["id"] = [.. timers, user.Id, other.Id, admin.Id],
+            ["role"] = ["admin", "user", "editor"],
+            ["user_slug"] = [user.Slug, other.Slug, admin.Slug],
+        };
+        return new FuzzTarget(operations, user, admin, known);
+    }
+
+    public string? TokenOf(Caller caller) => caller switch
+    {
+        Caller.User => User.Token,
+        Caller.Admin => Admin.Token,
+        _ => null,
+    };
+}

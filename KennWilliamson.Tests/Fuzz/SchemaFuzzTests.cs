@@ -47,6 +47,13 @@ public sealed class SchemaFuzzTests(AppFixture fixture, ITestOutputHelper output
         await FuzzCases.For(target.Operations, target.Known).SampleAsync(async fuzz =>
         {
             var (status, mediaType, body, elapsed) = await SendAsync(http, fuzz, target.TokenOf(fuzz.Caller));
+            if (elapsed >= MaxAnswer && (status >= 400 || fuzz.Operation.Method == "GET"))
+            {
+                // Slow because of the request, or because other work starved a shared 2-core machine? A refused or
+                // read-only request is safe to send again: it fails only if it is slow twice.
+                stats.Retimed++;
+                (_, _, _, elapsed) = await SendAsync(http, fuzz, target.TokenOf(fuzz.Caller));
+            }
             var after = await rows.ReadAsync();
             stats.Add(fuzz.Operation, status);
             var failure = Check(fuzz, status, mediaType, body, elapsed, status is >= 400 and < 500 && after != before ? (before, after) : null);

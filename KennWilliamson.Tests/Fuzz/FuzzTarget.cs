@@ -35,10 +35,24 @@ public sealed record FuzzTarget(IReadOnlyList<ApiOperation> Operations, Account 
         return new FuzzTarget(operations, user, admin, known);
     }
 
-    public string? TokenOf(Caller caller) => caller switch
+    private readonly Dictionary<Caller, string> _tokens = new() { [Caller.User] = User.Token, [Caller.Admin] = Admin.Token };
+    private DateTime _signedInAt = DateTime.UtcNow;
+
+    public string? TokenOf(Caller caller) => _tokens.GetValueOrDefault(caller);
+
+    /// <summary>Access tokens live 15 minutes and a long run takes longer: sign both in again after 10.</summary>
+    public async Task<bool> RenewTokensIfOldAsync(HttpClient api)
     {
-        Caller.User => User.Token,
-        Caller.Admin => Admin.Token,
-        _ => null,
-    };
+        if (DateTime.UtcNow - _signedInAt < TimeSpan.FromMinutes(10))
+        {
+            return false;
+        }
+        foreach (var (caller, account) in new[] { (Caller.User, User), (Caller.Admin, Admin) })
+        {
+            using var login = await api.SendAsync(HttpMethod.Post, "/api/auth/login", new { email = account.Email, password = account.Password });
+            _tokens[caller] = (await login.JsonAsync()).GetProperty("token").GetString()!;
+        }
+        _signedInAt = DateTime.UtcNow;
+        return true;
+    }
 }

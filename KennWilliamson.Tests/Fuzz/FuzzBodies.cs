@@ -17,9 +17,9 @@ public static partial class FuzzBodies
         "{\"a\":\"\\x\"}", "{\"a\":\"\\u12\"}", "{\"a\":01}", "{\"a\":1.}", "{\"a\":NaN}", "{\"a\":\"\u0001\"}", "\ufeff{}", "/* c */{}", "{\"a\":1} x");
 
     /// <summary>The body text, or null for no body at all.</summary>
-    public static Gen<string?> For(IReadOnlyList<BodyProperty> properties)
+    public static Gen<string?> For(IReadOnlyList<BodyProperty> properties, IReadOnlyDictionary<string, string[]> known)
     {
-        var valid = Object(properties);
+        var valid = Object(properties, known);
         return Gen.Frequency(
             (14, valid.Select(b => (string?)b)),
             (2, Gen.Select(valid, Gen.Int[1, 40], Gen.Bool, (body, depth, arrays) => (string?)Nest(body, depth, arrays))),
@@ -29,9 +29,9 @@ public static partial class FuzzBodies
             (1, Gen.Const((string?)null)));
     }
 
-    private static Gen<string> Object(IReadOnlyList<BodyProperty> properties)
+    private static Gen<string> Object(IReadOnlyList<BodyProperty> properties, IReadOnlyDictionary<string, string[]> known)
     {
-        var members = properties.Select(Member).ToArray();
+        var members = properties.Select(p => Member(p, known)).ToArray();
         var extras = Gen.Frequency(
             (6, Gen.Const("")),
             (1, FuzzValues.Text.Select(t => $"{FuzzValues.Quote(t)}:{FuzzValues.Quote("x")}")), // an unknown key
@@ -55,14 +55,14 @@ public static partial class FuzzBodies
     }
 
     /// <summary>One member, "name":value, or "" when left out.</summary>
-    private static Gen<string> Member(BodyProperty property) => Gen.Frequency(
+    private static Gen<string> Member(BodyProperty property, IReadOnlyDictionary<string, string[]> known) => Gen.Frequency(
         (property.Required ? 1 : 2, Gen.Const("")),
         (1, Gen.Const($"{FuzzValues.Quote(property.Name)}:null")),
         (2, WrongType.Select(v => $"{FuzzValues.Quote(property.Name)}:{v}")),
-        (8, Value(property).Select(v => $"{FuzzValues.Quote(property.Name)}:{v}")));
+        (8, Value(property, known).Select(v => $"{FuzzValues.Quote(property.Name)}:{v}")));
 
     /// <summary>A value the schema allows, biased to what the field means so that valid requests get through too.</summary>
-    private static Gen<string> Value(BodyProperty property)
+    private static Gen<string> Value(BodyProperty property, IReadOnlyDictionary<string, string[]> known)
     {
         var types = OpenApiOperations.Types(property.Schema);
         if (types.Contains("integer") || types.Contains("number"))
@@ -79,7 +79,9 @@ public static partial class FuzzBodies
             "password" => Gen.String[Gen.Char["abcdefXYZ0123456789!"], 8, 20],
             _ => FuzzValues.Text,
         };
-        return Gen.Frequency((1, meaningful), (2, FuzzValues.Text)).Select(FuzzValues.Quote);
+        // A real account's email and password now and then, so that login can succeed too.
+        var real = known.TryGetValue(property.Name, out var pool) ? Gen.OneOf(pool) : meaningful;
+        return Gen.Frequency((1, real), (1, meaningful), (2, FuzzValues.Text)).Select(FuzzValues.Quote);
     }
 
     /// <summary>A JSON number when the text is one, else the text as a string.</summary>

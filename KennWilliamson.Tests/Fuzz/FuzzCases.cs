@@ -40,7 +40,7 @@ public static class FuzzCases
             .Aggregate(Gen.Const(operation.Path), (gen, parameter) => Gen.Select(gen, PathValue(parameter, known),
                 (template, value) => template.Replace("{" + parameter.Name + "}", value, StringComparison.Ordinal)));
         var query = Query(operation.Parameters.Where(p => p.In == "query").ToList());
-        var body = operation.Body is { } properties ? FuzzBodies.For(properties) : Gen.Const((string?)null);
+        var body = operation.Body is { } properties ? FuzzBodies.For(properties, known) : Gen.Const((string?)null);
         var contentType = Gen.Frequency(
             (16, Gen.Const<string?>("application/json")),
             (1, Gen.OneOf<string?>("text/plain", "application/xml", "application/x-www-form-urlencoded", null)));

@@ -21,7 +21,8 @@ public sealed record FuzzTarget(IReadOnlyList<ApiOperation> Operations, Account 
         var other = await fixture.Api.RegisterAsync();
         var admin = await Admins.CreateAsync(fixture);
         var timers = new List<string>();
-        foreach (var (owner, notes) in new[] { (user, "mine 1"), (user, "mine 2"), (user, "mine 3"), (other, "someone else's") })
+        // A dozen of the user's own, so that the fuzzed deletes do not leave the updates nothing to find.
+        foreach (var (owner, notes) in Enumerable.Range(1, 12).Select(i => (user, $"mine {i}")).Append((other, "someone else's")))
         {
             using var created = await fixture.Api.SendAsync(HttpMethod.Post, "/api/incident-timers", new { notes }, owner.Token);
             timers.Add((await created.JsonAsync()).GetProperty("id").GetString()!);
@@ -31,6 +32,8 @@ public sealed record FuzzTarget(IReadOnlyList<ApiOperation> Operations, Account 
             ["id"] = [.. timers, user.Id, other.Id, admin.Id],
             ["role"] = ["admin", "user", "editor"],
             ["user_slug"] = [user.Slug, other.Slug, admin.Slug],
+            ["email"] = [user.Email, admin.Email],
+            ["password"] = [user.Password],
         };
         return new FuzzTarget(operations, user, admin, known);
     }

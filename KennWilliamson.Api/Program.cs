@@ -80,8 +80,8 @@ builder.Services.AddScoped<AuditLog>();
 builder.Services.AddScoped<RefreshTokenStore>();
 builder.Services.AddScoped<UserAccounts>();
 
-// OpenAPI document at /openapi/v1.json.
-builder.Services.AddOpenApi();
+// OpenAPI document at /openapi/v1.json, listing the error statuses every operation can answer.
+builder.Services.AddOpenApi(o => o.AddOperationTransformer<CommonResponses>());
 
 var app = builder.Build();
 
@@ -92,6 +92,10 @@ app.UseRouting();
 // A path no endpoint matches is 404 for everyone, as in the original backend (deny-by-default would say 401).
 app.UseUnknownRoutesAsNotFound();
 app.UseCors();
+// Routing's own refusals (415 for a body that is not JSON, 405 for a method the route lacks) are endpoints without
+// metadata: they answer what is wrong with the request whoever sent it, so the deny-by-default policy must not
+// turn them into 401 for an anonymous caller of a public route (the fuzz suite found register answering 401).
+app.Use((context, next) => context.GetEndpoint() is { Metadata.Count: 0, RequestDelegate: { } refusal } ? refusal(context) : next(context));
 app.UseAuthentication();
 app.UseAuthorization();
 app.UseRateLimiter();
@@ -106,7 +110,8 @@ if (app.Environment.IsDevelopment())
     app.MapScalarApiReference().AllowAnonymous();
 }
 
-var api = app.MapGroup("/api");
+// Every /api endpoint refuses strings PostgreSQL cannot store (NUL, unpaired surrogates) with 400 naming the field.
+var api = app.MapGroup("/api").GuardInputs();
 api.MapHealth();          // GET /api/health, /api/health/db
 api.MapAuth();            // /api/auth/register, login, refresh, logout, me
 api.MapPreviewSlug();     // POST /api/auth/preview-slug

@@ -20,7 +20,8 @@ public static class AdminApi
         var group = routes.MapGroup("/admin").WithTags("Admin")
             .RequireAuthorization(policy => policy.RequireRole(Role.AdminRoleName))
             .ProducesProblem(StatusCodes.Status401Unauthorized)
-            .ProducesProblem(StatusCodes.Status403Forbidden);
+            .ProducesProblem(StatusCodes.Status403Forbidden)
+            .AddEndpointFilter<ValidationFilter>();
 
         group.MapGet("/users", ListUsersAsync);
         group.MapPut("/users/{id}/roles/{role}", GrantAsync).ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound);
@@ -30,9 +31,9 @@ public static class AdminApi
         return group;
     }
 
-    private static async Task<Ok<UserPage>> ListUsersAsync(int? page, [FromQuery(Name = "page_size")] int? pageSize, AppDbContext db, CancellationToken ct)
+    private static async Task<Ok<UserPage>> ListUsersAsync([AsParameters] PageQuery query, AppDbContext db, CancellationToken ct)
     {
-        var paging = Paging.From(page, pageSize);
+        var paging = Paging.From(query);
         var total = await db.Users.CountAsync(ct);
         var users = await db.Users.AsNoTracking()
             .OrderBy(u => u.CreatedAt).ThenBy(u => u.Id)
@@ -89,9 +90,9 @@ public static class AdminApi
         return TypedResults.Ok(UserResponse.From(user, await accounts.RolesOfAsync(user.Id, ct)));
     }
 
-    private static async Task<Ok<AuditEventPage>> ListAuditEventsAsync(int? page, [FromQuery(Name = "page_size")] int? pageSize, AppDbContext db, CancellationToken ct)
+    private static async Task<Ok<AuditEventPage>> ListAuditEventsAsync([AsParameters] PageQuery query, AppDbContext db, CancellationToken ct)
     {
-        var paging = Paging.From(page, pageSize);
+        var paging = Paging.From(query);
         var total = await db.AuditEvents.CountAsync(ct);
         var events = await db.AuditEvents.AsNoTracking()
             .OrderByDescending(e => e.OccurredAt).ThenByDescending(e => e.Id)

@@ -9,7 +9,7 @@ namespace KennWilliamson.Api.Infrastructure;
 /// Turns exceptions into problem details: unreadable requests into 400 naming the field, an unreachable
 /// database into 503 with Retry-After, anything else into a 500 without internals.
 /// </summary>
-internal sealed class ApiExceptionHandler(IProblemDetailsService problems, ILogger<ApiExceptionHandler> logger) : IExceptionHandler
+internal sealed partial class ApiExceptionHandler(IProblemDetailsService problems, ILogger<ApiExceptionHandler> logger) : IExceptionHandler
 {
     public async ValueTask<bool> TryHandleAsync(HttpContext context, Exception exception, CancellationToken ct)
     {
@@ -48,10 +48,19 @@ internal sealed class ApiExceptionHandler(IProblemDetailsService problems, ILogg
                 ? ApiProblems.Field("body", "Request body is not valid JSON")
                 : ApiProblems.Field(field, $"{field} has an invalid value");
         }
+        if (BoundParameter().Match(bad.Message) is { Success: true } parameter)
+        {
+            // 'Failed to bind parameter "int? page" from "1e9"': a route or query value of the wrong type or out of range.
+            var field = JsonNamingPolicy.SnakeCaseLower.ConvertName(parameter.Groups[1].Value);
+            return ApiProblems.Field(field, $"{field} has an invalid value");
+        }
         return bad.Message.Contains("body", StringComparison.OrdinalIgnoreCase)
             ? ApiProblems.Field("body", "A JSON request body is required")
             : ApiProblems.Create(StatusCodes.Status400BadRequest, "Bad request");
     }
+
+    [System.Text.RegularExpressions.GeneratedRegex("^Failed to bind parameter \"[^\"]* (\\w+)\" from ")]
+    private static partial System.Text.RegularExpressions.Regex BoundParameter();
 
     /// <summary>"$.reset_timestamp" → "reset_timestamp"; "$" or null → null.</summary>
     private static string? FieldOf(string? path)

@@ -48,4 +48,29 @@ public sealed class OpenApiTests(AppFixture fixture)
         Assert.Contains("1 to 500 (default 100)", parameters["limit"].GetProperty("description").GetString(), StringComparison.Ordinal);
         Assert.Contains("<reset_timestamp>,<id>", parameters["before"].GetProperty("description").GetString(), StringComparison.Ordinal);
     }
+
+    /// <summary>What the pipeline answers whatever the handler declares (CommonResponses), listed on every operation.</summary>
+    [Fact]
+    public async Task EveryOperationListsTheStatusesThePipelineCanAnswer()
+    {
+        var document = await fixture.Api.GetFromJsonAsync<JsonElement>(new Uri("/openapi/v1.json", UriKind.Relative)).WaitAsync(ApiClient.Timeout);
+
+        foreach (var path in document.GetProperty("paths").EnumerateObject().Where(p => p.Name.StartsWith("/api/", StringComparison.Ordinal)))
+        {
+            foreach (var operation in path.Value.EnumerateObject())
+            {
+                var documented = operation.Value.GetProperty("responses").PropertyNames().ToHashSet();
+                var where = $"{operation.Name} {path.Name}";
+                Assert.True(documented.IsSupersetOf(["414", "503"]), where);
+                if (operation.Value.TryGetProperty("requestBody", out _))
+                {
+                    Assert.True(documented.IsSupersetOf(["400", "413", "415"]), where);
+                }
+                if (path.Name.Contains('{', StringComparison.Ordinal))
+                {
+                    Assert.True(documented.Contains("400"), where);
+                }
+            }
+        }
+    }
 }

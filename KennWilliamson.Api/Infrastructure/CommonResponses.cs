@@ -1,0 +1,58 @@
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Mvc.ModelBinding;
+using Microsoft.AspNetCore.OpenApi;
+using Microsoft.AspNetCore.RateLimiting;
+using Microsoft.OpenApi;
+
+namespace KennWilliamson.Api.Infrastructure;
+
+/// <summary>
+/// Adds to each operation the error statuses the pipeline can answer whatever the handler declares, so the
+/// document lists every status a client can see (the fuzz suite holds the API to it): 400 where there is
+/// input (unreadable JSON, a value of the wrong type, text that cannot be stored), 401 unless anonymous,
+/// 413 and 415 where there is a body, 414 for an over-long request line, 429 where rate limited, 503 while the
+/// database is unreachable.
+/// </summary>
+internal sealed class CommonResponses : IOpenApiOperationTransformer
+{
+    public Task TransformAsync(OpenApiOperation operation, OpenApiOperationTransformerContext context, CancellationToken cancellationToken)
+    {
+        var description = context.Description;
+        var metadata = description.ActionDescriptor.EndpointMetadata;
+        var hasBody = description.ParameterDescriptions.Any(p => p.Source == BindingSource.Body);
+
+        var hasInput = hasBody || description.ParameterDescriptions.Any(
+            p => p.Source == BindingSource.Path || p.Source == BindingSource.Query || p.Source == BindingSource.Header);
+        if (hasInput)
+        {
+            Add(operation, StatusCodes.Status400BadRequest, "Bad Request");
+        }
+        if (!metadata.OfType<IAllowAnonymous>().Any())
+        {
+            Add(operation, StatusCodes.Status401Unauthorized, "Unauthorized");
+        }
+        if (hasBody)
+        {
+            Add(operation, StatusCodes.Status413PayloadTooLarge, "Payload Too Large");
+            Add(operation, StatusCodes.Status415UnsupportedMediaType, "Unsupported Media Type");
+        }
+        if (metadata.OfType<EnableRateLimitingAttribute>().Any())
+        {
+            Add(operation, StatusCodes.Status429TooManyRequests, "Too Many Requests");
+        }
+        // Kestrel's own refusal of a request line over its 8 KB limit (a bare status, before the application).
+        Add(operation, StatusCodes.Status414UriTooLong, "URI Too Long");
+        Add(operation, StatusCodes.Status503ServiceUnavailable, "Service Unavailable");
+        return Task.CompletedTask;
+    }
+
+    private static void Add(OpenApiOperation operation, int status, string description)
+    {
+        operation.Responses ??= [];
+        operation.Responses.TryAdd(status.ToString(System.Globalization.CultureInfo.InvariantCulture), new OpenApiResponse
+        {
+            Description = description,
+            Content = new Dictionary<string, OpenApiMediaType> { ["application/problem+json"] = new() },
+        });
+    }
+}

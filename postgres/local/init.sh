@@ -17,6 +17,19 @@ as_pg() {
 
 binary_major=$("$PG_BIN/postgres" --version | sed -E 's/^[^0-9]*([0-9]+).*/\1/')
 
+# Backups need a pg_dump of at least the server's major version (pg_dump refuses a newer server). The
+# scripts take the server folder's own, else the newest Debian one, else PATH's: say now if that is too old.
+pg_dump_bin=$([ -x "$PG_BIN/pg_dump" ] && echo "$PG_BIN/pg_dump" || ls -d /usr/lib/postgresql/*/bin/pg_dump 2>/dev/null | sort -V | tail -1 || true)
+[ -n "$pg_dump_bin" ] || pg_dump_bin=$(command -v pg_dump || true)
+if [ -z "$pg_dump_bin" ]; then
+  echo "postgres-init: warning: no pg_dump found: backups (Back up now, scripts/backup-db.sh) need the PostgreSQL $binary_major client tools (Debian/Ubuntu: postgresql-client-$binary_major)"
+else
+  client_major=$("$pg_dump_bin" --version | sed -E 's/^[^0-9]*([0-9]+).*/\1/')
+  if [ "$client_major" -lt "$binary_major" ]; then
+    echo "postgres-init: warning: pg_dump is PostgreSQL $client_major but the server is PostgreSQL $binary_major: backups (Back up now, scripts/backup-db.sh) will refuse to run. Install postgresql-client-$binary_major (apt.postgresql.org) and set PG_BIN to its bin folder for the scripts"
+  fi
+fi
+
 if [ -s "$PGDATA/PG_VERSION" ]; then
   data_major=$(cat "$PGDATA/PG_VERSION")
   [ "$data_major" = "$binary_major" ] || fail "$PGDATA holds a PostgreSQL $data_major cluster but the binaries in $PG_BIN are $binary_major: point Postgres:BinDirectory at PostgreSQL $data_major, or move the folder away (back it up first)"

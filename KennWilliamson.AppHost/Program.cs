@@ -56,7 +56,10 @@ var api = builder.AddProject<Projects.KennWilliamson_Api>("api")
 foreach (var key in (string[])["RateLimiting:Auth:PermitLimit", "RateLimiting:FailedLogins:PermitLimit", "RateLimiting:TimerWrites:PermitLimit", "Jwt:AccessTokenLifetime",
     "ForwardedHeaders:KnownProxies", "ForwardedHeaders:KnownNetworks"])
 {
-    if (builder.Configuration[key] is { Length: > 0 } value)
+    // A list (KnownProxies:0, :1, …) travels as one comma-separated value, which the API reads as well.
+    var value = builder.Configuration[key]
+        ?? string.Join(',', builder.Configuration.GetSection(key).GetChildren().Select(c => c.Value).Where(v => !string.IsNullOrEmpty(v)));
+    if (value.Length > 0)
     {
         api.WithEnvironment(key.Replace(":", "__", StringComparison.Ordinal), value);
     }

@@ -20,6 +20,7 @@ public sealed record WorkerCommand(MigrationVerb Verb, string? Target, bool Seed
     {
         var verb = MigrationVerb.Run;
         string? target = null;
+        string? revertTo = null; // apart from grant-admin's email: "--to" never changes whom it names
         var seed = false;
         var verbSeen = false;
         for (var i = 0; i < args.Count; i++)
@@ -48,7 +49,7 @@ public sealed record WorkerCommand(MigrationVerb Verb, string? Target, bool Seed
                     {
                         throw new ArgumentException("--to needs a migration name (or 0 for none).");
                     }
-                    target = args[++i];
+                    revertTo = args[++i];
                     break;
                 case var a when a.StartsWith("--", StringComparison.Ordinal) && a.Contains(':', StringComparison.Ordinal):
                     if (!a.Contains('=', StringComparison.Ordinal))
@@ -62,10 +63,11 @@ public sealed record WorkerCommand(MigrationVerb Verb, string? Target, bool Seed
             }
         }
 
-        if (target is not null && verb is not (MigrationVerb.Revert or MigrationVerb.GrantAdmin))
+        if (revertTo is not null && verb != MigrationVerb.Revert)
         {
             throw new ArgumentException("--to goes with revert.");
         }
+        target ??= revertTo;
         return new WorkerCommand(verb, target, seed);
     }
 }

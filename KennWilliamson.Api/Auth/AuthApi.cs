@@ -54,8 +54,10 @@ public static class AuthApi
     private static async Task<Results<Ok<AuthResponse>, ProblemHttpResult>> LoginAsync(
         LoginRequest request, UserAccounts accounts, AuditLog audit, FailedLoginLimiter failures, HttpContext http, CancellationToken ct)
     {
-        // Per account, before any work: an answer like every other 429, known email or not.
-        using var attempt = failures.TryBegin(request.Email!, out var wait);
+        // Per account, before the hash: an answer like every other 429, known email or not. Keyed on the email
+        // as the database compares it (its lower(), not .NET's: 'İ' lower-cases differently), so no spelling
+        // that finds the account has a budget of its own.
+        using var attempt = failures.TryBegin(await accounts.EmailKeyAsync(request.Email!, ct), out var wait);
         if (attempt is null)
         {
             RateLimits.SetRetryAfter(http.Response, wait);

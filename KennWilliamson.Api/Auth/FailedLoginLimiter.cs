@@ -13,7 +13,7 @@ public sealed class FailedLoginOptions
 }
 
 /// <summary>
-/// Counts failed logins per email (as the unique index compares them: lower-case), so rotating client
+/// Counts failed logins per email (the caller passes it as the unique index compares it), so rotating client
 /// addresses does not buy more guesses at one account. Unknown emails are counted exactly like known ones,
 /// so a refusal says nothing about whether the account exists. An attempt in flight counts as a failure
 /// until it ends: concurrent guesses cannot all slip in before the first one is recorded. A success clears
@@ -30,7 +30,7 @@ public sealed class FailedLoginLimiter(IOptions<FailedLoginOptions> options, Tim
     {
         var now = time.GetUtcNow();
         Sweep(now);
-        var key = email.Trim().ToLowerInvariant();
+        var key = email; // already normalized by the caller (UserAccounts.EmailKeyAsync)
         while (true)
         {
             var entry = _entries.GetOrAdd(key, _ => new Entry());
@@ -43,8 +43,10 @@ public sealed class FailedLoginLimiter(IOptions<FailedLoginOptions> options, Tim
                 Expire(entry, now);
                 if (entry.Failures.Count + entry.InFlight >= options.Value.PermitLimit)
                 {
-                    var oldest = entry.Failures.Count > 0 ? entry.Failures.Peek() : now;
-                    retryAfter = oldest + options.Value.Window - now;
+                    // Full only because attempts are still in flight: those end within a second or so.
+                    retryAfter = entry.Failures.Count >= options.Value.PermitLimit
+                        ? entry.Failures.Peek() + options.Value.Window - now
+                        : TimeSpan.FromSeconds(1);
                     return null;
                 }
                 entry.InFlight++;

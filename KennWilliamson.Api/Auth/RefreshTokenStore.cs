@@ -36,13 +36,10 @@ public sealed class RefreshTokenStore(AppDbContext db, IOptions<JwtOptions> opti
     {
         var hash = TokenService.HashRefreshToken(token);
         await using var tx = await db.Database.BeginTransactionAsync(ct);
-        var familyId = await db.RefreshTokens.Where(t => t.TokenHash == hash).Select(t => (Guid?)t.FamilyId).SingleOrDefaultAsync(ct);
-        if (familyId is null)
+        if (await LockFamilyAsync(hash, ct) is null)
         {
             return null;
         }
-        var lockKey = $"refresh-family:{familyId}";
-        await db.Database.ExecuteSqlAsync($"SELECT pg_advisory_xact_lock(hashtext({lockKey}))", ct);
 
         // Read again under the lock: a concurrent rotation may have spent it meanwhile.
         var stored = await db.RefreshTokens.AsNoTracking().SingleAsync(t => t.TokenHash == hash, ct);
@@ -61,22 +58,42 @@ public sealed class RefreshTokenStore(AppDbContext db, IOptions<JwtOptions> opti
             return null;
         }
 
-        await db.RefreshTokens.Where(t => t.Id == stored.Id).ExecuteUpdateAsync(s => s.SetProperty(t => t.UsedAt, now), ct);
+        // Conditional all the same: under the lock it always spends, and if it ever did not, no new token is issued.
+        if (await db.RefreshTokens.Where(t => t.Id == stored.Id && t.UsedAt == null && t.RevokedAt == null)
+            .ExecuteUpdateAsync(s => s.SetProperty(t => t.UsedAt, now), ct) != 1)
+        {
+            return null;
+        }
         var next = Issue(stored.UserId, stored.FamilyId);
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
         return (stored.UserId, next);
     }
 
-    /// <summary>Logout: revokes the family of <paramref name="token"/>, if it is one of ours.</summary>
+    /// <summary>
+    /// Logout: revokes the family of <paramref name="token"/>, if it is one of ours, holding the family's lock
+    /// like a rotation does, so a rotation running at the same moment cannot issue a token that outlives it.
+    /// </summary>
     public async Task RevokeAsync(string token, CancellationToken ct)
     {
-        var hash = TokenService.HashRefreshToken(token);
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        if (await LockFamilyAsync(TokenService.HashRefreshToken(token), ct) is { } familyId)
+        {
+            await RevokeFamilyAsync(familyId, ct);
+            await tx.CommitAsync(ct);
+        }
+    }
+
+    /// <summary>The family of the token with <paramref name="hash"/>, locked until the transaction ends; null when unknown.</summary>
+    private async Task<Guid?> LockFamilyAsync(byte[] hash, CancellationToken ct)
+    {
         var familyId = await db.RefreshTokens.Where(t => t.TokenHash == hash).Select(t => (Guid?)t.FamilyId).SingleOrDefaultAsync(ct);
         if (familyId is not null)
         {
-            await RevokeFamilyAsync(familyId.Value, ct);
+            var lockKey = $"refresh-family:{familyId}";
+            await db.Database.ExecuteSqlAsync($"SELECT pg_advisory_xact_lock(hashtext({lockKey}))", ct);
         }
+        return familyId;
     }
 
     private Task<int> RevokeFamilyAsync(Guid familyId, CancellationToken ct)

@@ -19,6 +19,10 @@ public sealed class UserAccounts(AppDbContext db, TokenService tokens, RefreshTo
     public IQueryable<User> FindByEmail(string email) =>
         db.Users.FromSql($"SELECT * FROM users WHERE lower(email) = lower({email})");
 
+    /// <summary>The email the way <see cref="FindByEmail"/> compares it: trimmed here, lower-cased by the database.</summary>
+    public Task<string> EmailKeyAsync(string email, CancellationToken ct) =>
+        db.Database.SqlQuery<string>($"SELECT lower({email.Trim()}) AS \"Value\"").SingleAsync(ct);
+
     public Task<List<string>> RolesOfAsync(Guid userId, CancellationToken ct) =>
         db.UserRoles.Where(ur => ur.UserId == userId).OrderBy(ur => ur.Role!.Name).Select(ur => ur.Role!.Name).ToListAsync(ct);
 

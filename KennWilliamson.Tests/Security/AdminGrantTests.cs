@@ -50,6 +50,21 @@ public sealed class AdminGrantTests(AppFixture fixture)
     }
 
     [Fact]
+    public async Task Grant_admin_with_a_revert_target_is_refused_and_names_nobody()
+    {
+        var user = await fixture.Api.RegisterAsync();
+        var other = await fixture.Api.RegisterAsync();
+        await using var connection = await fixture.OpenAsync(fixture.OwnerConnectionString);
+
+        var result = await WorkerProcess.RunAsync(fixture.OwnerConnectionString, fixture.AppDbPassword, "grant-admin", user.Email, "--to", other.Email);
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("--to goes with revert", result.Error, StringComparison.Ordinal);
+        Assert.False(await IsAdminAsync(connection, user.Id));
+        Assert.False(await IsAdminAsync(connection, other.Id));
+    }
+
+    [Fact]
     public async Task The_dashboard_command_asks_for_the_email_confirms_and_grants()
     {
         var user = await fixture.Api.RegisterAsync();

@@ -69,6 +69,26 @@ public sealed class RateLimitTests(AppFixture fixture)
         Assert.InRange(stranger.RetryAfter, 1, 15 * 60);
     }
 
+    /// <summary>
+    /// Spellings the database's lower() folds together (here 'İ', U+0130, which .NET's invariant lower-casing
+    /// leaves alone) find the same account, so they share its budget too.
+    /// </summary>
+    [Fact]
+    public async Task EmailSpellingsThatFindTheSameAccountShareItsFailedLoginBudget()
+    {
+        var account = await fixture.Api.RegisterAsync(email: $"kim.{Guid.NewGuid():N}@example.com");
+        var spelled = "K\u0130M" + account.Email[3..].ToUpperInvariant();
+
+        for (var attempt = 0; attempt < 5; attempt++)
+        {
+            using var failed = await fixture.Api.SendAsync(HttpMethod.Post, "/api/auth/login", new { email = spelled, password = "WrongPassword1" });
+            Assert.Equal(HttpStatusCode.Unauthorized, failed.StatusCode);
+        }
+        using var right = await fixture.Api.SendAsync(HttpMethod.Post, "/api/auth/login", new { email = account.Email, password = account.Password });
+
+        await right.AssertProblemAsync(HttpStatusCode.TooManyRequests);
+    }
+
     private async Task<(List<string> Statuses, string Body, int RetryAfter)> FailFiveTimesThenTryAsync(string email, string rightPassword)
     {
         var statuses = new List<string>();

@@ -8,7 +8,7 @@ using Npgsql;
 namespace KennWilliamson.AppHost.Postgres;
 
 /// <summary>
-/// The operations of DESIGN.md section 8 as dashboard commands on the database resource, in either mode:
+/// The database operations (reset, backup, admin grant) as dashboard commands on the database resource, in either mode:
 /// "Reset database", "Reset database with seed data", "Back up now" and "Grant admin…". Each runs the
 /// matching script (<c>scripts/reset-db.sh</c>, <c>backup-db.sh</c>, <c>grant-admin.sh</c>) against the resource's own connection, so
 /// the dashboard and the command line behave the same; the script's output goes to the resource's log

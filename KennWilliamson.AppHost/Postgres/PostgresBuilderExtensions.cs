@@ -6,8 +6,7 @@ public static class PostgresBuilderExtensions
     public const string Major = "17";
 
     /// <summary>
-    /// Adds the <c>kennwilliamson</c> database in the mode that <c>Postgres:Mode</c> asks for (DESIGN.md
-    /// section 3), with its server <c>postgres</c> and the secret <c>postgres-password</c> unless the mode is
+    /// Adds the <c>kennwilliamson</c> database in the mode that <c>Postgres:Mode</c> asks for, with its server <c>postgres</c> and the secret <c>postgres-password</c> unless the mode is
     /// external. Publishing models the container whatever the mode says for running (local executables
     /// cannot be deployed), except external, which publishes the connection string parameter instead.
     /// </summary>

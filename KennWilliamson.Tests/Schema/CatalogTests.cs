@@ -2,7 +2,7 @@ using KennWilliamson.Tests.Infrastructure;
 
 namespace KennWilliamson.Tests.Schema;
 
-/// <summary>The shared database's catalog against DESIGN.md section 4, after the AppHost's worker ran.</summary>
+/// <summary>The shared database's catalog (tables, columns, keys, indexes, triggers) after the AppHost's worker ran.</summary>
 [Collection(AppCollection.Name)]
 public sealed class CatalogTests(AppFixture fixture)
 {

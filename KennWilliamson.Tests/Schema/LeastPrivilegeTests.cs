@@ -3,7 +3,7 @@ using Npgsql;
 
 namespace KennWilliamson.Tests.Schema;
 
-/// <summary>DESIGN.md section 6: the API's role kennwilliamson_app reads and writes rows, and nothing else.</summary>
+/// <summary>The API's role kennwilliamson_app reads and writes rows, and nothing else.</summary>
 [Collection(AppCollection.Name)]
 public sealed class LeastPrivilegeTests(AppFixture fixture)
 {

@@ -4,7 +4,7 @@ using Npgsql;
 
 namespace KennWilliamson.Tests.Schema;
 
-/// <summary>DESIGN.md section 5: UUIDv7 keys made by the database, and pg_uuidv7's conversion functions.</summary>
+/// <summary>UUIDv7 keys made by the database, and pg_uuidv7's conversion functions.</summary>
 [Collection(AppCollection.Name)]
 public sealed class UuidV7Tests(AppFixture fixture)
 {

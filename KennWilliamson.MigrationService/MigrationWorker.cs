@@ -55,6 +55,9 @@ internal sealed class MigrationWorker(
             case MigrationVerb.Info:
                 await MigrationInfo.PrintAsync(db, Console.Out, ct);
                 break;
+            case MigrationVerb.Rehearse:
+                await new Rehearsal.MigrationRehearsal(configuration, logger, Console.Out).RunAsync(db, command.Target, ct);
+                break;
             case MigrationVerb.GrantAdmin:
                 await AdminGrant.GrantAsync(db, command.Target!, logger, ct);
                 break;

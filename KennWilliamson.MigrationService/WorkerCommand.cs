@@ -6,11 +6,13 @@ public enum MigrationVerb
     Info,
     Revert,
     GrantAdmin,
+    Rehearse,
 }
 
 /// <summary>
 /// The worker's command line, after <c>sqlx migrate</c>: <c>run</c> (the default), <c>info</c>,
-/// <c>revert [--to NAME]</c>, <c>grant-admin EMAIL</c>, plus <c>--seed</c> for the development data. <c>--to 0</c> reverts every
+/// <c>revert [--to NAME]</c>, <c>grant-admin EMAIL</c>, <c>rehearse [FILE]</c> (the pending
+/// migrations on a restored copy of a backup; see MigrationRehearsal), plus <c>--seed</c> for the development data. <c>--to 0</c> reverts every
 /// migration. Arguments of the form <c>--Key=Value</c> or <c>--Key Value</c> with a colon in the key
 /// are configuration overrides and are left to the host.
 /// </summary>
@@ -41,6 +43,14 @@ public sealed record WorkerCommand(MigrationVerb Verb, string? Target, bool Seed
                     target = args[++i];
                     verbSeen = true;
                     break;
+                case "rehearse" when !verbSeen:
+                    verb = MigrationVerb.Rehearse;
+                    verbSeen = true;
+                    if (i + 1 < args.Count && !args[i + 1].StartsWith("--", StringComparison.Ordinal))
+                    {
+                        target = args[++i]; // the backup file; else the newest in Backups:Directory
+                    }
+                    break;
                 case "--seed":
                     seed = true;
                     break;
@@ -59,13 +69,17 @@ public sealed record WorkerCommand(MigrationVerb Verb, string? Target, bool Seed
                     break;
                 default:
                     throw new ArgumentException(
-                        $"Unknown argument '{arg}'. Usage: [run|info|revert [--to NAME|0]|grant-admin EMAIL] [--seed]");
+                        $"Unknown argument '{arg}'. Usage: [run|info|revert [--to NAME|0]|grant-admin EMAIL|rehearse [FILE]] [--seed]");
             }
         }
 
         if (revertTo is not null && verb != MigrationVerb.Revert)
         {
             throw new ArgumentException("--to goes with revert.");
+        }
+        if (seed && verb == MigrationVerb.Rehearse)
+        {
+            throw new ArgumentException("--seed does not go with rehearse: a rehearsal only applies migrations, to a copy.");
         }
         target ??= revertTo;
         return new WorkerCommand(verb, target, seed);

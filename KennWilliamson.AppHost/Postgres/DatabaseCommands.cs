@@ -8,12 +8,13 @@ using Npgsql;
 namespace KennWilliamson.AppHost.Postgres;
 
 /// <summary>
-/// The database operations (reset, backup, admin grant) as dashboard commands on the database resource, in either mode:
-/// "Reset database", "Reset database with seed data", "Back up now" and "Grant admin…". Each runs the
-/// matching script (<c>scripts/reset-db.sh</c>, <c>backup-db.sh</c>, <c>grant-admin.sh</c>) against the resource's own connection, so
+/// The database operations (reset, backup, migration rehearsal, admin grant) as dashboard commands on the database resource, in either mode:
+/// "Reset database", "Reset database with seed data", "Back up now", "Rehearse migrations" and "Grant admin…". Each runs the
+/// matching script (<c>scripts/reset-db.sh</c>, <c>backup-db.sh</c>, <c>rehearse-migrations.sh</c>, <c>grant-admin.sh</c>) against the resource's own connection, so
 /// the dashboard and the command line behave the same; the script's output goes to the resource's log
 /// and into the command's result, and its one-line reason becomes the failure message.
-/// <c>Backups:Directory</c> (else the scripts' <c>backups/</c>) is where "Back up now" writes.
+/// <c>Backups:Directory</c> (else the scripts' <c>backups/</c>) is where "Back up now" writes and
+/// "Rehearse migrations" takes the newest backup from.
 /// </summary>
 public static class DatabaseCommands
 {
@@ -21,6 +22,7 @@ public static class DatabaseCommands
     public const string ResetWithSeed = "reset-database-seed";
     public const string BackUp = "backup-database";
     public const string GrantAdmin = "grant-admin";
+    public const string Rehearse = "rehearse-migrations";
     public const string AdminEmailArgument = "email";
 
     private static readonly TimeSpan ScriptTimeout = TimeSpan.FromMinutes(5);
@@ -55,6 +57,11 @@ public static class DatabaseCommands
         {
             Description = "pg_dump in custom format, encrypted with the backup-key secret, into backups/, verified, keeping 7 days (scripts/backup-db.sh).",
             IconName = "Save",
+        });
+        database.WithCommand(Rehearse, "Rehearse migrations", c => Run(c, "rehearse-migrations.sh"), new CommandOptions
+        {
+            Description = "Restores the newest backup into a scratch database, applies the pending migrations there (each timed), reports any error and drops the copy; the database itself is not changed (scripts/rehearse-migrations.sh).",
+            IconName = "BeakerEdit",
         });
         // The operator's explicit, audited act: the email is asked for, and confirmed, every time.
         database.WithCommand(GrantAdmin, "Grant admin…", c => Run(c, "grant-admin.sh", c.Arguments.GetString(AdminEmailArgument) ?? ""), new CommandOptions

@@ -27,6 +27,21 @@ public sealed class BackupCommandTests(AppFixture fixture)
         var verify = await Scripts.RunAsync("backup-db.sh", new Dictionary<string, string> { ["BACKUP_KEY"] = fixture.BackupKey }, null, "--verify", files.Max()!);
         Assert.True(verify.ExitCode == 0, verify.ToString());
     }
+
+    [Fact]
+    public async Task Rehearse_migrations_restores_the_newest_backup_into_a_copy_reports_and_drops_it()
+    {
+        var backup = await fixture.App.ResourceCommands.ExecuteCommandAsync("kennwilliamson", DatabaseCommands.BackUp).WaitAsync(Scripts.Timeout);
+        Assert.True(backup.Success, backup.Message);
+
+        var result = await fixture.App.ResourceCommands.ExecuteCommandAsync("kennwilliamson", DatabaseCommands.Rehearse).WaitAsync(Scripts.Timeout);
+
+        // The shared database is current, so its backup has nothing pending.
+        Assert.True(result.Success, result.Message);
+        Assert.Contains("Rehearsal done: no pending migrations", result.Message, StringComparison.Ordinal);
+        await using var connection = await fixture.OpenAsync(fixture.OwnerConnectionString);
+        Assert.Equal(0L, await connection.ScalarAsync<long>("SELECT count(*) FROM pg_database WHERE datname LIKE '%\\_rehearsal\\_%'"));
+    }
 }
 
 /// <summary>

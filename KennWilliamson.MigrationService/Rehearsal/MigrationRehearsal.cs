@@ -1,0 +1,125 @@
+using System.Diagnostics;
+using System.Globalization;
+using KennWilliamson.Data;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Migrations;
+using Npgsql;
+
+namespace KennWilliamson.MigrationService.Rehearsal;
+
+/// <summary>
+/// <c>rehearse [FILE]</c>: tests the pending migrations on a copy of production data before they meet
+/// the real database. The newest backup (or FILE) is restored into a scratch database on the same server,
+/// the migrations this build has and the copy lacks are applied there one by one (each timed), and the
+/// scratch database is dropped whatever happened. The real database is only read (its name) and used
+/// to create and drop the scratch one; its roles are not touched (role setup is cluster-wide, so the
+/// rehearsal never runs it). A failing migration ends the rehearsal with exit code 1 and its error.
+/// </summary>
+internal sealed class MigrationRehearsal(IConfiguration configuration, ILogger logger, TextWriter output)
+{
+    public async Task RunAsync(AppDbContext db, string? file, CancellationToken ct)
+    {
+        var backup = BackupSource.Resolve(file, configuration["Backups:Directory"]);
+        var real = new NpgsqlConnectionStringBuilder(db.Database.GetConnectionString());
+        var scratch = new NpgsqlConnectionStringBuilder(real.ConnectionString)
+        {
+            Database = ScratchName(real.Database ?? "kennwilliamson"),
+            Pooling = false,
+        };
+        await Report($"Rehearsing the pending migrations on a copy of {backup} (scratch database {scratch.Database}).", ct);
+
+        await ExecuteAsync(db, $"CREATE DATABASE {Quote(scratch.Database!)}", ct,
+            "cannot create the scratch database: the worker's role needs CREATEDB (or rehearse on a server where it has it)");
+        try
+        {
+            var restore = Stopwatch.StartNew();
+            await BackupRestore.RestoreAsync(backup, configuration["Backups:Key"] ?? configuration["BACKUP_KEY"], scratch, ct);
+            await Report($"  restored in {Seconds(restore.Elapsed)}", ct);
+            await using var copy = OpenCopy(scratch.ConnectionString);
+            await MigrateCopyAsync(copy, ct);
+        }
+        finally
+        {
+            await ExecuteAsync(db, $"DROP DATABASE IF EXISTS {Quote(scratch.Database!)} WITH (FORCE)", CancellationToken.None,
+                $"could not drop the scratch database {scratch.Database}: drop it by hand");
+            await Report($"  scratch database {scratch.Database} dropped; {real.Database} was not changed", CancellationToken.None);
+        }
+    }
+
+    private async Task MigrateCopyAsync(AppDbContext copy, CancellationToken ct)
+    {
+        // The original backend's database is taken over first, as the run verb does (on an open connection,
+        // as it expects: the run verb holds its migration lock on it).
+        await copy.Database.OpenConnectionAsync(ct);
+        await SqlxAdoption.AdoptIfOriginalAsync(copy, logger, ct);
+        var pending = (await copy.Database.GetPendingMigrationsAsync(ct)).ToList();
+        if (pending.Count == 0)
+        {
+            await Report("Rehearsal done: no pending migrations; the backup's schema is already current.", ct);
+            return;
+        }
+        var migrator = copy.GetService<IMigrator>();
+        var total = Stopwatch.StartNew();
+        for (var i = 0; i < pending.Count; i++)
+        {
+            var one = Stopwatch.StartNew();
+            try
+            {
+                await migrator.MigrateAsync(pending[i], ct);
+            }
+            catch (Exception ex) when (ex is PostgresException or NpgsqlException or InvalidOperationException)
+            {
+                var reason = ex is PostgresException pg ? $"{pg.SqlState}: {pg.MessageText}" : ex.Message;
+                await Report($"  {pending[i]}  FAILED after {Seconds(one.Elapsed)}: {reason}", ct);
+                foreach (var skipped in pending.Skip(i + 1))
+                {
+                    await Report($"  {skipped}  not run", ct);
+                }
+                throw new InvalidOperationException(
+                    $"Rehearsal failed: migration {pending[i]} failed on the copy ({reason}). The real database was not changed.", ex);
+            }
+            await Report($"  {pending[i]}  ok in {Seconds(one.Elapsed)}", ct);
+        }
+        await Report($"Rehearsal done: {pending.Count} pending migration(s) applied to the copy in {Seconds(total.Elapsed)}.", ct);
+    }
+
+    private static AppDbContext OpenCopy(string connectionString)
+    {
+        var options = new DbContextOptionsBuilder<AppDbContext>();
+        AppDbContext.Configure(options);
+        options.UseNpgsql(connectionString, npgsql => npgsql.MigrationsAssembly(AppDbContext.MigrationsAssembly));
+        options.ReplaceService<IHistoryRepository, TimestampedHistoryRepository>();
+        return new AppDbContext(options.Options);
+    }
+
+    private static async Task ExecuteAsync(AppDbContext db, string sql, CancellationToken ct, string whatFailed)
+    {
+        try
+        {
+            await db.Database.ExecuteSqlRawAsync(sql, ct);
+        }
+        catch (PostgresException ex)
+        {
+            throw new InvalidOperationException($"Rehearsal {whatFailed} ({ex.SqlState}: {ex.MessageText}).", ex);
+        }
+    }
+
+    /// <summary>Printed for the person (or dashboard command) that asked, and logged for the traces.</summary>
+    private async Task Report(string line, CancellationToken ct)
+    {
+        await output.WriteLineAsync(line.AsMemory(), ct);
+        logger.LogInformation("{Line}", line.Trim());
+    }
+
+    /// <summary>&lt;database&gt;_rehearsal_&lt;UTC time&gt;, within PostgreSQL's 63-byte identifier limit.</summary>
+    private static string ScratchName(string database)
+    {
+        var suffix = "_rehearsal_" + DateTime.UtcNow.ToString("yyyyMMddHHmmssfff", CultureInfo.InvariantCulture);
+        return database[..Math.Min(database.Length, 63 - suffix.Length)] + suffix;
+    }
+
+    private static string Quote(string identifier) => "\"" + identifier.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
+
+    private static string Seconds(TimeSpan t) => string.Create(CultureInfo.InvariantCulture, $"{t.TotalSeconds:0.00} s");
+}

@@ -1,0 +1,90 @@
+using KennWilliamson.Tests.Infrastructure;
+using KennWilliamson.Tests.Schema;
+using Npgsql;
+
+namespace KennWilliamson.Tests.Operations;
+
+/// <summary>
+/// Migrations rehearsed on a copy (scripts/rehearse-migrations.sh, the worker's <c>rehearse</c> verb): the
+/// "production" database here is two migrations behind this build, as it is before a deployment.
+/// </summary>
+public sealed partial class ScriptTests
+{
+    private const string BehindBy2 = "20261129001500_create_slow_queries_function";
+    private const string KeysetIndex = "20261202143000_add_timer_keyset_index";
+    private const string SlowQueries = "20261202150000_slow_queries_without_utility_statements";
+
+    [Trait("Category", TestPostgres.NeedsClientTools)]
+    [Fact]
+    public async Task A_rehearsal_applies_the_pending_migrations_to_a_copy_reports_a_failing_one_and_leaves_the_real_database_unchanged()
+    {
+        await using var scratch = await ScratchDatabase.CreateAsync(fixture, "ops_rehearse");
+        Assert.Equal(0, (await scratch.RunWorkerAsync("run", "--seed")).ExitCode);
+        Assert.Equal(0, (await scratch.RunWorkerAsync("revert", "--to", BehindBy2)).ExitCode);
+        await using var connection = await scratch.OpenAsync();
+        await connection.ExecuteAsync("INSERT INTO incident_timers (user_id, notes) SELECT id, 'rehearsed' FROM users");
+        var environment = BackupEnvironment(scratch.ConnectionString);
+        Assert.Equal(0, (await Scripts.RunAsync("backup-db.sh", environment, null)).ExitCode);
+        var before = await StateAsync(connection);
+
+        var good = await Scripts.RunAsync("rehearse-migrations.sh", environment, null);
+
+        Assert.True(good.ExitCode == 0, good.ToString());
+        Assert.Matches($@"  {KeysetIndex}  ok in \d+\.\d\d s\n  {SlowQueries}  ok in \d+\.\d\d s\n", good.Output);
+        Assert.Contains("Rehearsal done: 2 pending migration(s) applied to the copy", good.Output, StringComparison.Ordinal);
+        Assert.Equal(before, await StateAsync(connection));
+        Assert.Empty(await ScratchCopiesAsync(connection));
+
+        // Drift: somebody made an index by hand in production with the name a pending migration uses. The
+        // rehearsal meets it on the copy of a new backup, says which migration fails and why, changes nothing.
+        await connection.ExecuteAsync("CREATE INDEX idx_incident_timers_user_reset_id ON incident_timers (user_id)");
+        await Task.Delay(TimeSpan.FromSeconds(1.1)); // backups are named by the second
+        Assert.Equal(0, (await Scripts.RunAsync("backup-db.sh", environment, null)).ExitCode);
+        var drifted = await StateAsync(connection);
+
+        var bad = await Scripts.RunAsync("rehearse-migrations.sh", environment, null);
+
+        Assert.NotEqual(0, bad.ExitCode);
+        Assert.Matches($"  {KeysetIndex}  FAILED after [0-9.]+ s: 42P07: relation \"idx_incident_timers_user_reset_id\" already exists", bad.Output);
+        Assert.Contains($"  {SlowQueries}  not run", bad.Output, StringComparison.Ordinal);
+        Assert.StartsWith($"rehearse-migrations.sh: Rehearsal failed: migration {KeysetIndex} failed on the copy", bad.Error, StringComparison.Ordinal);
+        Assert.Equal(drifted, await StateAsync(connection));
+        Assert.Empty(await ScratchCopiesAsync(connection));
+
+        // The older backup (before the drift), named explicitly, still rehearses cleanly.
+        var first = Directory.GetFiles(_backups).Order(StringComparer.Ordinal).First();
+        var named = await Scripts.RunAsync("rehearse-migrations.sh", environment, null, first);
+        Assert.True(named.ExitCode == 0, named.ToString());
+        Assert.Contains(Path.GetFileName(first), named.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_rehearsal_without_a_backup_says_to_make_one_and_leaves_no_scratch_database()
+    {
+        await using var scratch = await ScratchDatabase.CreateAsync(fixture, "ops_nobackup");
+        Assert.Equal(0, (await scratch.RunWorkerAsync("run")).ExitCode);
+
+        var result = await Scripts.RunAsync("rehearse-migrations.sh", BackupEnvironment(scratch.ConnectionString), null);
+
+        Assert.NotEqual(0, result.ExitCode);
+        Assert.Contains("No backup to rehearse on in", result.Error, StringComparison.Ordinal);
+        Assert.Contains("Make one first", result.Error, StringComparison.Ordinal);
+        await using var connection = await scratch.OpenAsync();
+        Assert.Empty(await ScratchCopiesAsync(connection));
+    }
+
+    /// <summary>Rows (per table), the applied migrations, and the schema's relations and functions.</summary>
+    private static async Task<string> StateAsync(NpgsqlConnection connection)
+    {
+        var rows = string.Join('\n', (await Scripts.FingerprintAsync(connection)).Select(p => $"{p.Key}: {p.Value}"));
+        var history = string.Join(',', await connection.ColumnAsync<string>("SELECT migration_id::text FROM \"__EFMigrationsHistory\" ORDER BY 1"));
+        var relations = string.Join(',', await connection.ColumnAsync<string>(
+            "SELECT relname || ':' || relkind::text FROM pg_class WHERE relnamespace = 'public'::regnamespace ORDER BY 1"));
+        var functions = string.Join(',', await connection.ColumnAsync<string>(
+            "SELECT p.oid::regprocedure::text || md5(p.prosrc) FROM pg_proc p WHERE p.pronamespace IN ('public'::regnamespace, 'monitoring'::regnamespace) ORDER BY 1"));
+        return $"{rows}\n{history}\n{relations}\n{functions}";
+    }
+
+    private static Task<List<string>> ScratchCopiesAsync(NpgsqlConnection connection) =>
+        connection.ColumnAsync<string>("SELECT datname::text FROM pg_database WHERE datname LIKE '%\\_rehearsal\\_%'");
+}

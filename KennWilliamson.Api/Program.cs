@@ -72,6 +72,12 @@ builder.Services.AddCors(o => o.AddDefaultPolicy(policy => policy
     .AllowAnyHeader()
     .AllowAnyMethod()));
 
+// Database size, largest tables and the data directory's free space: gauges, a low-space warning, and
+// the details of /api/health/db for admins.
+builder.Services.AddSingleton<StorageSampler>();
+builder.Services.AddHostedService<StorageMonitor>();
+builder.Services.AddOpenTelemetry().WithMetrics(m => m.AddMeter(StorageMonitor.MeterName));
+
 // Accounts, tokens, the audit trail and the clock.
 builder.Services.AddHttpContextAccessor();
 builder.Services.AddSingleton(TimeProvider.System);

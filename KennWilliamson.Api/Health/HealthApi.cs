@@ -1,5 +1,8 @@
 using System.Reflection;
+using System.Security.Claims;
+using System.Text.Json.Serialization;
 using KennWilliamson.Data;
+using KennWilliamson.Data.Entities;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 
@@ -19,15 +22,20 @@ public static class HealthApi
         return group;
     }
 
-    /// <summary>200 with the server version and applied-migration count, or 503 when the database does not answer.</summary>
+    /// <summary>
+    /// 200 with the server version and applied-migration count, or 503 when the database does not answer.
+    /// An admin's token adds the storage details (sizes, largest tables, free space); anyone else gets
+    /// the original backend's body.
+    /// </summary>
     private static async Task<Results<Ok<DatabaseHealth>, JsonHttpResult<DatabaseHealth>>> CheckDatabaseAsync(
-        AppDbContext db, ILoggerFactory loggers, CancellationToken ct)
+        AppDbContext db, ClaimsPrincipal user, StorageSampler storage, ILoggerFactory loggers, CancellationToken ct)
     {
         try
         {
             var version = await db.Database.SqlQueryRaw<string>("SELECT current_setting('server_version') AS \"Value\"").SingleAsync(ct);
             var migrations = await db.Database.SqlQueryRaw<int>("SELECT count(*)::int AS \"Value\" FROM \"__EFMigrationsHistory\"").SingleAsync(ct);
-            return TypedResults.Ok(new DatabaseHealth("healthy", "connected", version, migrations));
+            var details = user.IsInRole(Role.AdminRoleName) ? await storage.SampleAsync(db, ct) : null;
+            return TypedResults.Ok(new DatabaseHealth("healthy", "connected", version, migrations) { Storage = details });
         }
         catch (Exception ex) when (ex is Npgsql.NpgsqlException or InvalidOperationException or TimeoutException)
         {
@@ -39,4 +47,9 @@ public static class HealthApi
 
 public sealed record ServiceHealth(string Status, string Service, string Version);
 
-public sealed record DatabaseHealth(string Status, string Database, string? Version, int? AppliedMigrations);
+public sealed record DatabaseHealth(string Status, string Database, string? Version, int? AppliedMigrations)
+{
+    /// <summary>For admins only; left out of the body otherwise.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public StorageDetails? Storage { get; init; }
+}

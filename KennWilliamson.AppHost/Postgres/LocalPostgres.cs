@@ -64,7 +64,7 @@ internal static class LocalPostgres
         AddHealthChecksAndCreateDatabase(builder, server, database);
         builder.Services.AddHostedService(sp => new LocalPostgresShutdown(binDirectory, settings.DataDirectory, runAs,
             sp.GetRequiredService<Microsoft.Extensions.Logging.ILogger<LocalPostgresShutdown>>()));
-        return new PostgresDatabase(database, server.Resource.PrimaryEndpoint);
+        return new PostgresDatabase(database, server.Resource.PrimaryEndpoint) { DataDirectory = settings.DataDirectory };
     }
 
     private static void AddHealthChecksAndCreateDatabase(IDistributedApplicationBuilder builder,

@@ -16,6 +16,9 @@ public sealed record PostgresDatabase(
 
     /// <summary>The API's connection-string parameter in a published external deployment.</summary>
     public const string ExternalAppConnectionName = "kennwilliamson-app";
+
+    /// <summary>The server's data directory when it is a folder of this machine (local mode), else null.</summary>
+    public string? DataDirectory { get; init; }
 }
 
 public static class PostgresDatabaseExtensions

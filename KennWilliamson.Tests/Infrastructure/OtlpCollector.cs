@@ -1,0 +1,92 @@
+using System.Net;
+using System.Text;
+
+namespace KennWilliamson.Tests.Infrastructure;
+
+/// <summary>
+/// A stand-in OpenTelemetry collector (what the dashboard is to a resource): OTLP over HTTP/protobuf on a
+/// loopback port, keeping the body of every metrics export (traces and logs are taken and dropped). Metric names and attribute values are plain UTF-8 in
+/// the protobuf payload, so a byte search tells whether they were exported.
+/// </summary>
+public sealed class OtlpCollector : IDisposable
+{
+    private readonly HttpListener _listener = new();
+    private readonly List<byte[]> _bodies = [];
+    private readonly Task _loop;
+
+    public OtlpCollector()
+    {
+        Endpoint = $"http://127.0.0.1:{LoopbackPorts.Free()}";
+        _listener.Prefixes.Add(Endpoint + "/");
+        _listener.Start();
+        _loop = Task.Run(ReceiveAsync);
+    }
+
+    public string Endpoint { get; }
+
+    /// <summary>Points a resource's exporter here, metrics every second.</summary>
+    public void Configure(EnvironmentCallbackContext context)
+    {
+        context.EnvironmentVariables["OTEL_EXPORTER_OTLP_ENDPOINT"] = Endpoint;
+        context.EnvironmentVariables["OTEL_EXPORTER_OTLP_PROTOCOL"] = "http/protobuf";
+        context.EnvironmentVariables["OTEL_EXPORTER_OTLP_HEADERS"] = "";
+        context.EnvironmentVariables["OTEL_METRIC_EXPORT_INTERVAL"] = "1000";
+    }
+
+    /// <summary>Waits until every one of <paramref name="texts"/> has appeared in what was received.</summary>
+    public async Task WaitForAsync(IReadOnlyList<string> texts, TimeSpan timeout)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (true)
+        {
+            byte[][] bodies;
+            lock (_bodies)
+            {
+                bodies = [.. _bodies];
+            }
+            var missing = texts.Where(t => !bodies.Any(b => b.AsSpan().IndexOf(Encoding.UTF8.GetBytes(t)) >= 0)).ToList();
+            if (missing.Count == 0)
+            {
+                return;
+            }
+            Assert.True(DateTime.UtcNow < deadline,
+                $"Not exported within {timeout.TotalSeconds} s: {string.Join(", ", missing)} ({bodies.Length} metrics exports received).");
+            await Task.Delay(TimeSpan.FromMilliseconds(500));
+        }
+    }
+
+    private async Task ReceiveAsync()
+    {
+        while (_listener.IsListening)
+        {
+            HttpListenerContext context;
+            try
+            {
+                context = await _listener.GetContextAsync();
+            }
+            catch (Exception ex) when (ex is HttpListenerException or ObjectDisposedException)
+            {
+                return;
+            }
+            using var body = new MemoryStream();
+            await context.Request.InputStream.CopyToAsync(body);
+            if (context.Request.Url?.AbsolutePath == "/v1/metrics")
+            {
+                lock (_bodies)
+                {
+                    _bodies.Add(body.ToArray());
+                }
+            }
+            context.Response.StatusCode = (int)HttpStatusCode.OK;
+            context.Response.ContentType = "application/x-protobuf";
+            context.Response.Close();
+        }
+    }
+
+    public void Dispose()
+    {
+        _listener.Stop();
+        _listener.Close();
+        _loop.Wait(TimeSpan.FromSeconds(5));
+    }
+}

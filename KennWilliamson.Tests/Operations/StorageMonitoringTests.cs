@@ -1,0 +1,98 @@
+using System.Net;
+using System.Text.Json;
+using KennWilliamson.Tests.Api;
+using KennWilliamson.Tests.Infrastructure;
+using KennWilliamson.Tests.Schema;
+using KennWilliamson.Tests.Security;
+
+namespace KennWilliamson.Tests.Operations;
+
+/// <summary>Database size, largest tables and free disk space in <c>/api/health/db</c>, for admins only.</summary>
+[Collection(AppCollection.Name)]
+public sealed class StorageDetailsTests(AppFixture fixture)
+{
+    [Fact]
+    public async Task An_admin_sees_the_database_size_the_largest_tables_and_the_free_space_of_the_data_directory()
+    {
+        var admin = await Admins.CreateAsync(fixture);
+        await using var owner = await fixture.OpenAsync(fixture.OwnerConnectionString);
+        var expectedBytes = await owner.ScalarAsync<long>("SELECT pg_database_size(current_database())");
+
+        using var response = await fixture.Api.SendAsync(HttpMethod.Get, "/api/health/db", token: admin.Token);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var storage = (await response.JsonAsync()).GetProperty("storage");
+        var databaseBytes = storage.GetProperty("database_bytes").GetInt64();
+        Assert.InRange(databaseBytes, expectedBytes * 0.8, expectedBytes * 1.2); // the tests write meanwhile
+        var tables = storage.GetProperty("largest_tables").EnumerateArray()
+            .Select(t => (Name: t.GetProperty("table").GetString()!, Bytes: t.GetProperty("bytes").GetInt64())).ToList();
+        Assert.Equal(5, tables.Count);
+        Assert.Equal(tables.OrderByDescending(t => t.Bytes).Select(t => t.Name), tables.Select(t => t.Name));
+        var users = await owner.ScalarAsync<long>("SELECT pg_total_relation_size('users')");
+        Assert.True(tables.Any(t => t.Name == "users") || tables[^1].Bytes >= users, "users is among the largest tables, or smaller than all five");
+        Assert.All(tables, t => Assert.True(t.Bytes > 0 && t.Bytes <= databaseBytes, $"{t.Name}: {t.Bytes}"));
+
+        // The fixture's data directory is under the temp folder: the same filesystem.
+        var disk = storage.GetProperty("data_directory");
+        var drive = new DriveInfo(Path.GetTempPath());
+        Assert.Equal(drive.TotalSize, disk.GetProperty("total_bytes").GetInt64());
+        Assert.InRange(disk.GetProperty("free_bytes").GetInt64(), drive.AvailableFreeSpace * 0.95, drive.AvailableFreeSpace * 1.05);
+        Assert.InRange(disk.GetProperty("free_ratio").GetDouble(), 0.0001, 1.0);
+    }
+
+    [Fact]
+    public async Task Anyone_else_gets_the_original_body_without_storage_details()
+    {
+        var user = await fixture.Api.RegisterAsync();
+        foreach (var token in new[] { null, user.Token })
+        {
+            using var response = await fixture.Api.SendAsync(HttpMethod.Get, "/api/health/db", token: token);
+
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            var body = await response.JsonAsync();
+            Assert.Equal(["status", "database", "version", "applied_migrations"], body.EnumerateObject().Select(p => p.Name));
+        }
+    }
+}
+
+/// <summary>
+/// The storage gauges reach an OpenTelemetry collector (the dashboard's Metrics view is one), and the
+/// low-space warning is logged: with the limit at 100 % free, any real disk is "low".
+/// </summary>
+public sealed class StorageMetricsTests
+{
+    [Fact]
+    public async Task The_storage_gauges_are_exported_and_a_low_free_space_warning_is_logged()
+    {
+        using var collector = new OtlpCollector();
+        await using var app = await IsolatedApp.StartAsync("storage",
+            builder => builder.CreateResourceBuilder<ProjectResource>("api").WithEnvironment(collector.Configure),
+            "--Monitoring:LowFreeSpaceRatio=1", "--Monitoring:StorageIntervalSeconds=1");
+
+        await using var owner = new Npgsql.NpgsqlConnection(await app.ConnectionStringAsync("kennwilliamson"));
+        await owner.OpenAsync();
+        var largest = await owner.ScalarAsync<string>(
+            "SELECT relname::text FROM pg_class WHERE relnamespace = 'public'::regnamespace AND relkind = 'r' ORDER BY pg_total_relation_size(oid) DESC, 1 LIMIT 1");
+        string[] expected = ["kennwilliamson.db.size", "kennwilliamson.db.table.size", "kennwilliamson.db.data_directory.free",
+            "kennwilliamson.db.data_directory.free_ratio", "db.table", largest];
+        await collector.WaitForAsync(expected, TimeSpan.FromSeconds(60));
+
+        var warning = await app.WaitForLogAsync("api", "Low disk space for PostgreSQL's data directory", TimeSpan.FromSeconds(30));
+        Assert.Contains(app.DataRoot, warning, StringComparison.Ordinal);
+        Assert.Contains("under the 100 % limit", warning, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task With_the_default_limit_the_warning_follows_the_real_free_space()
+    {
+        await using var app = await IsolatedApp.StartAsync("storage-default", "--Monitoring:StorageIntervalSeconds=1");
+        var free = new DriveInfo(app.DataRoot);
+        var low = (double)free.AvailableFreeSpace / free.TotalSize < 0.10;
+
+        await Task.Delay(TimeSpan.FromSeconds(3)); // a few samples
+        var lines = await app.LogsAsync("api");
+
+        Assert.Equal(low, lines.Any(l => l.Contains("Low disk space", StringComparison.Ordinal)));
+        Assert.Contains(lines, l => l.Contains("Now listening", StringComparison.Ordinal)); // the log was read
+    }
+}

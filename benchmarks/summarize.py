@@ -5,19 +5,23 @@ import json, statistics, sys
 kind, path = sys.argv[1], sys.argv[2]
 rows = [json.loads(l) for l in open(path) if l.strip()]
 if kind == "api-vs-db":
+    # Sides: api, reference (raw Npgsql, no auth), reference-jwt (the same with the API's JWT validation),
+    # pgbench (-M prepared, the same SQL). Older result files have api and pgbench only.
+    SIDES = ("api", "reference", "reference-jwt", "pgbench")
     print("| endpoint | side | req/s (median) | p50 ms | p90 ms | p99 ms | errors (sum) | runs |")
     print("|---|---|---|---|---|---|---|---|")
     ratios = {}
     for ep in dict.fromkeys(r["endpoint"] for r in rows):
         rs = [r for r in rows if r["endpoint"] == ep]
         med = {}
-        for side in ("api", "pgbench"):
+        for side in (x for x in SIDES if x in rs[0]):
             m = lambda k: statistics.median(r[side][k] for r in rs)
             med[side] = m("rps")
             print(f"| {ep} | {side} | {m('rps'):.1f} | {m('p50_ms'):.2f} | {m('p90_ms'):.2f} | {m('p99_ms'):.2f} | "
                   f"{sum(r[side]['errors'] for r in rs)} | {len(rs)} |")
-        ratios[ep] = (med["api"] / med["pgbench"] if med["pgbench"] else float("nan"),
-                      statistics.median(r["api"]["rps"] / r["pgbench"]["rps"] for r in rs if r["pgbench"]["rps"]))
+        ratios[ep] = {side: (med["api"] / med[side] if med[side] else float("nan"),
+                             statistics.median(r["api"]["rps"] / r[side]["rps"] for r in rs if r[side]["rps"]))
+                      for side in med if side != "api"}
     cpu = [r for r in rows if "cpu_ms_per_req" in r["api"]]
     if cpu:
         print()
@@ -30,10 +34,14 @@ if kind == "api-vs-db":
             m = lambda k: statistics.median(x[k] for x in rs)
             print(f"| {ep} | {m('api'):.3f} | {m('postgres'):.3f} | {m('other'):.3f} |")
     print()
-    print("| endpoint | API/pgbench (ratio of medians) | median of per-run ratios |")
-    print("|---|---|---|")
-    for ep, (a, b) in ratios.items():
-        print(f"| {ep} | {a:.2f} | {b:.2f} |")
+    print("| endpoint | API / side | ratio of medians | median of per-run ratios |")
+    print("|---|---|---|---|")
+    for ep, by_side in ratios.items():
+        for side, (a, b) in by_side.items():
+            print(f"| {ep} | api / {side} | {a:.2f} | {b:.2f} |")
+    print()
+    print("RATIOS " + "; ".join(f"{ep}: " + ", ".join(f"api/{side} {a:.2f}" for side, (a, _) in by_side.items())
+                               for ep, by_side in ratios.items()))
 
 if kind == "history":
     # The same endpoint for callers with 10, 1,000 and 20,000 timers. Ratios are to the 10-timer caller:

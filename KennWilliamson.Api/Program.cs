@@ -30,6 +30,8 @@ builder.Services.ConfigureHttpJsonOptions(o =>
 {
     o.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower;
     o.SerializerOptions.MaxDepth = 16;
+    // Source-generated metadata first (every contract type); reflection stays behind it for the framework's own types.
+    o.SerializerOptions.TypeInfoResolverChain.Insert(0, ApiJsonContext.Default);
 });
 
 // Request bodies: 1 MB at most (413 problem details beyond). Header limits stay at Kestrel's defaults.

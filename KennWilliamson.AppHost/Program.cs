@@ -50,10 +50,10 @@ var api = builder.AddProject<Projects.KennWilliamson_Api>("api")
     .WithUrlForEndpoint("http", _ => new() { Url = "/scalar", DisplayText = "API reference (Scalar)" });
 
 // Settings handed to the API when the AppHost is given them (unset, the API's own defaults apply):
-// the storage monitor's low-space limit and sampling interval, rate limits (load tests; the per-account timer write limit is 60 a minute by default), the access-token lifetime (the original web client never refreshes; README),
+// the share of traces kept (docs/benchmarks.md), the storage monitor's low-space limit and sampling interval, rate limits (load tests; the per-account timer write limit is 60 a minute by default), the access-token lifetime (the original web client never refreshes; README),
 // and the reverse proxies whose X-Forwarded-For is believed (docs/deploy.md). Api:HttpPort moves the
 // API's port in run mode (else the launch profile's 8080).
-foreach (var key in (string[])["Monitoring:LowFreeSpaceRatio", "Monitoring:StorageIntervalSeconds", "RateLimiting:Auth:PermitLimit", "RateLimiting:FailedLogins:PermitLimit", "RateLimiting:TimerWrites:PermitLimit", "Jwt:AccessTokenLifetime",
+foreach (var key in (string[])["Telemetry:TraceSampleRatio", "Monitoring:LowFreeSpaceRatio", "Monitoring:StorageIntervalSeconds", "RateLimiting:Auth:PermitLimit", "RateLimiting:FailedLogins:PermitLimit", "RateLimiting:TimerWrites:PermitLimit", "Jwt:AccessTokenLifetime",
     "ForwardedHeaders:KnownProxies", "ForwardedHeaders:KnownNetworks"])
 {
     // A list (KnownProxies:0, :1, …) travels as one comma-separated value, which the API reads as well.

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Logging;
@@ -49,6 +50,10 @@ public static class Extensions
                 .AddHttpClientInstrumentation()
                 .AddRuntimeInstrumentation())
             .WithTracing(tracing => tracing
+                // Telemetry:TraceSampleRatio (default 1: every trace) keeps that share of the traces that start
+                // here, chosen by trace id; a request that arrives with a sampled parent keeps its parent's
+                // decision. Metrics and logs are never sampled (docs/benchmarks.md has the cost of full tracing).
+                .SetSampler(new ParentBasedSampler(new TraceIdRatioBasedSampler(TraceSampleRatio(builder.Configuration))))
                 .AddSource(builder.Environment.ApplicationName)
                 .AddSource(activitySources)
                 // Health probes every few seconds would drown the traces people look for.
@@ -64,6 +69,14 @@ public static class Extensions
         }
 
         return builder;
+    }
+
+    /// <summary>Telemetry:TraceSampleRatio, 0..1; anything else stops the start with what to set.</summary>
+    private static double TraceSampleRatio(IConfiguration configuration)
+    {
+        var ratio = configuration.GetValue("Telemetry:TraceSampleRatio", 1.0);
+        return ratio is >= 0 and <= 1 ? ratio
+            : throw new InvalidOperationException($"Telemetry:TraceSampleRatio is {ratio}; use a number from 0 (no traces) to 1 (every trace).");
     }
 
     public static TBuilder AddDefaultHealthChecks<TBuilder>(this TBuilder builder)

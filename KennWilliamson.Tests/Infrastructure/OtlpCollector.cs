@@ -12,6 +12,7 @@ public sealed class OtlpCollector : IDisposable
 {
     private readonly HttpListener _listener = new();
     private readonly List<byte[]> _bodies = [];
+    private readonly Dictionary<string, int> _requests = new(StringComparer.Ordinal);
     private readonly Task _loop;
 
     public OtlpCollector()
@@ -24,13 +25,23 @@ public sealed class OtlpCollector : IDisposable
 
     public string Endpoint { get; }
 
-    /// <summary>Points a resource's exporter here, metrics every second.</summary>
+    /// <summary>How many exports arrived at <paramref name="path"/> (/v1/metrics, /v1/traces, /v1/logs).</summary>
+    public int Requests(string path)
+    {
+        lock (_bodies)
+        {
+            return _requests.GetValueOrDefault(path);
+        }
+    }
+
+    /// <summary>Points a resource's exporter here, metrics every second, spans within half a second.</summary>
     public void Configure(EnvironmentCallbackContext context)
     {
         context.EnvironmentVariables["OTEL_EXPORTER_OTLP_ENDPOINT"] = Endpoint;
         context.EnvironmentVariables["OTEL_EXPORTER_OTLP_PROTOCOL"] = "http/protobuf";
         context.EnvironmentVariables["OTEL_EXPORTER_OTLP_HEADERS"] = "";
         context.EnvironmentVariables["OTEL_METRIC_EXPORT_INTERVAL"] = "1000";
+        context.EnvironmentVariables["OTEL_BSP_SCHEDULE_DELAY"] = "500";
     }
 
     /// <summary>Waits until every one of <paramref name="texts"/> has appeared in what was received.</summary>
@@ -70,9 +81,11 @@ public sealed class OtlpCollector : IDisposable
             }
             using var body = new MemoryStream();
             await context.Request.InputStream.CopyToAsync(body);
-            if (context.Request.Url?.AbsolutePath == "/v1/metrics")
+            var path = context.Request.Url?.AbsolutePath ?? "";
+            lock (_bodies)
             {
-                lock (_bodies)
+                _requests[path] = _requests.GetValueOrDefault(path) + 1;
+                if (path == "/v1/metrics")
                 {
                     _bodies.Add(body.ToArray());
                 }

@@ -76,6 +76,8 @@ public sealed class StorageMetricsTests
         string[] expected = ["kennwilliamson.db.size", "kennwilliamson.db.table.size", "kennwilliamson.db.data_directory.free",
             "kennwilliamson.db.data_directory.free_ratio", "db.table", largest];
         await collector.WaitForAsync(expected, TimeSpan.FromSeconds(60));
+        // Traces flow too with the default sampling (every trace): TelemetrySamplingTests' control.
+        Assert.True(collector.Requests("/v1/traces") > 0, "no trace export arrived");
 
         var warning = await app.WaitForLogAsync("api", "Low disk space for PostgreSQL's data directory", TimeSpan.FromSeconds(30));
         Assert.Contains(app.DataRoot, warning, StringComparison.Ordinal);
@@ -94,5 +96,28 @@ public sealed class StorageMetricsTests
 
         Assert.Equal(low, lines.Any(l => l.Contains("Low disk space", StringComparison.Ordinal)));
         Assert.Contains(lines, l => l.Contains("Now listening", StringComparison.Ordinal)); // the log was read
+    }
+}
+
+/// <summary>Telemetry:TraceSampleRatio: 0 keeps no traces while metrics still flow (the default keeps every trace: see above).</summary>
+public sealed class TelemetrySamplingTests
+{
+    [Fact]
+    public async Task With_a_trace_sample_ratio_of_0_the_api_exports_metrics_and_no_traces()
+    {
+        using var collector = new OtlpCollector();
+        await using var app = await IsolatedApp.StartAsync("sampling",
+            builder => builder.CreateResourceBuilder<ProjectResource>("api").WithEnvironment(collector.Configure),
+            "--Telemetry:TraceSampleRatio=0");
+        for (var i = 0; i < 20; i++)
+        {
+            using var response = await app.Api.SendAsync(HttpMethod.Get, $"/api/no-such-user-{i}/incident-timer");
+            Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        }
+
+        await collector.WaitForAsync(["kennwilliamson.db.size", "http.server.request.duration"], TimeSpan.FromSeconds(60));
+        await Task.Delay(TimeSpan.FromSeconds(2)); // four span export intervals
+
+        Assert.Equal(0, collector.Requests("/v1/traces"));
     }
 }

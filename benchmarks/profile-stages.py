@@ -7,8 +7,8 @@ includes blocking waits, is UNMANAGED_CODE_TIME and is left out). Each CPU_TIME 
 the stage of the deepest frame that belongs to one: walking from the leaf to the root, the first frame
 whose module (or namespace) names a stage wins, so CoreLib work (a dictionary, a string) done for EF
 Core counts as EF Core. Socket and pipe frames are charged to whoever is higher up the stack when it
-is Npgsql or OpenTelemetry (their own connections), else to Kestrel. The socket engine's event loop is
-epoll_wait, a wait, and is left out. Frames of no stage all the way up are the runtime's (thread pool, timers)."""
+is Npgsql or OpenTelemetry (their own connections), else to Kestrel. Waits are left out: the socket
+engine's epoll_wait, and threads parked or spinning in the thread pool's semaphore, a monitor or an event. Frames of no stage all the way up are the runtime's (thread pool, timers)."""
 import json, sys
 from collections import Counter
 
@@ -25,12 +25,14 @@ STAGES = [  # (stage, prefixes of "module!namespace.type"), first match wins for
 
 KESTREL = "Kestrel, HTTP parsing, sockets"
 TRANSPORT = ("System.Net.Sockets", "System.IO.Pipelines", "System.Net.Primitives", "System.Net.Http", "System.Net.Security")
-IDLE = "System.Net.Sockets!System.Net.Sockets.SocketAsyncEngine.EventLoop()"
+# Waiting, not working: the socket engine's epoll_wait, and threads parked (or spinning before they
+# park) in the thread pool's semaphore, a monitor or an event.
+IDLE = ("SocketAsyncEngine.EventLoop(", "LowLevelLifoSemaphore.Wait", "Monitor.Wait(", "WaitHandle.WaitOne", "ManualResetEventSlim.Wait(")
 
 def owner_of(stack):
     transport = False
     for f in reversed(stack):
-        if frames[f] == IDLE:
+        if any(marker in frames[f] for marker in IDLE):
             return None
         s = stage[f]
         if s is None:

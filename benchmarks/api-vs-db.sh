@@ -9,6 +9,8 @@
 # Writes benchmarks/results/api-vs-db-<time>.{txt,json}. Bounded: the whole run is stopped after 25 min.
 #   RUNS (3)  DURATION (10, seconds per measurement; login gets LOGIN_DURATION, 30, as each login takes
 #   a PBKDF2 verification)  ENDPOINTS ("public-read timer-list timer-create login")
+#   SWEEP ("1 8 32 128"; empty to skip): the public read, API and reference alternated, at each of these
+#   connection counts, to show where throughput flattens (the pool holds 10 connections).
 [ -n "${BENCH_BOUNDED:-}" ] || BENCH_BOUNDED=1 exec timeout -s TERM 1500 bash "$0" "$@"
 source "$(dirname "$0")/lib.sh"
 LOGIN_DURATION=${LOGIN_DURATION:-30}
@@ -76,7 +78,7 @@ machine_busy() { awk '/^cpu /{print $2 + $3 + $4 + $7 + $8 + $9}' /proc/stat; }
 
 # wrk_run SCRIPT [PORT]: the API's own port unless another is given.
 wrk_run() {
-  LUA_DIR="$HERE" TOKENS_FILE="$work/tokens" wrk -t 2 -c "$CONNECTIONS" -d "${DURATION}s" --timeout 30s \
+  LUA_DIR="$HERE" TOKENS_FILE="$work/tokens" wrk -t "$(( CONNECTIONS < 2 ? 1 : 2 ))" -c "$CONNECTIONS" -d "${DURATION}s" --timeout 30s \
     -s "$HERE/$1.lua" "http://127.0.0.1:${2:-$port}" 2>&1 | sed -n 's/^RESULT //p'
 }
 
@@ -99,6 +101,7 @@ for ep in $ENDPOINTS; do
   # Warm up the API (JIT, pool) and the database (cache) for this endpoint.
   DURATION=$d wrk_run "$ep" >/dev/null
   [ "$ep" = login ] || { DURATION=$d wrk_run "$ep" "$REF_PORT" >/dev/null; }
+  case $ep in timer-list | timer-create) DURATION=$d wrk_run "$ep" "$REF_JWT_PORT" >/dev/null ;; esac
   for r in $(seq 1 "$RUNS"); do
     line="{\"endpoint\":\"$ep\",\"run\":$r"
     for side in $(sides "$ep" "$r"); do
@@ -121,6 +124,22 @@ print(json.dumps(r))") ;;
     echo "$line}" | tee -a "$json" >&2
   done
 done
+
+# Scaling: the public read at each connection count of SWEEP, API and reference alternated.
+for c in ${SWEEP-1 8 32 128}; do
+  CONNECTIONS=$c
+  for r in $(seq 1 "$RUNS"); do
+    line="{\"endpoint\":\"public-read c=$c\",\"run\":$r"
+    order="api reference"; [ $((r % 2)) -eq 1 ] || order="reference api"
+    for side in $order; do
+      log "public-read at $c connections, run $r: $side"
+      if [ "$side" = api ]; then res=$(wrk_run public-read); else res=$(wrk_run public-read "$REF_PORT"); fi
+      line="$line,\"$side\":$res"
+    done
+    echo "$line}" | tee -a "$json" >&2
+  done
+done
+CONNECTIONS=32
 
 # The SQL the API really sent (pg_stat_statements, its role), for comparison with the pgbench scripts.
 {

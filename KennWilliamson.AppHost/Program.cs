@@ -37,7 +37,7 @@ var migrations = builder.AddProject<Projects.KennWilliamson_MigrationService>("m
     .WithEnvironment("AppDatabase__Password", appDbPassword);
 
 // The API connects as the least-privilege role, and starts only after the worker exits 0.
-var api = builder.AddProject<Projects.KennWilliamson_Api>("api")
+builder.AddProject<Projects.KennWilliamson_Api>("api")
     .WithDatabaseRole(postgres, "kennwilliamson_app", appDbPassword)
     .WithEnvironment("Jwt__SigningKey", jwtSigningKey)
     .WaitForCompletion(migrations)
@@ -47,32 +47,16 @@ var api = builder.AddProject<Projects.KennWilliamson_Api>("api")
     // peer; the API trusts only the proxies named in ForwardedHeaders:KnownProxies/KnownNetworks instead.
     .DisableForwardedHeaders()
     // The interactive API reference (Development), one click from the dashboard.
-    .WithUrlForEndpoint("http", _ => new() { Url = "/scalar", DisplayText = "API reference (Scalar)" });
-
-// Settings handed to the API when the AppHost is given them (unset, the API's own defaults apply):
-// the share of traces kept (docs/benchmarks.md), the storage monitor's low-space limit and sampling interval, rate limits (load tests; the per-account timer write limit is 60 a minute by default), the access-token lifetime (the original web client never refreshes; README),
-// and the reverse proxies whose X-Forwarded-For is believed (docs/deploy.md). Api:HttpPort moves the
-// API's port in run mode (else the launch profile's 8080).
-foreach (var key in (string[])["Telemetry:TraceSampleRatio", "Monitoring:LowFreeSpaceRatio", "Monitoring:StorageIntervalSeconds", "RateLimiting:Auth:PermitLimit", "RateLimiting:FailedLogins:PermitLimit", "RateLimiting:TimerWrites:PermitLimit", "Jwt:AccessTokenLifetime",
-    "ForwardedHeaders:KnownProxies", "ForwardedHeaders:KnownNetworks"])
-{
-    // A list (KnownProxies:0, :1, …) travels as one comma-separated value, which the API reads as well.
-    var value = builder.Configuration[key]
-        ?? string.Join(',', builder.Configuration.GetSection(key).GetChildren().Select(c => c.Value).Where(v => !string.IsNullOrEmpty(v)));
-    if (value.Length > 0)
-    {
-        api.WithEnvironment(key.Replace(":", "__", StringComparison.Ordinal), value);
-    }
-}
-// Local mode: the API reports the free space of the data directory's filesystem (gauges, a low-space warning).
-if (postgres.DataDirectory is { } dataDirectory)
-{
-    api.WithEnvironment("Monitoring__DataDirectory", dataDirectory);
-}
-if (builder.Configuration.GetValue<int?>("Api:HttpPort") is { } apiPort)
-{
-    api.WithEndpoint("http", e => e.Port = apiPort);
-}
+    .WithUrlForEndpoint("http", _ => new() { Url = "/scalar", DisplayText = "API reference (Scalar)" })
+    // Handed on when the AppHost is given them (unset, the API's own defaults apply): the share of traces kept
+    // (docs/benchmarks.md), the storage monitor's low-space limit and interval, rate limits (load tests; the
+    // per-account timer write limit is 60 a minute by default), the access-token lifetime (the original web
+    // client never refreshes; README), and the reverse proxies whose X-Forwarded-For is believed (docs/deploy.md).
+    .WithSettingsFrom(builder.Configuration, "Telemetry:TraceSampleRatio", "Monitoring:LowFreeSpaceRatio", "Monitoring:StorageIntervalSeconds",
+        "RateLimiting:Auth:PermitLimit", "RateLimiting:FailedLogins:PermitLimit", "RateLimiting:TimerWrites:PermitLimit", "Jwt:AccessTokenLifetime",
+        "ForwardedHeaders:KnownProxies", "ForwardedHeaders:KnownNetworks")
+    .WithDataDirectoryOf(postgres)
+    .WithHttpPortFrom(builder.Configuration);
 
 await builder.Build().RunAsync();
 return 0;

@@ -72,8 +72,10 @@ start_load_run() {
   trap 'stop_apphost; rm -rf "$work"' EXIT
   trap 'log "stopped (time bound or signal)"; exit 143' TERM INT
   log "starting the AppHost (data in $work/pgdata)"
+  # TRACE_SAMPLE_RATIO: the share of traces the API keeps (Telemetry:TraceSampleRatio; unset: every one).
   start_apphost "$work/pgdata" "$work/apphost.log" \
-    --RateLimiting:Auth:PermitLimit=100000000 --RateLimiting:TimerWrites:PermitLimit=100000000
+    --RateLimiting:Auth:PermitLimit=100000000 --RateLimiting:TimerWrites:PermitLimit=100000000 \
+    ${TRACE_SAMPLE_RATIO:+--Telemetry:TraceSampleRatio=$TRACE_SAMPLE_RATIO}
   wait_healthy 180
 }
 

@@ -1,3 +1,5 @@
+using KennWilliamson.AppHost.Postgres.Local;
+
 namespace KennWilliamson.AppHost.Postgres;
 
 public static class PostgresBuilderExtensions
@@ -13,12 +15,11 @@ public static class PostgresBuilderExtensions
     public static PostgresDatabase AddKennWilliamsonPostgres(this IDistributedApplicationBuilder builder)
     {
         var settings = PostgresSettings.From(builder.Configuration, builder.AppHostDirectory);
-        // Probed once (it may run pg_config): auto mode looks for the binaries, local mode then uses them.
-        string? binDirectory = null;
-        string? FindBinDirectory() => binDirectory ??= settings.FindBinDirectory();
+        // Asked of the machine at most once (it may run pg_config), and only when the mode needs it.
+        var binDirectory = new Lazy<string?>(() => PostgresMachine.FindBinDirectory(settings.BinDirectory));
         var mode = settings.Mode == PostgresMode.External ? PostgresMode.External
             : builder.ExecutionContext.IsPublishMode ? PostgresMode.Container
-            : settings.Resolve(FindBinDirectory, settings.ContainerRuntimeAnswers);
+            : settings.Resolve(() => binDirectory.Value, () => PostgresMachine.ContainerRuntimeAnswers(settings.ContainerRuntime));
 
         if (mode == PostgresMode.External)
         {
@@ -31,10 +32,13 @@ public static class PostgresBuilderExtensions
             return AddContainer(builder, settings, password);
         }
 
-        var bin = FindBinDirectory() ?? throw new PostgresSetupException(
+        var bin = binDirectory.Value ?? throw new PostgresSetupException(
             "Postgres:Mode is local, but no PostgreSQL server binaries were found. Install the server package " +
             "(e.g. `sudo apt-get install postgresql`) or set Postgres:BinDirectory to the folder holding postgres and initdb.");
-        return LocalPostgres.Add(builder, settings, bin, password, PostgresDatabase.DatabaseName);
+        var server = builder.AddLocalPostgres("postgres", password, new LocalPostgresOptions(bin, settings.DataDirectory, settings.Port,
+            Path.GetFullPath(Path.Combine(builder.AppHostDirectory, "..", "postgres", "local", "init.sh"))));
+        var database = server.AddDatabase(PostgresDatabase.DatabaseName);
+        return new PostgresDatabase(database, server.Resource.PrimaryEndpoint) { DataDirectory = server.Resource.DataDirectory };
     }
 
     /// <summary>

@@ -14,8 +14,7 @@ public static class TestPostgres
     public const string NeedsClientTools = "ClientTools";
 
     public static string BinDirectory =>
-        new PostgresSettings(PostgresMode.Local, 0, "", Environment.GetEnvironmentVariable("Postgres__BinDirectory") is { Length: > 0 } b ? b : null, null)
-            .FindBinDirectory()
+        PostgresMachine.FindBinDirectory(Environment.GetEnvironmentVariable("Postgres__BinDirectory") is { Length: > 0 } b ? b : null)
         ?? throw new InvalidOperationException("No PostgreSQL server binaries (e.g. /usr/lib/postgresql/15/bin, or set Postgres__BinDirectory).");
 
     /// <summary>The major version the run is meant for (KENNWILLIAMSON_EXPECT_PG_MAJOR), when CI says one.</summary>

@@ -34,8 +34,7 @@ public sealed class ShutdownTests
         Assert.Empty(ProcessScan.Mentioning(marker));
 
         // The control file says how the server stopped: a clean shutdown, not one that needs recovery.
-        var settings = new KennWilliamson.AppHost.Postgres.PostgresSettings(KennWilliamson.AppHost.Postgres.PostgresMode.Local, 0, "", null, null);
-        var control = Process.Start(new ProcessStartInfo(Path.Combine(settings.FindBinDirectory()!, "pg_controldata"), [dataDirectory])
+        var control = Process.Start(new ProcessStartInfo(Path.Combine(KennWilliamson.AppHost.Postgres.PostgresMachine.FindBinDirectory(null)!, "pg_controldata"), [dataDirectory])
         {
             RedirectStandardOutput = true,
         })!;

@@ -1,10 +1,10 @@
-namespace KennWilliamson.AppHost.Postgres;
+namespace KennWilliamson.AppHost.Postgres.Local;
 
 /// <summary>
 /// The machine's PostgreSQL server run as an executable (local mode). Same name and connection string
 /// shape as the container's <c>PostgresServerResource</c>, so nothing downstream knows the mode.
 /// </summary>
-public sealed class LocalPostgresServerResource(string name, string command, string workingDirectory, ParameterResource password)
+public sealed class LocalPostgresServerResource(string name, string command, string workingDirectory, ParameterResource password, string dataDirectory)
     : ExecutableResource(name, command, workingDirectory), IResourceWithConnectionString
 {
     public const string EndpointName = "tcp";
@@ -13,6 +13,9 @@ public sealed class LocalPostgresServerResource(string name, string command, str
     private EndpointReference? _primaryEndpoint;
 
     public ParameterResource Password { get; } = password;
+
+    /// <summary>The cluster's data directory, a folder of this machine.</summary>
+    public string DataDirectory { get; } = dataDirectory;
 
     public EndpointReference PrimaryEndpoint => _primaryEndpoint ??= new(this, EndpointName);
 

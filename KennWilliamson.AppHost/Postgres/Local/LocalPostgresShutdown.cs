@@ -2,7 +2,7 @@ using System.Diagnostics;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
-namespace KennWilliamson.AppHost.Postgres;
+namespace KennWilliamson.AppHost.Postgres.Local;
 
 /// <summary>
 /// Stops the local server with <c>pg_ctl stop -m fast</c> when the AppHost stops, before the

@@ -1,0 +1,35 @@
+using KennWilliamson.AppHost.Postgres;
+using Microsoft.Extensions.Configuration;
+
+namespace KennWilliamson.AppHost;
+
+/// <summary>The API resource's settings that come from the AppHost's own configuration and model.</summary>
+internal static class ApiResourceExtensions
+{
+    /// <summary>
+    /// Each of <paramref name="keys"/> the AppHost was given (command line, user secrets, environment) is
+    /// handed to the resource; unset, the resource's own default applies. A list (Key:0, Key:1, …) travels
+    /// as one comma-separated value, which the API reads as well.
+    /// </summary>
+    public static IResourceBuilder<ProjectResource> WithSettingsFrom(this IResourceBuilder<ProjectResource> api, IConfiguration configuration, params string[] keys)
+    {
+        foreach (var key in keys)
+        {
+            var value = configuration[key]
+                ?? string.Join(',', configuration.GetSection(key).GetChildren().Select(c => c.Value).Where(v => !string.IsNullOrEmpty(v)));
+            if (value.Length > 0)
+            {
+                api.WithEnvironment(key.Replace(":", "__", StringComparison.Ordinal), value);
+            }
+        }
+        return api;
+    }
+
+    /// <summary>Local mode: the API reports the free space of the data directory's filesystem (gauges, a low-space warning).</summary>
+    public static IResourceBuilder<ProjectResource> WithDataDirectoryOf(this IResourceBuilder<ProjectResource> api, PostgresDatabase postgres) =>
+        postgres.DataDirectory is { } dataDirectory ? api.WithEnvironment("Monitoring__DataDirectory", dataDirectory) : api;
+
+    /// <summary><c>Api:HttpPort</c> moves the API's port in run mode (else the launch profile's 8080).</summary>
+    public static IResourceBuilder<ProjectResource> WithHttpPortFrom(this IResourceBuilder<ProjectResource> api, IConfiguration configuration) =>
+        configuration.GetValue<int?>("Api:HttpPort") is { } port ? api.WithEndpoint("http", e => e.Port = port) : api;
+}

@@ -1,0 +1,136 @@
+using System.Net;
+using System.Net.Sockets;
+using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
+
+namespace KennWilliamson.AppHost.Postgres.Local;
+
+/// <summary>Where the local server's binaries and data are, which port it listens on, and its first-start script.</summary>
+/// <param name="BinDirectory">The folder holding postgres, initdb and pg_ctl.</param>
+/// <param name="DataDirectory">The cluster's data directory (created by the init script when new).</param>
+/// <param name="Port">The loopback port; 0 for a free one.</param>
+/// <param name="InitScript">A bash script run once before the server (initdb on a new data directory); it gets
+/// PG_BIN, PGDATA, PG_RUN_AS and POSTGRES_PASSWORD.</param>
+public sealed record LocalPostgresOptions(string BinDirectory, string DataDirectory, int Port, string InitScript);
+
+/// <summary>
+/// PostgreSQL from the machine's own binaries, as executables, for an AppHost on a machine without a
+/// container engine: <c>AddLocalPostgres</c> adds <c>NAME-init</c> (the init script, once) and the server
+/// <c>NAME</c>, which waits for it, listens on loopback only, preloads pg_stat_statements, runs as the
+/// <c>postgres</c> user when the AppHost runs as root (PostgreSQL refuses root), is health-checked by
+/// logging in, and is stopped with <c>pg_ctl stop -m fast</c> when the AppHost stops. <c>AddDatabase</c>
+/// adds a database created when the server is ready. Nothing here knows this application: the folder can
+/// be lifted into another AppHost.
+/// </summary>
+public static class LocalPostgresExtensions
+{
+    private const string RunAsUser = "postgres";
+
+    public static IResourceBuilder<LocalPostgresServerResource> AddLocalPostgres(this IDistributedApplicationBuilder builder, string name,
+        IResourceBuilder<ParameterResource> password, LocalPostgresOptions options)
+    {
+        var workingDirectory = Path.GetDirectoryName(Path.GetFullPath(options.InitScript))!;
+        var runAs = Environment.IsPrivilegedProcess ? RunAsUser : null;
+        var port = options.Port == 0 ? FreeLoopbackPort() : options.Port;
+
+        var init = builder.AddExecutable($"{name}-init", "bash", workingDirectory, Path.GetFullPath(options.InitScript))
+            .WithEnvironment("PG_BIN", options.BinDirectory)
+            .WithEnvironment("PGDATA", options.DataDirectory)
+            .WithEnvironment("PG_RUN_AS", runAs ?? "")
+            .WithEnvironment("POSTGRES_PASSWORD", password);
+
+        var postgresBinary = Path.Combine(options.BinDirectory, "postgres");
+        var server = builder.AddResource(new LocalPostgresServerResource(name,
+                runAs is null ? postgresBinary : "setpriv", workingDirectory, password.Resource, options.DataDirectory))
+            .WithArgs(runAs is null ? [] : [$"--reuid={runAs}", $"--regid={runAs}", "--init-groups", "--", postgresBinary])
+            .WithArgs(
+                "-D", options.DataDirectory,
+                "-p", port.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                "-c", "listen_addresses=localhost",
+                // TCP only: no socket file in a shared folder such as /var/run/postgresql.
+                "-c", "unix_socket_directories=",
+                "-c", "shared_preload_libraries=pg_stat_statements",
+                "-c", "pg_stat_statements.track=all")
+            .WithEndpoint(LocalPostgresServerResource.EndpointName, e =>
+            {
+                e.Port = port;
+                e.TargetPort = port;
+                e.IsProxied = false;
+                e.UriScheme = "tcp";
+                e.Transport = "tcp";
+            })
+            .WaitForCompletion(init)
+            .WithIconName("Database");
+        init.WithParentRelationship(server);
+
+        // The check really logs in (and runs SELECT 1), so "healthy" means PostgreSQL accepts logins.
+        string? serverConnection = null;
+        builder.Eventing.Subscribe<BeforeResourceStartedEvent>(server.Resource, async (_, ct) =>
+            serverConnection = await server.Resource.ConnectionStringExpression.GetValueAsync(ct));
+        var check = $"{name}_check";
+        builder.Services.AddHealthChecks()
+            .AddNpgSql(_ => serverConnection ?? throw new InvalidOperationException("PostgreSQL has not started yet."), name: check);
+        server.WithHealthCheck(check);
+
+        builder.Services.AddHostedService(sp => new LocalPostgresShutdown(options.BinDirectory, options.DataDirectory, runAs,
+            sp.GetRequiredService<Microsoft.Extensions.Logging.ILogger<LocalPostgresShutdown>>()));
+        return server;
+    }
+
+    /// <summary>A database of the local server (resource and database named <paramref name="name"/>), created when the server is ready.</summary>
+    public static IResourceBuilder<LocalPostgresDatabaseResource> AddDatabase(this IResourceBuilder<LocalPostgresServerResource> server, string name)
+    {
+        var builder = server.ApplicationBuilder;
+        var database = builder.AddResource(new LocalPostgresDatabaseResource(name, name, server.Resource))
+            .WithIconName("DatabaseStack")
+            .WithInitialState(new CustomResourceSnapshot
+            {
+                ResourceType = "PostgresDatabase",
+                State = KnownResourceStates.Waiting,
+                Properties = [new("postgres.database", name)],
+            });
+
+        string? databaseConnection = null;
+        var check = $"{name}_check";
+        builder.Services.AddHealthChecks()
+            .AddNpgSql(_ => databaseConnection ?? throw new InvalidOperationException("PostgreSQL has not started yet."), name: check);
+        database.WithHealthCheck(check);
+
+        builder.Eventing.Subscribe<ResourceReadyEvent>(server.Resource, async (e, ct) =>
+        {
+            var serverConnection = await server.Resource.ConnectionStringExpression.GetValueAsync(ct);
+            await CreateDatabaseIfMissingAsync(serverConnection!, name, ct);
+            databaseConnection = await database.Resource.ConnectionStringExpression.GetValueAsync(ct);
+            var notifications = e.Services.GetRequiredService<ResourceNotificationService>();
+            await notifications.PublishUpdateAsync(database.Resource, s => s with
+            {
+                State = KnownResourceStates.Running,
+                StartTimeStamp = DateTime.UtcNow,
+            });
+        });
+        return database;
+    }
+
+    private static async Task CreateDatabaseIfMissingAsync(string connectionString, string databaseName, CancellationToken ct)
+    {
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync(ct);
+        await using var exists = new NpgsqlCommand("SELECT 1 FROM pg_database WHERE datname = $1", connection)
+        {
+            Parameters = { new() { Value = databaseName } },
+        };
+        if (await exists.ExecuteScalarAsync(ct) is null)
+        {
+            var quoted = new NpgsqlCommandBuilder().QuoteIdentifier(databaseName);
+            await using var create = new NpgsqlCommand($"CREATE DATABASE {quoted}", connection);
+            await create.ExecuteNonQueryAsync(ct);
+        }
+    }
+
+    private static int FreeLoopbackPort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}

@@ -4,8 +4,8 @@
 # (benchmarks/reference: raw Npgsql, the same SQL, JSON and pool settings; once without auth, once with
 # the same JWT validation), then for each endpoint measures, RUNS times in alternating order: wrk against
 # the API, against the reference (and the JWT reference for the authenticated endpoints), and pgbench
-# -M prepared running the endpoint's SQL as the API's role (-c 32 -j 2). Login has no reference (its cost
-# is the password hash: benchmarks/password-hash.cs). Ends with one line of ratios per endpoint.
+# -M prepared running the endpoint's SQL as the API's role (-c 32 -j 2). Login's reference is the password
+# hash alone (the same PBKDF2 verification per request, no database). Ends with one line of ratios.
 # Writes benchmarks/results/api-vs-db-<time>.{txt,json}. Bounded: the whole run is stopped after 25 min.
 #   RUNS (3)  DURATION (10, seconds per measurement; login gets LOGIN_DURATION, 30, as each login takes
 #   a PBKDF2 verification)  ENDPOINTS ("public-read timer-list timer-create login")
@@ -85,7 +85,7 @@ wrk_run() {
 # The sides of an endpoint, in the order of run R: odd runs forwards, even runs backwards.
 sides() {
   local list="api reference"
-  case $1 in timer-list | timer-create) list="$list reference-jwt" ;; login) list="api" ;; esac
+  case $1 in timer-list | timer-create) list="$list reference-jwt" ;; esac
   list="$list pgbench"
   if [ $(($2 % 2)) -eq 0 ]; then echo "$list" | tr ' ' '\n' | tac | tr '\n' ' '; else echo "$list"; fi
 }
@@ -100,7 +100,7 @@ for ep in $ENDPOINTS; do
   d=$DURATION; [ "$ep" != login ] || d=$LOGIN_DURATION
   # Warm up the API (JIT, pool) and the database (cache) for this endpoint.
   DURATION=$d wrk_run "$ep" >/dev/null
-  [ "$ep" = login ] || { DURATION=$d wrk_run "$ep" "$REF_PORT" >/dev/null; }
+  DURATION=$d wrk_run "$ep" "$REF_PORT" >/dev/null
   case $ep in timer-list | timer-create) DURATION=$d wrk_run "$ep" "$REF_JWT_PORT" >/dev/null ;; esac
   for r in $(seq 1 "$RUNS"); do
     line="{\"endpoint\":\"$ep\",\"run\":$r"

@@ -51,6 +51,12 @@ app.MapGet("/api/{slug}/incident-timer", async (string slug, NpgsqlDataSource db
         : Results.NotFound();
 });
 
+// Login's reference is what the password hash alone allows: the API's PBKDF2 verification of the password
+// every seeded user shares (REFERENCE_PASSWORD), no database, no token.
+var loginHash = KennWilliamson.Data.Security.PasswordHasher.Hash(builder.Configuration["REFERENCE_PASSWORD"] ?? "BenchPassword1");
+app.MapPost("/api/auth/login", (LoginRequest request) =>
+    KennWilliamson.Data.Security.PasswordHasher.Verify(request.Password ?? "", loginHash) ? Results.Ok() : Results.Unauthorized());
+
 var timers = app.MapGroup("/api/incident-timers");
 if (jwt)
 {
@@ -120,10 +126,12 @@ internal partial class Program
 internal sealed record Timer(Guid Id, DateTimeOffset ResetTimestamp, string? Notes, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt);
 internal sealed record PublicTimer(Guid Id, DateTimeOffset ResetTimestamp, string? Notes, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt, string UserDisplayName);
 internal sealed record TimerRequest(DateTimeOffset? ResetTimestamp, string? Notes);
+internal sealed record LoginRequest(string? Email, string? Password);
 
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower)]
 [JsonSerializable(typeof(Timer))]
 [JsonSerializable(typeof(List<Timer>))]
 [JsonSerializable(typeof(PublicTimer))]
 [JsonSerializable(typeof(TimerRequest))]
+[JsonSerializable(typeof(LoginRequest))]
 internal sealed partial class ReferenceJson : JsonSerializerContext;

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using KennWilliamson.Api;
 using KennWilliamson.Api.Admin;
 using KennWilliamson.Api.Auth;
 using KennWilliamson.Api.Health;
@@ -87,6 +88,7 @@ builder.Services.AddSingleton<TokenService>();
 builder.Services.AddScoped<AuditLog>();
 builder.Services.AddScoped<RefreshTokenStore>();
 builder.Services.AddScoped<UserAccounts>();
+builder.Services.AddScoped<Sessions>();
 
 // OpenAPI document at /openapi/v1.json, listing the error statuses every operation can answer.
 builder.Services.AddOpenApi(o => o.AddOperationTransformer<CommonResponses>());

@@ -130,7 +130,7 @@ public static class AdminApi
             return TypedResults.Problem(ApiProblems.Field("id", "id must be a UUID"));
         }
         return await db.Users.AnyAsync(u => u.Id == userId, ct)
-            ? AuthApi.Problem(StatusCodes.Status404NotFound, $"Role '{(role.Length > 50 ? role[..50] : role)}' not found")
-            : AuthApi.Problem(StatusCodes.Status404NotFound, "User not found");
+            ? ApiProblems.Problem(StatusCodes.Status404NotFound, $"Role '{(role.Length > 50 ? role[..50] : role)}' not found")
+            : ApiProblems.Problem(StatusCodes.Status404NotFound, "User not found");
     }
 }

@@ -36,7 +36,7 @@ public static class AuthApi
     }
 
     private static async Task<Results<Created<AuthResponse>, ProblemHttpResult>> RegisterAsync(
-        RegisterRequest request, UserAccounts accounts, CancellationToken ct)
+        RegisterRequest request, UserAccounts accounts, Sessions sessions, CancellationToken ct)
     {
         var email = request.Email!;
         if (await accounts.FindByEmail(email).AnyAsync(ct))
@@ -45,14 +45,14 @@ public static class AuthApi
         }
 
         var hash = PasswordHasher.Hash(request.Password!);
-        var created = await accounts.CreateAsync(email, hash, request.DisplayName!.Trim(), ct);
+        var created = await sessions.RegisterAsync(email, hash, request.DisplayName!.Trim(), ct);
         return created is null
             ? EmailExists()
             : TypedResults.Created("/api/auth/me", created);
     }
 
     private static async Task<Results<Ok<AuthResponse>, ProblemHttpResult>> LoginAsync(
-        LoginRequest request, UserAccounts accounts, AuditLog audit, FailedLoginLimiter failures, HttpContext http, CancellationToken ct)
+        LoginRequest request, UserAccounts accounts, Sessions sessions, AuditLog audit, FailedLoginLimiter failures, HttpContext http, CancellationToken ct)
     {
         // Per account, before the hash: an answer like every other 429, known email or not. Keyed on the email
         // as the database compares it (its lower(), not .NET's: 'İ' lower-cases differently), so no spelling
@@ -73,7 +73,7 @@ public static class AuthApi
             attempt.Failed();
             // The attempted email, bounded, so an admin can see what was tried; never the password.
             await audit.WriteAsync(AuditActions.LoginFailed, user?.Id, Truncate(request.Email!, 255), ct: ct);
-            return Problem(StatusCodes.Status401Unauthorized, InvalidCredentials);
+            return ApiProblems.Problem(StatusCodes.Status401Unauthorized, InvalidCredentials);
         }
         attempt.Succeeded();
         if (PasswordHasher.NeedsRehash(user.PasswordHash))
@@ -82,16 +82,16 @@ public static class AuthApi
             await accounts.UpgradePasswordHashAsync(user, request.Password!, ct);
         }
         audit.Add(AuditActions.LoginSucceeded, user.Id, $"user:{user.Id}");
-        return TypedResults.Ok(await accounts.SignInAsync(user, ct));
+        return TypedResults.Ok(await sessions.SignInAsync(user, ct));
     }
 
     private static string Truncate(string value, int max) => value.Length > max ? value[..max] : value;
 
     private static async Task<Results<Ok<AuthResponse>, ProblemHttpResult>> RefreshAsync(
-        RefreshRequest request, UserAccounts accounts, CancellationToken ct)
+        RefreshRequest request, Sessions sessions, CancellationToken ct)
     {
-        var response = await accounts.RefreshAsync(request.RefreshToken!, ct);
-        return response is null ? Problem(StatusCodes.Status401Unauthorized, InvalidRefreshToken) : TypedResults.Ok(response);
+        var response = await sessions.RefreshAsync(request.RefreshToken!, ct);
+        return response is null ? ApiProblems.Problem(StatusCodes.Status401Unauthorized, InvalidRefreshToken) : TypedResults.Ok(response);
     }
 
     private static async Task<NoContent> LogoutAsync(RefreshRequest request, RefreshTokenStore refreshTokens, CancellationToken ct)
@@ -107,11 +107,9 @@ public static class AuthApi
             ? await db.Users.AsNoTracking().SingleOrDefaultAsync(u => u.Id == id, ct)
             : null;
         return user is null
-            ? Problem(StatusCodes.Status404NotFound, "User not found")
+            ? ApiProblems.Problem(StatusCodes.Status404NotFound, "User not found")
             : TypedResults.Ok(UserResponse.From(user, await accounts.RolesOfAsync(user.Id, ct)));
     }
 
-    private static ProblemHttpResult EmailExists() => Problem(StatusCodes.Status409Conflict, "Email already exists");
-
-    internal static ProblemHttpResult Problem(int status, string error) => TypedResults.Problem(ApiProblems.Create(status, error));
+    private static ProblemHttpResult EmailExists() => ApiProblems.Problem(StatusCodes.Status409Conflict, "Email already exists");
 }

@@ -10,7 +10,7 @@ public sealed record RegisterRequest(string? Email, string? Password, string? Di
     {
         AuthValidation.Email(errors, Email);
         AuthValidation.Password(errors, Password);
-        AuthValidation.DisplayName(errors, DisplayName);
+        UserValidation.DisplayName(errors, DisplayName);
     }
 }
 
@@ -34,15 +34,8 @@ public sealed record RefreshRequest(string? RefreshToken) : IValidatable
     }
 }
 
-public sealed record PreviewSlugRequest(string? DisplayName) : IValidatable
-{
-    public void Validate(FieldErrors errors) => AuthValidation.DisplayName(errors, DisplayName);
-}
-
 /// <summary>register, login and refresh all answer with this.</summary>
 public sealed record AuthResponse(string Token, string RefreshToken, UserResponse User);
-
-public sealed record SlugPreviewResponse(string Slug, bool Available, string FinalSlug);
 
 internal static class AuthValidation
 {
@@ -64,15 +57,6 @@ internal static class AuthValidation
             return;
         }
         errors.Length("password", password, 8, 128);
-    }
-
-    public static void DisplayName(FieldErrors errors, string? displayName)
-    {
-        errors.Required("display_name", displayName);
-        if (displayName is not null && displayName.Trim().Length > 100)
-        {
-            errors.Add("display_name", "display_name must be between 1 and 100 characters");
-        }
     }
 
     private static bool IsEmail(string email) =>

@@ -38,7 +38,7 @@ public static class IncidentTimersApi
     {
         var timer = await TimerQueries.NewestBySlugAsync(db, userSlug, ct);
         return timer is null
-            ? AuthApi.Problem(StatusCodes.Status404NotFound, "No timer found for this user")
+            ? ApiProblems.Problem(StatusCodes.Status404NotFound, "No timer found for this user")
             : TypedResults.Ok(timer);
     }
 
@@ -70,7 +70,7 @@ public static class IncidentTimersApi
         }
         catch (DbUpdateException ex) when (ex.InnerException is Npgsql.PostgresException { SqlState: Npgsql.PostgresErrorCodes.ForeignKeyViolation })
         {
-            return AuthApi.Problem(StatusCodes.Status404NotFound, "User not found"); // a valid token of a deleted account
+            return ApiProblems.Problem(StatusCodes.Status404NotFound, "User not found"); // a valid token of a deleted account
         }
         return TypedResults.Created($"/api/incident-timers/{timer.Id}", TimerResponse.From(timer));
     }
@@ -86,7 +86,7 @@ public static class IncidentTimersApi
         var timer = await db.IncidentTimers.SingleOrDefaultAsync(t => t.Id == timerId && t.UserId == me, ct);
         if (timer is null)
         {
-            return AuthApi.Problem(StatusCodes.Status404NotFound, TimerNotFound);
+            return ApiProblems.Problem(StatusCodes.Status404NotFound, TimerNotFound);
         }
         if (request.ResetTimestamp is { } reset)
         {
@@ -109,7 +109,7 @@ public static class IncidentTimersApi
         }
         var me = Caller(principal);
         var deleted = await db.IncidentTimers.Where(t => t.Id == timerId && t.UserId == me).ExecuteDeleteAsync(ct);
-        return deleted == 0 ? AuthApi.Problem(StatusCodes.Status404NotFound, TimerNotFound) : TypedResults.NoContent();
+        return deleted == 0 ? ApiProblems.Problem(StatusCodes.Status404NotFound, TimerNotFound) : TypedResults.NoContent();
     }
 
     private static ProblemHttpResult InvalidId() => TypedResults.Problem(ApiProblems.Field("id", "id must be a UUID"));

@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 
 namespace KennWilliamson.Api.Infrastructure;
@@ -20,6 +21,9 @@ public static class ApiProblems
         problem.Extensions[ErrorMember] = error;
         return problem;
     }
+
+    /// <summary>The typed result every feature answers an error with: problem details carrying <c>error</c>.</summary>
+    public static ProblemHttpResult Problem(int status, string error) => TypedResults.Problem(Create(status, error));
 
     public static ProblemDetails Field(string field, string message) =>
         Create(StatusCodes.Status400BadRequest, message, new Dictionary<string, string[]> { [field] = [message] });

@@ -1,4 +1,3 @@
-using KennWilliamson.Api.Auth;
 using KennWilliamson.Api.Infrastructure;
 using KennWilliamson.Data;
 using Microsoft.AspNetCore.Http.HttpResults;

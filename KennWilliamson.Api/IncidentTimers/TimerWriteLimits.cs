@@ -2,7 +2,7 @@ using System.Threading.RateLimiting;
 using KennWilliamson.Api.Auth;
 using Microsoft.AspNetCore.RateLimiting;
 
-namespace KennWilliamson.Api.Infrastructure;
+namespace KennWilliamson.Api.IncidentTimers;
 
 /// <summary>
 /// Timer create, update and delete per account (RateLimiting:TimerWrites): every "Reset Timer" adds a

@@ -6,7 +6,7 @@ using KennWilliamson.Api.Health;
 using KennWilliamson.Api.IncidentTimers;
 using KennWilliamson.Api.Users;
 
-namespace KennWilliamson.Api.Infrastructure;
+namespace KennWilliamson.Api;
 
 /// <summary>
 /// Compile-time JSON metadata for every request and response body: no reflection on the request path,

@@ -1,15 +1,17 @@
 using KennWilliamson.Api.Infrastructure;
-using KennWilliamson.Api.Users;
 using KennWilliamson.Data;
 using KennWilliamson.Data.Entities;
 using KennWilliamson.Data.Security;
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
 
-namespace KennWilliamson.Api.Auth;
+namespace KennWilliamson.Api.Users;
 
-/// <summary>The database side of accounts: lookups by email (as the unique index compares them), creation, sign-in.</summary>
-public sealed class UserAccounts(AppDbContext db, TokenService tokens, RefreshTokenStore refreshTokens, AuditLog audit)
+/// <summary>
+/// The database side of accounts: lookups by email (as the unique index compares them), roles, creation
+/// and password-hash upgrades. Tokens and responses are the Auth feature's (Sessions).
+/// </summary>
+public sealed class UserAccounts(AppDbContext db, AuditLog audit)
 {
     private const string EmailIndex = "ux_users_email_lower";
     private const string SlugIndex = "ix_users_slug";
@@ -27,10 +29,12 @@ public sealed class UserAccounts(AppDbContext db, TokenService tokens, RefreshTo
         db.UserRoles.Where(ur => ur.UserId == userId).OrderBy(ur => ur.Role!.Name).Select(ur => ur.Role!.Name).ToListAsync(ct);
 
     /// <summary>
-    /// Writes the user, their <c>user</c> role and a refresh token in one transaction. A slug taken by a
-    /// concurrent registration moves on to the next suffix; null when the email is taken.
+    /// Writes the user, their <c>user</c> role, and whatever <paramref name="alsoWrite"/> adds to the context
+    /// for the new user (a session, an audit row), in one transaction. A slug taken by a concurrent
+    /// registration moves on to the next suffix; null when the email is taken.
     /// </summary>
-    public async Task<AuthResponse?> CreateAsync(string email, string passwordHash, string displayName, CancellationToken ct)
+    public async Task<(User User, T Added)?> CreateAsync<T>(string email, string passwordHash, string displayName,
+        Func<User, T> alsoWrite, CancellationToken ct)
     {
         var baseSlug = Slugs.FromDisplayName(displayName);
         var userRoleId = await db.Roles.Where(r => r.Name == Role.UserRoleName).Select(r => r.Id).SingleAsync(ct);
@@ -47,12 +51,10 @@ public sealed class UserAccounts(AppDbContext db, TokenService tokens, RefreshTo
                     user.Roles.Add(new UserRole { RoleId = userRoleId });
                     db.Users.Add(user);
                     await db.SaveChangesAsync(ct);
-                    var refresh = refreshTokens.Issue(user.Id);
-                    audit.Add(AuditActions.Register, user.Id, $"user:{user.Id}");
+                    var added = alsoWrite(user);
                     await db.SaveChangesAsync(ct);
                     await tx.CommitAsync(ct);
-                    string[] roles = [Role.UserRoleName];
-                    return new AuthResponse(tokens.CreateAccessToken(user, roles), refresh, UserResponse.From(user, roles));
+                    return ((User, T)?)(user, added);
                 });
             }
             catch (DbUpdateException ex) when (ViolatedIndex(ex) == EmailIndex)
@@ -82,30 +84,6 @@ public sealed class UserAccounts(AppDbContext db, TokenService tokens, RefreshTo
             // The scheme only (bcrypt, or PBKDF2 with fewer iterations), never the hash itself.
             audit.Add(AuditActions.PasswordHashUpgraded, user.Id, $"user:{user.Id}", new { from = oldHash.Split('$', 3)[1] });
         }
-    }
-
-    /// <summary>A new access token and a new refresh-token family.</summary>
-    public async Task<AuthResponse> SignInAsync(User user, CancellationToken ct)
-    {
-        var roles = await RolesOfAsync(user.Id, ct);
-        var refresh = refreshTokens.Issue(user.Id);
-        await db.SaveChangesAsync(ct);
-        return new AuthResponse(tokens.CreateAccessToken(user, roles), refresh, UserResponse.From(user, roles));
-    }
-
-    public async Task<AuthResponse?> RefreshAsync(string refreshToken, CancellationToken ct)
-    {
-        if (await refreshTokens.RotateAsync(refreshToken, ct) is not var (userId, next))
-        {
-            return null;
-        }
-        var user = await db.Users.AsNoTracking().SingleOrDefaultAsync(u => u.Id == userId, ct);
-        if (user is null)
-        {
-            return null;
-        }
-        var roles = await RolesOfAsync(user.Id, ct);
-        return new AuthResponse(tokens.CreateAccessToken(user, roles), next, UserResponse.From(user, roles));
     }
 
     private static string? ViolatedIndex(DbUpdateException ex) =>

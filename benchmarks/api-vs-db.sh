@@ -85,7 +85,7 @@ wrk_run() {
 # The sides of an endpoint, in the order of run R: odd runs forwards, even runs backwards.
 sides() {
   local list="api reference"
-  case $1 in timer-list | timer-create) list="$list reference-jwt" ;; esac
+  case $1 in timer-list | timer-create) list="$list reference-jwt" ;; public-read) list="$list api-proxied" ;; esac
   list="$list pgbench"
   if [ $(($2 % 2)) -eq 0 ]; then echo "$list" | tr ' ' '\n' | tac | tr '\n' ' '; else echo "$list"; fi
 }
@@ -116,6 +116,8 @@ for ep in $ENDPOINTS; do
 r['cpu_ms_per_req']={'api':round(($a1-$a0)*t/n,3),'postgres':round(($g1-$g0)*t/n,3),'other':round((($m1-$m0)-($a1-$a0)-($g1-$g0))*t/n,3)}
 print(json.dumps(r))") ;;
         reference) res=$(DURATION=$d wrk_run "$ep" "$REF_PORT") ;;
+        # The run-mode address (the AppHost's development proxy in front of the API).
+        api-proxied) res=$(DURATION=$d wrk_run "$ep" "$API_PORT") ;;
         reference-jwt) res=$(DURATION=$d wrk_run "$ep" "$REF_JWT_PORT") ;;
         pgbench) res=$(DURATION=$d pgbench_run "$HERE/$ep.sql") ;;
       esac

@@ -5,7 +5,6 @@ using KennWilliamson.Tests.Api;
 using KennWilliamson.Tests.Infrastructure;
 using KennWilliamson.Tests.Operations;
 using KennWilliamson.Tests.Schema;
-using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 
 namespace KennWilliamson.Tests.Security;
@@ -66,7 +65,7 @@ public sealed class SecretLeakTests : IAsyncLifetime
         var statements = await server.ColumnAsync<string>("SELECT query FROM monitoring.pg_stat_statements");
         Assert.Contains(statements, s => s.Contains("kennwilliamson.app_role_verifier", StringComparison.Ordinal)); // the role's password was set, and recorded
 
-        var logs = await LogsAsync();
+        var logs = await ResourceLogs.ReadAllAsync(_app.App);
         foreach (var resource in new[] { "postgres", "migrations", "api", "kennwilliamson" })
         {
             Assert.Contains(logs, l => l.StartsWith(resource + ": ", StringComparison.Ordinal)); // each was read
@@ -102,22 +101,6 @@ public sealed class SecretLeakTests : IAsyncLifetime
             ? _app.App.ResourceCommands.ExecuteCommandAsync("kennwilliamson", command)
             : _app.App.ResourceCommands.ExecuteCommandAsync("kennwilliamson", command, arguments)).WaitAsync(Scripts.Timeout);
         Assert.True(result.Success, $"{command}: {result.Message}");
-    }
-
-    /// <summary>Every line every resource has logged so far (the backlog the dashboard shows).</summary>
-    private async Task<List<string>> LogsAsync()
-    {
-        var loggers = _app.App.Services.GetRequiredService<ResourceLoggerService>();
-        var lines = new List<string>();
-        foreach (var resource in _app.App.Services.GetRequiredService<DistributedApplicationModel>().Resources)
-        {
-            using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(20));
-            await foreach (var batch in loggers.GetAllAsync(resource).WithCancellation(cts.Token))
-            {
-                lines.AddRange(batch.Select(l => $"{resource.Name}: {l.Content}"));
-            }
-        }
-        return lines;
     }
 
     private static List<string> ProcessCommandLines() =>

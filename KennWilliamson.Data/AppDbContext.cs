@@ -24,8 +24,15 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options) : DbCon
     protected override void OnModelCreating(ModelBuilder modelBuilder) =>
         modelBuilder.ApplyConfigurationsFromAssembly(typeof(AppDbContext).Assembly);
 
-    /// <summary>The options both services use: snake_case names and the migrations of the worker.</summary>
+    /// <summary>
+    /// The option every user of this model needs (the worker, the API, the tests): snake_case names.
+    /// The provider and its connection come from each caller.
+    /// </summary>
     public static void Configure(DbContextOptionsBuilder options) => options.UseSnakeCaseNamingConvention();
 
+    /// <summary>
+    /// Where the migrations live. Only the worker (and its design-time factory) names it: the API never
+    /// migrates, and the Data project cannot reference the worker's assembly.
+    /// </summary>
     public const string MigrationsAssembly = "KennWilliamson.MigrationService";
 }

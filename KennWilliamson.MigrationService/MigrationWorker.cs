@@ -72,10 +72,9 @@ internal sealed class MigrationWorker(
                 {
                     // The original backend's (SQLx) database is taken over first; see SqlxAdoption.
                     await SqlxAdoption.AdoptIfOriginalAsync(db, logger, c);
-                    // Npgsql's history repository does not check for its table before reading it: on a
-                    // new database EF's first SELECT fails (caught by EF), and both EF and PostgreSQL log
-                    // that expected failure as an error. Creating the (empty) table first means no
-                    // statement fails; EF's own CREATE TABLE IF NOT EXISTS then finds it there.
+                    // Npgsql reads the history table without checking it exists: on a new database that
+                    // SELECT fails, and EF and PostgreSQL both log the expected failure as an error.
+                    // Created (empty) first, no statement fails.
                     await db.GetService<IHistoryRepository>().CreateIfNotExistsAsync(c);
                     var pending = (await db.Database.GetPendingMigrationsAsync(c)).ToList();
                     logger.LogInformation("Applying {Count} pending migration(s): {Names}", pending.Count, pending);

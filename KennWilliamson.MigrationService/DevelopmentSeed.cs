@@ -21,7 +21,8 @@ internal static class DevelopmentSeed
         {
             db.ChangeTracker.Clear();
             await using var tx = await db.Database.BeginTransactionAsync(c);
-            if (await db.Users.AnyAsync(u => u.Email.ToLower() == Email, c))
+            // lower() as the database's unique index on lower(email) compares, not .NET's ToLower().
+            if (await db.Users.FromSql($"SELECT * FROM users WHERE lower(email) = lower({Email})").AnyAsync(c))
             {
                 logger.LogInformation("Seed data already present.");
                 return;

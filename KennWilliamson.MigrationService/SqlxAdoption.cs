@@ -36,6 +36,9 @@ internal static class SqlxAdoption
 
     private static readonly string[] Tables = ["users", "roles", "user_roles", "incident_timers"];
 
+    /// <summary>The tables with an <c>updated_at</c> trigger.</summary>
+    private static readonly string[] TriggerTables = ["users", "roles", "incident_timers"];
+
     /// <summary>Adopts the database when it is the original's; true when it did. Call inside the migration lock.</summary>
     public static async Task<bool> AdoptIfOriginalAsync(AppDbContext db, ILogger logger, CancellationToken ct)
     {
@@ -144,7 +147,7 @@ internal static class SqlxAdoption
         logger.LogInformation("Adoption: keys, indexes and foreign keys now have this project's design and names; the original's extra indexes are gone.");
 
         // The one updated_at trigger function and its three triggers, and the seeded roles.
-        var triggers = string.Concat(new[] { "users", "roles", "incident_timers" }.Select(t => $"""
+        var triggers = string.Concat(TriggerTables.Select(t => $"""
             DROP TRIGGER IF EXISTS update_{t}_updated_at ON {t};
             CREATE TRIGGER update_{t}_updated_at BEFORE UPDATE ON {t} FOR EACH ROW EXECUTE FUNCTION update_updated_at_column();
 

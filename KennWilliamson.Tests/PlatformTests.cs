@@ -5,7 +5,7 @@ using KennWilliamson.Tests.Infrastructure;
 
 namespace KennWilliamson.Tests;
 
-[Collection(AppCollection.Name)]
+[Collection(SharedApp.Name)]
 public sealed class PlatformTests(AppFixture fixture)
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(30);
@@ -49,7 +49,7 @@ public sealed class PlatformTests(AppFixture fixture)
     [Fact]
     public async Task PgStatStatementsIsPreloaded()
     {
-        await using var connection = await fixture.OpenAsync(fixture.OwnerConnectionString);
+        await using var connection = await AppFixture.OpenAsync(fixture.OwnerConnectionString);
         await using var command = new Npgsql.NpgsqlCommand("SHOW shared_preload_libraries", connection);
         Assert.Contains("pg_stat_statements", (string)(await command.ExecuteScalarAsync())!);
     }

@@ -3,7 +3,7 @@ using KennWilliamson.Tests.Infrastructure;
 
 namespace KennWilliamson.Tests.Api;
 
-[Collection(AppCollection.Name)]
+[Collection(SharedApp.Name)]
 public sealed class IncidentTimerTests(AppFixture fixture)
 {
     private static readonly string[] TimerFields = ["id", "reset_timestamp", "notes", "created_at", "updated_at"];

@@ -4,7 +4,7 @@ using KennWilliamson.Tests.Infrastructure;
 
 namespace KennWilliamson.Tests.Api;
 
-[Collection(AppCollection.Name)]
+[Collection(SharedApp.Name)]
 public sealed class OpenApiTests(AppFixture fixture)
 {
     /// <summary>Every route with the status codes it documents: its success and its errors.</summary>

@@ -3,7 +3,7 @@ using KennWilliamson.Tests.Infrastructure;
 
 namespace KennWilliamson.Tests.Api;
 
-[Collection(AppCollection.Name)]
+[Collection(SharedApp.Name)]
 public sealed class SlugTests(AppFixture fixture)
 {
     private HttpClient Http => fixture.Api;

@@ -5,7 +5,7 @@ using KennWilliamson.Tests.Infrastructure;
 
 namespace KennWilliamson.Tests.Api;
 
-[Collection(AppCollection.Name)]
+[Collection(SharedApp.Name)]
 public sealed class TokenTests(AppFixture fixture)
 {
     private HttpClient Http => fixture.Api;

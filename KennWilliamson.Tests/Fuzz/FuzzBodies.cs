@@ -67,7 +67,7 @@ public static partial class FuzzBodies
         var types = OpenApiOperations.Types(property.Schema);
         if (types.Contains("integer") || types.Contains("number"))
         {
-            return FuzzValues.Integer.Select(Number);
+            return FuzzValues.IntegerText.Select(Number);
         }
         if (OpenApiOperations.Format(property.Schema) == "date-time")
         {

@@ -62,7 +62,7 @@ public static class FuzzCases
     {
         var pairs = parameters.Select(p =>
         {
-            var value = OpenApiOperations.Types(p.Schema).Contains("integer") ? FuzzValues.Integer : FuzzValues.Text;
+            var value = OpenApiOperations.Types(p.Schema).Contains("integer") ? FuzzValues.IntegerText : FuzzValues.Text;
             var one = value.Select(v => $"{p.Name}={UrlValue(v)}");
             return Gen.Frequency((2, Gen.Const("")), (6, one), (1, Gen.Select(one, one, (a, b) => $"{a}&{b}")));
         }).ToList();

@@ -35,7 +35,7 @@ public static class FuzzValues
         (1, Gen.Const(new string('z', 100_000))));
 
     /// <summary>Integers as text: the limits of int and long, around zero, beyond long, and not integers at all.</summary>
-    public static readonly Gen<string> Integer = Gen.Frequency(
+    public static readonly Gen<string> IntegerText = Gen.Frequency(
         (3, Gen.Int[-5, 200].Select(i => i.ToString(CultureInfo.InvariantCulture))),
         (3, Gen.OneOf("0", "-1", "1", "2147483647", "-2147483648", "2147483648", "9223372036854775807", "-9223372036854775808",
             "99999999999999999999", "1000000", "1000001", "21474837", "1e308", "-1e308", "1.5", "0x10", "+1", " 1", "1 ", "")),
@@ -87,7 +87,7 @@ public static class FuzzValues
                 encoded.Append(CultureInfo.InvariantCulture, $"%{0xE0 | (c >> 12):X2}%{0x80 | ((c >> 6) & 0x3F):X2}%{0x80 | (c & 0x3F):X2}");
                 continue;
             }
-            encoded.Append(Uri.EscapeDataString(value.Substring(i, pairLength)));
+            encoded.Append(Uri.EscapeDataString(value.AsSpan(i, pairLength)));
             i += pairLength - 1;
         }
         return encoded.ToString();

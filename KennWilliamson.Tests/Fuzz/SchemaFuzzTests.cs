@@ -12,7 +12,7 @@ namespace KennWilliamson.Tests.Fuzz;
 
 /// <summary>Its own AppHost: the fuzz suite fills the database with odd rows no other test should meet.</summary>
 [CollectionDefinition(Name)]
-public sealed class FuzzCollection : ICollectionFixture<AppFixture>
+public sealed class FuzzApp : ICollectionFixture<AppFixture>
 {
     public const string Name = "Schema-driven fuzzing";
 }
@@ -23,7 +23,7 @@ public sealed class FuzzCollection : ICollectionFixture<AppFixture>
 /// lists for the operation, a 4xx must leave every table as it was, and no answer may take 2 s or more.
 /// FUZZ_ITERATIONS (default 5,000) sets the request count, FUZZ_SEED replays a printed seed.
 /// </summary>
-[Collection(FuzzCollection.Name)]
+[Collection(FuzzApp.Name)]
 public sealed class SchemaFuzzTests(AppFixture fixture, ITestOutputHelper output)
 {
     private static readonly TimeSpan MaxAnswer = TimeSpan.FromSeconds(2);
@@ -38,7 +38,7 @@ public sealed class SchemaFuzzTests(AppFixture fixture, ITestOutputHelper output
 
         // A client of its own: no retries or resilience handlers between the fuzzer and the API.
         using var http = new HttpClient { BaseAddress = fixture.Api.BaseAddress, Timeout = TimeSpan.FromSeconds(30) };
-        await using var rows = new RowCounts(await fixture.OpenAsync(fixture.OwnerConnectionString));
+        await using var rows = new RowCounts(await AppFixture.OpenAsync(fixture.OwnerConnectionString));
         var stats = new FuzzStats();
         var before = await rows.ReadAsync();
         var clock = Stopwatch.StartNew();

@@ -68,7 +68,7 @@ public sealed class AppFixture : IAsyncLifetime
         }
     }
 
-    public async Task<NpgsqlConnection> OpenAsync(string connectionString)
+    public static async Task<NpgsqlConnection> OpenAsync(string connectionString)
     {
         var connection = new NpgsqlConnection(connectionString);
         await connection.OpenAsync().WaitAsync(TimeSpan.FromSeconds(30));
@@ -87,7 +87,7 @@ public sealed class AppFixture : IAsyncLifetime
 }
 
 [CollectionDefinition(Name)]
-public sealed class AppCollection : ICollectionFixture<AppFixture>
+public sealed class SharedApp : ICollectionFixture<AppFixture>
 {
     public const string Name = "Running application";
 }

@@ -8,7 +8,7 @@ using Npgsql;
 namespace KennWilliamson.Tests.Operations;
 
 /// <summary>"Back up now" on the shared application: it changes nothing, so it runs on the shared database.</summary>
-[Collection(AppCollection.Name)]
+[Collection(SharedApp.Name)]
 [Trait("Category", TestPostgres.NeedsClientTools)]
 public sealed class BackupCommandTests(AppFixture fixture)
 {

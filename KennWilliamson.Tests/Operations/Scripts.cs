@@ -1,6 +1,3 @@
-using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 using KennWilliamson.AppHost.Postgres;
 using KennWilliamson.Tests.Infrastructure;
 using KennWilliamson.Tests.Schema;

@@ -11,7 +11,7 @@ namespace KennWilliamson.Tests.Reliability;
 /// holds, every writer's transactions are present up to some point and none after it, and no
 /// transaction is present in part.
 /// </summary>
-[Collection(AppCollection.Name)]
+[Collection(SharedApp.Name)]
 [Trait("Category", TestPostgres.NeedsClientTools)]
 public sealed class BackupUnderLoadTests(AppFixture fixture, ITestOutputHelper output) : IDisposable
 {

@@ -4,7 +4,7 @@ using KennWilliamson.Tests.Infrastructure;
 
 namespace KennWilliamson.Tests.Reliability;
 
-[Collection(AppCollection.Name)]
+[Collection(SharedApp.Name)]
 public sealed class ConcurrencyTests(AppFixture fixture)
 {
     [Fact]
@@ -51,7 +51,7 @@ public sealed class ConcurrencyTests(AppFixture fixture)
             r.Dispose();
         }
 
-        await using var db = await fixture.OpenAsync(fixture.OwnerConnectionString);
+        await using var db = await AppFixture.OpenAsync(fixture.OwnerConnectionString);
         await using var count = new Npgsql.NpgsqlCommand("SELECT count(*) FROM users WHERE lower(email) = lower($1)", db)
         { Parameters = { new() { Value = email } } };
         Assert.Equal(1L, await count.ExecuteScalarAsync());

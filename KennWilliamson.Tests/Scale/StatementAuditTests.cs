@@ -11,7 +11,7 @@ namespace KennWilliamson.Tests.Scale;
 /// A sequential scan of a table that grows with use (or an index scan of it with no index condition,
 /// which reads it all the same) fails the test unless allow-listed with its reason.
 /// </summary>
-[Collection(AppCollection.Name)]
+[Collection(SharedApp.Name)]
 public sealed class StatementAuditTests(AppFixture fixture, ITestOutputHelper output)
 {
     private static readonly string[] GrowingTables = ["incident_timers", "users", "refresh_tokens", "audit_events"];
@@ -32,14 +32,14 @@ public sealed class StatementAuditTests(AppFixture fixture, ITestOutputHelper ou
     public async Task NoStatementTheApiSendsReadsAWholeGrowingTableAtTenThousandUsers()
     {
         var history = await HistoryDatabase.GetAsync(fixture);
-        await using (var shared = await fixture.OpenAsync(fixture.OwnerConnectionString))
+        await using (var shared = await AppFixture.OpenAsync(fixture.OwnerConnectionString))
         {
             await shared.ExecuteAsync("SELECT monitoring.pg_stat_statements_reset()");
         }
         await ApiTour.CallEveryEndpointAsync(fixture);
 
         List<string> statements;
-        await using (var shared = await fixture.OpenAsync(fixture.OwnerConnectionString))
+        await using (var shared = await AppFixture.OpenAsync(fixture.OwnerConnectionString))
         {
             statements = await ExplainPlans.ApiStatementsAsync(shared);
         }
@@ -65,11 +65,13 @@ public sealed class StatementAuditTests(AppFixture fixture, ITestOutputHelper ou
         Assert.Empty(failures);
     }
 
+    private static readonly string[] PlannableKeywords = ["SELECT", "INSERT", "UPDATE", "DELETE", "WITH"];
+
     /// <summary>Queries and writes; not BEGIN, SET, DISCARD and other utility statements, which have no plan.</summary>
     private static bool IsPlannable(string statement)
     {
         var text = string.Join('\n', statement.Split('\n').Where(l => !l.TrimStart().StartsWith("--", StringComparison.Ordinal))).TrimStart();
-        return new[] { "SELECT", "INSERT", "UPDATE", "DELETE", "WITH" }.Any(k => text.StartsWith(k, StringComparison.OrdinalIgnoreCase));
+        return PlannableKeywords.Any(k => text.StartsWith(k, StringComparison.OrdinalIgnoreCase));
     }
 
     private static string OneLine(string statement) => string.Join(' ', statement.Split((char[])['\n', '\r', ' '], StringSplitOptions.RemoveEmptyEntries));

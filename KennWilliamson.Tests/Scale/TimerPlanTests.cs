@@ -10,7 +10,7 @@ namespace KennWilliamson.Tests.Scale;
 /// statements are the ones the API sent (pg_stat_statements of the shared database, found by their EF
 /// tags), explained with ANALYZE in <see cref="HistoryDatabase"/>. A plan, not a timing.
 /// </summary>
-[Collection(AppCollection.Name)]
+[Collection(SharedApp.Name)]
 public sealed class TimerPlanTests(AppFixture fixture)
 {
     private const string TimersIndex = "idx_incident_timers_user_reset_id";
@@ -38,7 +38,7 @@ public sealed class TimerPlanTests(AppFixture fixture)
         AssertNoSeqScan(nodes);
         Assert.Contains(nodes, n => n.Relation == "users" && n.Index == "ix_users_slug");
         var timers = Assert.Single(nodes, n => n.Relation == "incident_timers");
-        Assert.Contains(timers.NodeType, new[] { "Index Scan", "Index Only Scan" });
+        Assert.Contains(timers.NodeType, (string[])["Index Scan", "Index Only Scan"]);
         Assert.Equal(TimersIndex, timers.Index);
         Assert.Equal(1, timers.ActualRows * timers.ActualLoops);
     }
@@ -89,7 +89,7 @@ public sealed class TimerPlanTests(AppFixture fixture)
     /// </summary>
     private async Task<List<PlanNode>> ExplainTaggedAsync(string tag, Func<string, string> argument, Func<string, bool>? which = null, Guid? secondUuid = null)
     {
-        await using var shared = await fixture.OpenAsync(fixture.OwnerConnectionString);
+        await using var shared = await AppFixture.OpenAsync(fixture.OwnerConnectionString);
         var statement = Assert.Single(await ExplainPlans.ApiStatementsAsync(shared),
             s => s.Contains("-- " + tag, StringComparison.Ordinal) && (which is null || which(s)));
 

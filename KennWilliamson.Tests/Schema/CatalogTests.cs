@@ -3,7 +3,7 @@ using KennWilliamson.Tests.Infrastructure;
 namespace KennWilliamson.Tests.Schema;
 
 /// <summary>The shared database's catalog (tables, columns, keys, indexes, triggers) after the AppHost's worker ran.</summary>
-[Collection(AppCollection.Name)]
+[Collection(SharedApp.Name)]
 public sealed class CatalogTests(AppFixture fixture)
 {
     private const string Uuid = "uuid";
@@ -46,7 +46,7 @@ public sealed class CatalogTests(AppFixture fixture)
     public async Task Each_column_has_the_designed_type_length_nullability_and_default(
         string table, string column, string type, int? length, bool nullable, string? columnDefault)
     {
-        await using var connection = await fixture.OpenAsync(fixture.OwnerConnectionString);
+        await using var connection = await AppFixture.OpenAsync(fixture.OwnerConnectionString);
         var rows = await connection.RowsAsync("""
             SELECT data_type::text, character_maximum_length::int, is_nullable::text, column_default::text
             FROM information_schema.columns
@@ -63,7 +63,7 @@ public sealed class CatalogTests(AppFixture fixture)
     [Fact]
     public async Task Each_table_has_exactly_the_designed_columns_and_an_id_primary_key()
     {
-        await using var connection = await fixture.OpenAsync(fixture.OwnerConnectionString);
+        await using var connection = await AppFixture.OpenAsync(fixture.OwnerConnectionString);
         foreach (var table in Columns.Select(c => (string)c[0]).Distinct())
         {
             var expected = Columns.Where(c => (string)c[0] == table).Select(c => (string)c[1]).ToArray();
@@ -139,7 +139,7 @@ public sealed class CatalogTests(AppFixture fixture)
     [Fact]
     public async Task Foreign_keys_are_exactly_the_designed_ones_with_their_delete_actions()
     {
-        await using var connection = await fixture.OpenAsync(fixture.OwnerConnectionString);
+        await using var connection = await AppFixture.OpenAsync(fixture.OwnerConnectionString);
         var keys = await connection.ColumnAsync<string>("""
             SELECT format('%s.%s -> %s.%s on delete %s', c.conrelid::regclass, a.attname, c.confrelid::regclass, fa.attname,
                           CASE c.confdeltype WHEN 'c' THEN 'cascade' WHEN 'n' THEN 'set null' WHEN 'a' THEN 'no action'
@@ -168,7 +168,7 @@ public sealed class CatalogTests(AppFixture fixture)
     [Fact]
     public async Task Updated_at_triggers_run_the_one_function_before_each_row_update_of_the_three_tables()
     {
-        await using var connection = await fixture.OpenAsync(fixture.OwnerConnectionString);
+        await using var connection = await AppFixture.OpenAsync(fixture.OwnerConnectionString);
         var triggers = await connection.ColumnAsync<string>("""
             SELECT format('%s %s', pg_get_triggerdef(t.oid), t.tgenabled)
             FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid
@@ -190,7 +190,7 @@ public sealed class CatalogTests(AppFixture fixture)
     [Fact]
     public async Task The_user_and_admin_roles_are_seeded_with_their_descriptions()
     {
-        await using var connection = await fixture.OpenAsync(fixture.OwnerConnectionString);
+        await using var connection = await AppFixture.OpenAsync(fixture.OwnerConnectionString);
         var roles = await connection.RowsAsync("SELECT name, description FROM roles WHERE name IN ('admin', 'user') ORDER BY name");
 
         Assert.Equal(
@@ -206,7 +206,7 @@ public sealed class CatalogTests(AppFixture fixture)
     /// <summary>Every index of a table, with its key list as pg_get_indexdef prints it, e.g. "(user_id, reset_timestamp DESC)".</summary>
     private async Task<List<IndexInfo>> IndexesAsync(string table)
     {
-        await using var connection = await fixture.OpenAsync(fixture.OwnerConnectionString);
+        await using var connection = await AppFixture.OpenAsync(fixture.OwnerConnectionString);
         var rows = await connection.RowsAsync("""
             SELECT i.relname::text, x.indisunique, x.indpred IS NOT NULL,
                    substring(pg_get_indexdef(x.indexrelid) FROM 'USING \w+ (\(.*\))')
@@ -220,7 +220,7 @@ public sealed class CatalogTests(AppFixture fixture)
     public async Task The_shared_database_is_the_one_the_tests_expect()
     {
         // Guards the catalog tests: they read the database the AppHost's worker migrated.
-        await using var connection = await fixture.OpenAsync(fixture.OwnerConnectionString);
+        await using var connection = await AppFixture.OpenAsync(fixture.OwnerConnectionString);
         Assert.Equal("kennwilliamson", await connection.ScalarAsync<string>("SELECT current_database()::text"));
         Assert.Equal(MigrationVerbTests.Migrations, await connection.ColumnAsync<string>(
             """SELECT migration_id FROM "__EFMigrationsHistory" ORDER BY migration_id"""));

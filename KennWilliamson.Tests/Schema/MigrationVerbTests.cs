@@ -5,7 +5,7 @@ using Npgsql;
 namespace KennWilliamson.Tests.Schema;
 
 /// <summary>The worker's verbs (<c>run</c>, <c>info</c>, <c>revert</c>), each against a scratch database of its own.</summary>
-[Collection(AppCollection.Name)]
+[Collection(SharedApp.Name)]
 public sealed class MigrationVerbTests(AppFixture fixture)
 {
     /// <summary>The original backend's four migrations, first and in this order.</summary>

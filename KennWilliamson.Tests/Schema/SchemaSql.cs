@@ -99,7 +99,7 @@ internal sealed class ScratchDatabase : IAsyncDisposable
     public Task<ProcessResult> RunWorkerAsync(params string[] args) =>
         WorkerProcess.RunAsync(ConnectionString, _fixture.AppDbPassword, args).WaitAsync(SchemaSql.WorkerTimeout);
 
-    public Task<NpgsqlConnection> OpenAsync() => _fixture.OpenAsync(ConnectionString);
+    public Task<NpgsqlConnection> OpenAsync() => AppFixture.OpenAsync(ConnectionString);
 
     public async ValueTask DisposeAsync()
     {
@@ -108,7 +108,7 @@ internal sealed class ScratchDatabase : IAsyncDisposable
         {
             NpgsqlConnection.ClearPool(pooled);
         }
-        await using var server = await _fixture.OpenAsync(_fixture.ServerConnectionString);
+        await using var server = await AppFixture.OpenAsync(_fixture.ServerConnectionString);
         await server.ExecuteAsync($"DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)");
     }
 }

@@ -11,7 +11,7 @@ namespace KennWilliamson.Tests.Schema;
 /// updated_at is kept by the update_updated_at_column() trigger, not by the application. now() is the
 /// start of the transaction, so each insert and update here is its own (autocommit) transaction.
 /// </summary>
-[Collection(AppCollection.Name)]
+[Collection(SharedApp.Name)]
 public sealed class TimestampTests(AppFixture fixture)
 {
     private static readonly TimeSpan Pause = TimeSpan.FromMilliseconds(50);
@@ -28,7 +28,7 @@ public sealed class TimestampTests(AppFixture fixture)
     [MemberData(nameof(Tables))]
     public async Task A_raw_sql_update_moves_updated_at_forward_and_leaves_created_at_alone(string table, string change)
     {
-        await using var connection = await fixture.OpenAsync(fixture.OwnerConnectionString);
+        await using var connection = await AppFixture.OpenAsync(fixture.OwnerConnectionString);
         var (id, cleanup) = await InsertRowAsync(connection, table);
         try
         {
@@ -53,7 +53,7 @@ public sealed class TimestampTests(AppFixture fixture)
     [MemberData(nameof(Tables))]
     public async Task An_update_that_sets_updated_at_itself_still_gets_the_time_of_its_transaction(string table, string change)
     {
-        await using var connection = await fixture.OpenAsync(fixture.OwnerConnectionString);
+        await using var connection = await AppFixture.OpenAsync(fixture.OwnerConnectionString);
         var (id, cleanup) = await InsertRowAsync(connection, table);
         try
         {
@@ -118,7 +118,7 @@ public sealed class TimestampTests(AppFixture fixture)
             Assert.All(updates, AssertSetsNoTimestamp);
 
             // And the database agrees with what EF read back.
-            await using var connection = await fixture.OpenAsync(fixture.OwnerConnectionString);
+            await using var connection = await AppFixture.OpenAsync(fixture.OwnerConnectionString);
             foreach (var (table, id) in new[] { ("users", user.Id), ("roles", role.Id), ("incident_timers", timer.Id) })
             {
                 Assert.True(await connection.ScalarAsync<bool>(
@@ -127,7 +127,7 @@ public sealed class TimestampTests(AppFixture fixture)
         }
         finally
         {
-            await using var connection = await fixture.OpenAsync(fixture.OwnerConnectionString);
+            await using var connection = await AppFixture.OpenAsync(fixture.OwnerConnectionString);
             await connection.ExecuteAsync("DELETE FROM users WHERE email = $1", email);
             await connection.ExecuteAsync("DELETE FROM roles WHERE name = $1", roleName);
         }
@@ -156,7 +156,7 @@ public sealed class TimestampTests(AppFixture fixture)
                 await db.SaveChangesAsync().WaitAsync(SchemaSql.Timeout);
             }
 
-            await using var connection = await fixture.OpenAsync(fixture.OwnerConnectionString);
+            await using var connection = await AppFixture.OpenAsync(fixture.OwnerConnectionString);
             var row = Assert.Single(await connection.RowsAsync("SELECT created_at, updated_at FROM users WHERE id = $1", id));
             Assert.True((DateTime)row[0]! > stale.UtcDateTime.AddYears(20), $"created_at {row[0]}");
             Assert.True((DateTime)row[1]! > (DateTime)row[0]!, $"updated_at {row[1]} is not after created_at {row[0]}");
@@ -166,7 +166,7 @@ public sealed class TimestampTests(AppFixture fixture)
         }
         finally
         {
-            await using var connection = await fixture.OpenAsync(fixture.OwnerConnectionString);
+            await using var connection = await AppFixture.OpenAsync(fixture.OwnerConnectionString);
             await connection.ExecuteAsync("DELETE FROM users WHERE email = $1", email);
         }
     }

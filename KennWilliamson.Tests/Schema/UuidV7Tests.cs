@@ -5,7 +5,7 @@ using Npgsql;
 namespace KennWilliamson.Tests.Schema;
 
 /// <summary>UUIDv7 keys made by the database, and pg_uuidv7's conversion functions.</summary>
-[Collection(AppCollection.Name)]
+[Collection(SharedApp.Name)]
 public sealed class UuidV7Tests(AppFixture fixture)
 {
     private const string Sample = "018570bb-4a7d-7c7e-8df4-6d47afd8c8fc";
@@ -16,7 +16,7 @@ public sealed class UuidV7Tests(AppFixture fixture)
     [Fact]
     public async Task Rows_inserted_with_raw_sql_and_no_id_get_version_7_variant_10_ids_stamped_with_now()
     {
-        await using var connection = await fixture.OpenAsync(fixture.OwnerConnectionString);
+        await using var connection = await AppFixture.OpenAsync(fixture.OwnerConnectionString);
         var userId = await connection.InsertUserAsync();
         var roleName = $"schema-{Guid.NewGuid():N}";
         try
@@ -60,7 +60,7 @@ public sealed class UuidV7Tests(AppFixture fixture)
         {
             await db.SaveChangesAsync().WaitAsync(SchemaSql.Timeout);
 
-            await using var connection = await fixture.OpenAsync(fixture.OwnerConnectionString);
+            await using var connection = await AppFixture.OpenAsync(fixture.OwnerConnectionString);
             Assert.True(await connection.ScalarAsync<bool>("SELECT EXISTS (SELECT FROM users WHERE id = $1)", user.Id));
             Assert.Equal(7, await connection.ScalarAsync<int>("SELECT get_byte(uuid_send($1), 6) >> 4", user.Id));
             Assert.True(await connection.ScalarAsync<bool>(
@@ -68,7 +68,7 @@ public sealed class UuidV7Tests(AppFixture fixture)
         }
         finally
         {
-            await using var connection = await fixture.OpenAsync(fixture.OwnerConnectionString);
+            await using var connection = await AppFixture.OpenAsync(fixture.OwnerConnectionString);
             await connection.ExecuteAsync("DELETE FROM users WHERE email = $1", user.Email);
         }
     }
@@ -76,7 +76,7 @@ public sealed class UuidV7Tests(AppFixture fixture)
     [Fact]
     public async Task A_thousand_ids_made_one_after_another_in_one_session_come_out_in_ascending_order()
     {
-        await using var connection = await fixture.OpenAsync(fixture.OwnerConnectionString);
+        await using var connection = await AppFixture.OpenAsync(fixture.OwnerConnectionString);
         var ids = new List<string>();
         for (var i = 0; i < 1000; i++)
         {
@@ -90,7 +90,7 @@ public sealed class UuidV7Tests(AppFixture fixture)
     [Fact]
     public async Task The_generator_is_the_servers_built_in_uuidv7_from_postgresql_18_and_the_portable_one_before()
     {
-        await using var connection = await fixture.OpenAsync(fixture.OwnerConnectionString);
+        await using var connection = await AppFixture.OpenAsync(fixture.OwnerConnectionString);
         var major = int.Parse(await connection.ScalarAsync<string>("SELECT current_setting('server_version_num')"), System.Globalization.CultureInfo.InvariantCulture) / 10000;
         var source = await connection.ScalarAsync<string>("SELECT prosrc FROM pg_proc WHERE proname = 'uuid_generate_v7'");
 
@@ -103,7 +103,7 @@ public sealed class UuidV7Tests(AppFixture fixture)
     public async Task A_thousand_ids_made_in_one_statement_come_out_in_ascending_order()
     {
         // Most of these share a millisecond: only the sub-millisecond rand_a keeps them in order.
-        await using var connection = await fixture.OpenAsync(fixture.OwnerConnectionString);
+        await using var connection = await AppFixture.OpenAsync(fixture.OwnerConnectionString);
         var ids = await connection.ColumnAsync<string>(
             "SELECT id::text FROM (SELECT n, uuid_generate_v7() AS id FROM generate_series(1, 1000) n) g ORDER BY n");
 
@@ -114,7 +114,7 @@ public sealed class UuidV7Tests(AppFixture fixture)
     [Fact]
     public async Task Uuid_v7_to_timestamptz_reads_the_millisecond_timestamp()
     {
-        await using var connection = await fixture.OpenAsync(fixture.OwnerConnectionString);
+        await using var connection = await AppFixture.OpenAsync(fixture.OwnerConnectionString);
 
         Assert.True(await connection.ScalarAsync<bool>(
             $"SELECT uuid_v7_to_timestamptz('{Sample}') = '2023-01-02 04:26:40.637+00'::timestamptz"));
@@ -126,7 +126,7 @@ public sealed class UuidV7Tests(AppFixture fixture)
     [Fact]
     public async Task Uuid_timestamptz_to_v7_with_zero_gives_the_smallest_uuid_of_that_millisecond()
     {
-        await using var connection = await fixture.OpenAsync(fixture.OwnerConnectionString);
+        await using var connection = await AppFixture.OpenAsync(fixture.OwnerConnectionString);
 
         Assert.Equal(Guid.Parse(SampleMillisecondBound), await connection.ScalarAsync<Guid>(
             "SELECT uuid_timestamptz_to_v7('2023-01-02 04:26:40.637+00', true)"));
@@ -137,7 +137,7 @@ public sealed class UuidV7Tests(AppFixture fixture)
     [Fact]
     public async Task Uuid_timestamptz_to_v7_without_zero_is_above_that_bound_with_the_same_timestamp()
     {
-        await using var connection = await fixture.OpenAsync(fixture.OwnerConnectionString);
+        await using var connection = await AppFixture.OpenAsync(fixture.OwnerConnectionString);
 
         var rows = await connection.RowsAsync($"""
             SELECT u > '{SampleMillisecondBound}'::uuid,
@@ -153,7 +153,7 @@ public sealed class UuidV7Tests(AppFixture fixture)
         Assert.True(rows.Select(r => r[4]).Distinct().Count() > 1, "the random bits did not vary");
     }
 
-    private static void AssertStrictlyAscending(IReadOnlyList<string> ids)
+    private static void AssertStrictlyAscending(List<string> ids)
     {
         for (var i = 1; i < ids.Count; i++)
         {

@@ -8,7 +8,7 @@ using Microsoft.Extensions.DependencyInjection;
 namespace KennWilliamson.Tests.Security;
 
 /// <summary>An admin is made by an operator's explicit, audited act, and nothing re-grants it by itself.</summary>
-[Collection(AppCollection.Name)]
+[Collection(SharedApp.Name)]
 public sealed class AdminGrantTests(AppFixture fixture)
 {
     [Fact]
@@ -16,7 +16,7 @@ public sealed class AdminGrantTests(AppFixture fixture)
     {
         var admin = await Admins.CreateAsync(fixture);
         var user = await fixture.Api.RegisterAsync();
-        await using var connection = await fixture.OpenAsync(fixture.OwnerConnectionString);
+        await using var connection = await AppFixture.OpenAsync(fixture.OwnerConnectionString);
 
         var granted = await WorkerProcess.RunAsync(fixture.OwnerConnectionString, fixture.AppDbPassword, "grant-admin", user.Email.ToUpperInvariant());
 
@@ -39,7 +39,7 @@ public sealed class AdminGrantTests(AppFixture fixture)
     public async Task Grant_admin_for_an_email_nobody_registered_fails_with_a_message_and_changes_nothing()
     {
         var email = ApiClient.UniqueEmail("ghost");
-        await using var connection = await fixture.OpenAsync(fixture.OwnerConnectionString);
+        await using var connection = await AppFixture.OpenAsync(fixture.OwnerConnectionString);
         var admins = await connection.ScalarAsync<long>("SELECT count(*) FROM user_roles ur JOIN roles r ON r.id = ur.role_id WHERE r.name = 'admin'");
 
         var result = await WorkerProcess.RunAsync(fixture.OwnerConnectionString, fixture.AppDbPassword, "grant-admin", email);
@@ -54,7 +54,7 @@ public sealed class AdminGrantTests(AppFixture fixture)
     {
         var user = await fixture.Api.RegisterAsync();
         var other = await fixture.Api.RegisterAsync();
-        await using var connection = await fixture.OpenAsync(fixture.OwnerConnectionString);
+        await using var connection = await AppFixture.OpenAsync(fixture.OwnerConnectionString);
 
         var result = await WorkerProcess.RunAsync(fixture.OwnerConnectionString, fixture.AppDbPassword, "grant-admin", user.Email, "--to", other.Email);
 
@@ -83,7 +83,7 @@ public sealed class AdminGrantTests(AppFixture fixture)
             .WaitAsync(TimeSpan.FromMinutes(3));
 
         Assert.True(result.Success, result.Message);
-        await using var connection = await fixture.OpenAsync(fixture.OwnerConnectionString);
+        await using var connection = await AppFixture.OpenAsync(fixture.OwnerConnectionString);
         Assert.True(await IsAdminAsync(connection, user.Id));
     }
 

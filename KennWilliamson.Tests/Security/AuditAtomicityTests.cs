@@ -5,7 +5,7 @@ using KennWilliamson.Tests.Schema;
 
 namespace KennWilliamson.Tests.Security;
 
-[Collection(AppCollection.Name)]
+[Collection(SharedApp.Name)]
 public sealed class AuditAtomicityTests(AppFixture fixture)
 {
     /// <summary>
@@ -20,7 +20,7 @@ public sealed class AuditAtomicityTests(AppFixture fixture)
         var admin = await Admins.CreateAsync(fixture);
         var target = await fixture.Api.RegisterAsync();
         var targetId = Guid.Parse(target.Id);
-        await using var connection = await fixture.OpenAsync(fixture.OwnerConnectionString);
+        await using var connection = await AppFixture.OpenAsync(fixture.OwnerConnectionString);
         if (method == "DELETE")
         {
             using var granted = await fixture.Api.SendAsync(HttpMethod.Put, $"/api/admin/users/{target.Id}/roles/admin", token: admin.Token);

@@ -4,21 +4,21 @@ using KennWilliamson.Tests.Infrastructure;
 
 namespace KennWilliamson.Tests.Security;
 
-[Collection(AppCollection.Name)]
+[Collection(SharedApp.Name)]
 public sealed class AuditTests(AppFixture fixture)
 {
-    public sealed record Event(string Action, string? Actor, string? Target, string? ClientAddress, string? UserAgent);
+    public sealed record AuditEntry(string Action, string? Actor, string? Target, string? ClientAddress, string? UserAgent);
 
     /// <summary>The newest <paramref name="count"/> audit events through the admin listing, page by page.</summary>
-    public static async Task<List<Event>> EventsAsync(AppFixture fixture, string adminToken, int count, int pageSize = 50)
+    public static async Task<List<AuditEntry>> EventsAsync(AppFixture fixture, string adminToken, int count, int pageSize = 50)
     {
-        var events = new List<Event>();
+        var events = new List<AuditEntry>();
         for (var page = 1; events.Count < count; page++)
         {
             using var response = await fixture.Api.SendAsync(HttpMethod.Get, $"/api/admin/audit-events?page={page}&page_size={pageSize}", token: adminToken);
             Assert.Equal(HttpStatusCode.OK, response.StatusCode);
             var body = await response.JsonAsync();
-            var batch = body.GetProperty("events").EnumerateArray().Select(e => new Event(
+            var batch = body.GetProperty("events").EnumerateArray().Select(e => new AuditEntry(
                 e.GetProperty("action").GetString()!, e.GetProperty("actor_user_id").GetString(), e.GetProperty("target").GetString(),
                 e.GetProperty("client_address").GetString(), e.GetProperty("user_agent").GetString())).ToList();
             events.AddRange(batch);

@@ -6,7 +6,7 @@ using KennWilliamson.Tests.Infrastructure;
 
 namespace KennWilliamson.Tests.Security;
 
-[Collection(AppCollection.Name)]
+[Collection(SharedApp.Name)]
 public sealed class AuthorizationTests(AppFixture fixture)
 {
     /// <summary>The routes that say they are public; every other route in the OpenAPI document must not be.</summary>
@@ -66,7 +66,7 @@ public sealed class AuthorizationTests(AppFixture fixture)
     {
         // A body that asks for roles is bound to a record without them.
         using var register = await Http.SendAsync(HttpMethod.Post, "/api/auth/register",
-            new { email = ApiClient.UniqueEmail(), password = ApiClient.Password, display_name = "Wannabe", roles = new[] { "admin" }, is_admin = true });
+            new { email = ApiClient.UniqueEmail(), password = ApiClient.Password, display_name = "Wannabe", roles = (string[])["admin"], is_admin = true });
         Assert.Equal(HttpStatusCode.Created, register.StatusCode);
         var account = await register.JsonAsync();
         Assert.Equal(["user"], account.GetProperty("user").GetProperty("roles").EnumerateArray().Select(r => r.GetString()));
@@ -95,7 +95,7 @@ public sealed class AuthorizationTests(AppFixture fixture)
         Assert.Equal(HttpStatusCode.OK, grant.StatusCode);
         Assert.Equal(["admin", "user"], (await grant.JsonAsync()).GetProperty("roles").EnumerateArray().Select(r => r.GetString()));
 
-        await using (var db = await fixture.OpenAsync(fixture.OwnerConnectionString))
+        await using (var db = await AppFixture.OpenAsync(fixture.OwnerConnectionString))
         {
             await using var assignedBy = new Npgsql.NpgsqlCommand(
                 "SELECT ur.assigned_by FROM user_roles ur JOIN roles r ON r.id = ur.role_id WHERE ur.user_id = $1 AND r.name = 'admin'", db)
@@ -129,7 +129,7 @@ public sealed class AuthorizationTests(AppFixture fixture)
             r.Dispose();
         }
 
-        await using var db = await fixture.OpenAsync(fixture.OwnerConnectionString);
+        await using var db = await AppFixture.OpenAsync(fixture.OwnerConnectionString);
         await using var count = new Npgsql.NpgsqlCommand(
             "SELECT count(*) FROM user_roles ur JOIN roles r ON r.id = ur.role_id WHERE ur.user_id = $1 AND r.name = 'admin'", db)
         { Parameters = { new() { Value = Guid.Parse(target.Id) } } };

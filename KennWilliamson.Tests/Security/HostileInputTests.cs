@@ -11,7 +11,7 @@ namespace KennWilliamson.Tests.Security;
 /// holds exactly the rows that the requests answered 201 for. The fuzz suite's findings are regression tests
 /// in HostileInputTests.Findings.cs.
 /// </summary>
-[Collection(AppCollection.Name)]
+[Collection(SharedApp.Name)]
 public sealed partial class HostileInputTests(AppFixture fixture)
 {
     private const string Marker = "corpus.example";
@@ -154,7 +154,7 @@ public sealed partial class HostileInputTests(AppFixture fixture)
         }
         Assert.True(failures.Count == 0, string.Join('\n', failures));
 
-        await using var db = await fixture.OpenAsync(fixture.OwnerConnectionString);
+        await using var db = await AppFixture.OpenAsync(fixture.OwnerConnectionString);
         await using var marked = new Npgsql.NpgsqlCommand($"SELECT count(*) FROM users WHERE email LIKE '%@{Marker}'", db);
         Assert.Equal((long)registered, await marked.ExecuteScalarAsync());
         await using (var timers = new Npgsql.NpgsqlCommand("SELECT count(*) FROM incident_timers WHERE user_id = $1", db)

@@ -4,7 +4,7 @@ using KennWilliamson.Tests.Infrastructure;
 
 namespace KennWilliamson.Tests.Security;
 
-[Collection(AppCollection.Name)]
+[Collection(SharedApp.Name)]
 public sealed class RateLimitTests(AppFixture fixture)
 {
     [Fact]

@@ -1,5 +1,4 @@
 using System.Net;
-using System.Text.Json;
 using KennWilliamson.AppHost.Postgres;
 using KennWilliamson.Tests.Api;
 using KennWilliamson.Tests.Infrastructure;

@@ -6,7 +6,7 @@ using KennWilliamson.Tests.Infrastructure;
 namespace KennWilliamson.Tests.Security;
 
 /// <summary>Timer create, update and delete share one per-account budget (RateLimiting:TimerWrites).</summary>
-[Collection(AppCollection.Name)]
+[Collection(SharedApp.Name)]
 public sealed class TimerWriteLimitTests(AppFixture fixture)
 {
     [Fact]

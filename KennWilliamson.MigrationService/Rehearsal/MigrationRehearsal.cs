@@ -29,8 +29,8 @@ internal sealed class MigrationRehearsal(IConfiguration configuration, ILogger l
         };
         await Report($"Rehearsing the pending migrations on a copy of {backup} (scratch database {scratch.Database}).", ct);
 
-        await ExecuteAsync(db, $"CREATE DATABASE {Quote(scratch.Database!)}", ct,
-            "cannot create the scratch database: the worker's role needs CREATEDB (or rehearse on a server where it has it)");
+        await ExecuteAsync(db, $"CREATE DATABASE {Quote(scratch.Database!)}",
+            "cannot create the scratch database: the worker's role needs CREATEDB (or rehearse on a server where it has it)", ct);
         try
         {
             var restore = Stopwatch.StartNew();
@@ -41,8 +41,8 @@ internal sealed class MigrationRehearsal(IConfiguration configuration, ILogger l
         }
         finally
         {
-            await ExecuteAsync(db, $"DROP DATABASE IF EXISTS {Quote(scratch.Database!)} WITH (FORCE)", CancellationToken.None,
-                $"could not drop the scratch database {scratch.Database}: drop it by hand");
+            await ExecuteAsync(db, $"DROP DATABASE IF EXISTS {Quote(scratch.Database!)} WITH (FORCE)",
+                $"could not drop the scratch database {scratch.Database}: drop it by hand", CancellationToken.None);
             await Report($"  scratch database {scratch.Database} dropped; {real.Database} was not changed", CancellationToken.None);
         }
     }
@@ -93,7 +93,7 @@ internal sealed class MigrationRehearsal(IConfiguration configuration, ILogger l
         return new AppDbContext(options.Options);
     }
 
-    private static async Task ExecuteAsync(AppDbContext db, string sql, CancellationToken ct, string whatFailed)
+    private static async Task ExecuteAsync(AppDbContext db, string sql, string whatFailed, CancellationToken ct)
     {
         try
         {

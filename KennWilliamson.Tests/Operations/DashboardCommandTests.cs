@@ -39,7 +39,7 @@ public sealed class BackupCommandTests(AppFixture fixture)
         // The shared database is current, so its backup has nothing pending.
         Assert.True(result.Success, result.Message);
         Assert.Contains("Rehearsal done: no pending migrations", result.Message, StringComparison.Ordinal);
-        await using var connection = await fixture.OpenAsync(fixture.OwnerConnectionString);
+        await using var connection = await AppFixture.OpenAsync(fixture.OwnerConnectionString);
         Assert.Equal(0L, await connection.ScalarAsync<long>("SELECT count(*) FROM pg_database WHERE datname LIKE '%\\_rehearsal\\_%'"));
     }
 }

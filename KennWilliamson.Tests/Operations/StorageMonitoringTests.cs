@@ -1,5 +1,4 @@
 using System.Net;
-using System.Text.Json;
 using KennWilliamson.Tests.Api;
 using KennWilliamson.Tests.Infrastructure;
 using KennWilliamson.Tests.Schema;
@@ -8,14 +7,14 @@ using KennWilliamson.Tests.Security;
 namespace KennWilliamson.Tests.Operations;
 
 /// <summary>Database size, largest tables and free disk space in <c>/api/health/db</c>, for admins only.</summary>
-[Collection(AppCollection.Name)]
+[Collection(SharedApp.Name)]
 public sealed class StorageDetailsTests(AppFixture fixture)
 {
     [Fact]
     public async Task An_admin_sees_the_database_size_the_largest_tables_and_the_free_space_of_the_data_directory()
     {
         var admin = await Admins.CreateAsync(fixture);
-        await using var owner = await fixture.OpenAsync(fixture.OwnerConnectionString);
+        await using var owner = await AppFixture.OpenAsync(fixture.OwnerConnectionString);
         var expectedBytes = await owner.ScalarAsync<long>("SELECT pg_database_size(current_database())");
 
         using var response = await fixture.Api.SendAsync(HttpMethod.Get, "/api/health/db", token: admin.Token);

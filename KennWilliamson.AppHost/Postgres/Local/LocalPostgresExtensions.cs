@@ -63,13 +63,14 @@ public static class LocalPostgresExtensions
             .WithIconName("Database");
         init.WithParentRelationship(server);
 
-        // The check really logs in (and runs SELECT 1), so "healthy" means PostgreSQL accepts logins.
+        // The check really logs in (and runs SELECT 1), so "healthy" means PostgreSQL accepts logins; it
+        // waits until the server says it is ready (LocalPostgresReadyCheck).
         string? serverConnection = null;
         builder.Eventing.Subscribe<BeforeResourceStartedEvent>(server.Resource, async (_, ct) =>
             serverConnection = await server.Resource.ConnectionStringExpression.GetValueAsync(ct));
         var check = $"{name}_check";
         builder.Services.AddHealthChecks()
-            .AddNpgSql(_ => serverConnection ?? throw new InvalidOperationException("PostgreSQL has not started yet."), name: check);
+            .AddCheck(check, new LocalPostgresReadyCheck(options.DataDirectory, () => serverConnection));
         server.WithHealthCheck(check);
 
         builder.Services.AddHostedService(sp => new LocalPostgresShutdown(options.BinDirectory, options.DataDirectory, runAs,

@@ -1,6 +1,5 @@
 using KennWilliamson.AppHost;
 using KennWilliamson.AppHost.Postgres;
-using Microsoft.Extensions.Configuration;
 
 var builder = DistributedApplication.CreateBuilder(args);
 

@@ -1,7 +1,7 @@
 using System.Text.RegularExpressions;
 using KennWilliamson.Tests.Infrastructure;
 
-namespace KennWilliamson.Tests.Structure;
+namespace KennWilliamson.Tests.Architecture;
 
 /// <summary>
 /// The API's folders are features (Admin, Auth, Health, IncidentTimers, Users) over a shared

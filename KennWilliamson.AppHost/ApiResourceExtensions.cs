@@ -29,7 +29,23 @@ internal static class ApiResourceExtensions
     public static IResourceBuilder<ProjectResource> WithDataDirectoryOf(this IResourceBuilder<ProjectResource> api, PostgresDatabase postgres) =>
         postgres.DataDirectory is { } dataDirectory ? api.WithEnvironment("Monitoring__DataDirectory", dataDirectory) : api;
 
-    /// <summary><c>Api:HttpPort</c> moves the API's port in run mode (else the launch profile's 8080).</summary>
-    public static IResourceBuilder<ProjectResource> WithHttpPortFrom(this IResourceBuilder<ProjectResource> api, IConfiguration configuration) =>
-        configuration.GetValue<int?>("Api:HttpPort") is { } port ? api.WithEndpoint("http", e => e.Port = port) : api;
+    /// <summary>
+    /// Run mode: the API listens on <c>Api:HttpPort</c> (else the launch profile's 8080) itself. Behind the
+    /// development proxy Aspire puts in front of an endpoint by default, the public read lost about 30 % of its
+    /// throughput (docs/benchmarks.md §5); a local application has no use for the proxy's port juggling.
+    /// Publish mode keeps the endpoint as modelled: a deployment's ingress decides.
+    /// </summary>
+    public static IResourceBuilder<ProjectResource> WithDirectHttpPort(this IResourceBuilder<ProjectResource> api, IConfiguration configuration)
+    {
+        if (!api.ApplicationBuilder.ExecutionContext.IsRunMode)
+        {
+            return api;
+        }
+        var port = configuration.GetValue<int?>("Api:HttpPort");
+        return api.WithEndpoint("http", e =>
+        {
+            e.IsProxied = false;
+            e.Port = port ?? e.Port;
+        });
+    }
 }

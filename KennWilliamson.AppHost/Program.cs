@@ -55,7 +55,7 @@ builder.AddProject<Projects.KennWilliamson_Api>("api")
         "RateLimiting:Auth:PermitLimit", "RateLimiting:FailedLogins:PermitLimit", "RateLimiting:TimerWrites:PermitLimit", "Jwt:AccessTokenLifetime",
         "ForwardedHeaders:KnownProxies", "ForwardedHeaders:KnownNetworks")
     .WithDataDirectoryOf(postgres)
-    .WithHttpPortFrom(builder.Configuration);
+    .WithDirectHttpPort(builder.Configuration);
 
 await builder.Build().RunAsync();
 return 0;

@@ -43,6 +43,24 @@ public sealed class AppHostModelTests
         Directory.Delete(dataDirectory, recursive: true);
     }
 
+    [Theory]
+    [InlineData(null, 8080)] // the README's address
+    [InlineData(18080, 18080)]
+    public async Task InRunModeTheApiListensOnItsPortItselfWithoutTheDevelopmentProxy(int? setting, int expectedPort)
+    {
+        string[] args = setting is { } port ? ["--Postgres:Mode=container", $"{AppHostFactory.ApiPortArg}={port}"] : ["--Postgres:Mode=container"];
+        await using var builder = await DistributedApplicationTestingBuilder
+            .CreateAsync<Projects.KennWilliamson_AppHost>(args)
+            .WaitAsync(TimeSpan.FromMinutes(1));
+
+        var api = Assert.Single(builder.Resources, r => r.Name == "api");
+        var http = Assert.Single(api.Annotations.OfType<EndpointAnnotation>(), e => e.Name == "http");
+        // Proxied, every request would cross Aspire's development proxy first: about 30 % of the public
+        // read's throughput (docs/benchmarks.md §5).
+        Assert.False(http.IsProxied);
+        Assert.Equal(expectedPort, http.Port);
+    }
+
     [Fact]
     public async Task AutoModeWithNoRuntimeAndNoBinariesStopsNamingBothRemedies()
     {

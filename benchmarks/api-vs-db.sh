@@ -33,7 +33,7 @@ log "seeding 10,000 users and 100,000 timers"
 seed_bench_data 10000 100000
 mint_tokens 1000 "$work/tokens"
 port=$(api_direct_port)
-log "API process on port $port (the AppHost proxies $API_PORT to it; wrk talks to the process directly)"
+log "API process on port $port (the run-mode address is $API_PORT: the same port unless a proxy sits in front)"
 
 # The reference processes, with the connection string the API builds (DatabasePool's defaults).
 REF_PIDS=()
@@ -85,7 +85,7 @@ wrk_run() {
 # The sides of an endpoint, in the order of run R: odd runs forwards, even runs backwards.
 sides() {
   local list="api reference"
-  case $1 in timer-list | timer-create) list="$list reference-jwt" ;; public-read) list="$list api-proxied" ;; esac
+  case $1 in timer-list | timer-create) list="$list reference-jwt" ;; public-read) list="$list api-run-address" ;; esac
   list="$list pgbench"
   if [ $(($2 % 2)) -eq 0 ]; then echo "$list" | tr ' ' '\n' | tac | tr '\n' ' '; else echo "$list"; fi
 }
@@ -116,8 +116,8 @@ for ep in $ENDPOINTS; do
 r['cpu_ms_per_req']={'api':round(($a1-$a0)*t/n,3),'postgres':round(($g1-$g0)*t/n,3),'other':round((($m1-$m0)-($a1-$a0)-($g1-$g0))*t/n,3)}
 print(json.dumps(r))") ;;
         reference) res=$(DURATION=$d wrk_run "$ep" "$REF_PORT") ;;
-        # The run-mode address (the AppHost's development proxy in front of the API).
-        api-proxied) res=$(DURATION=$d wrk_run "$ep" "$API_PORT") ;;
+        # The run-mode address the AppHost gives the API (before 2026-12-03, its development proxy in front of the API).
+        api-run-address) res=$(DURATION=$d wrk_run "$ep" "$API_PORT") ;;
         reference-jwt) res=$(DURATION=$d wrk_run "$ep" "$REF_JWT_PORT") ;;
         pgbench) res=$(DURATION=$d pgbench_run "$HERE/$ep.sql") ;;
       esac

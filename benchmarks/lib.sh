@@ -113,7 +113,7 @@ stop_apphost() {
   APPHOST_PID=""
 }
 
-# The port the API process of this worktree listens on itself (the AppHost proxies API_PORT to it).
+# The port the API process of this worktree listens on itself (API_PORT, since the AppHost no longer proxies it).
 api_direct_port() {
   local pid port=""
   pid=$(pgrep -f "$REPO/KennWilliamson.Api/bin/" | head -1 || true)

@@ -5,9 +5,9 @@ import json, statistics, sys
 kind, path = sys.argv[1], sys.argv[2]
 rows = [json.loads(l) for l in open(path) if l.strip()]
 if kind == "api-vs-db":
-    # Sides: api, api-proxied (the run-mode address, through the AppHost's proxy), reference (raw Npgsql, no auth), reference-jwt (the same with the API's JWT validation),
+    # Sides: api, api-run-address (the run-mode address; in results before 2026-12-03 api-proxied, through the AppHost's development proxy), reference (raw Npgsql, no auth), reference-jwt (the same with the API's JWT validation),
     # pgbench (-M prepared, the same SQL). Older result files have api and pgbench only.
-    SIDES = ("api", "api-proxied", "reference", "reference-jwt", "pgbench")
+    SIDES = ("api", "api-run-address", "api-proxied", "reference", "reference-jwt", "pgbench")
     print("| endpoint | side | req/s (median) | p50 ms | p90 ms | p99 ms | errors (sum) | runs |")
     print("|---|---|---|---|---|---|---|---|")
     ratios = {}

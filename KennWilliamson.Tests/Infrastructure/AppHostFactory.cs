@@ -9,6 +9,7 @@ public static class AppHostFactory
 {
     public static readonly TimeSpan StartTimeout = TimeSpan.FromMinutes(3);
     public const string TrustedTestProxies = "127.0.0.1,::1";
+    public const string ApiPortArg = "--Api:HttpPort";
     public const string TimerWriteLimitArg = "--RateLimiting:TimerWrites:PermitLimit";
 
     public static async Task<IDistributedApplicationTestingBuilder> CreateLocalAsync(string dataDirectory, params string[] extraArgs)
@@ -18,6 +19,8 @@ public static class AppHostFactory
             "--Postgres:Mode=local",
             $"--Postgres:DataDirectory={dataDirectory}",
             "--Postgres:Port=0",
+            // The API listens on its port itself (no development proxy): each test app needs its own.
+            $"{ApiPortArg}={LoopbackPorts.Free()}",
             $"--Parameters:postgres-password={Secret()}",
             $"--Parameters:app-db-password={Secret()}",
             $"--Parameters:jwt-signing-key={Secret()}{Secret()}",

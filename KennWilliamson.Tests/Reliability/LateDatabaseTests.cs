@@ -25,6 +25,7 @@ public sealed class LateDatabaseTests(ITestOutputHelper output) : IAsyncLifetime
         var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.KennWilliamson_AppHost>(
             [
                 "--Postgres:Mode=external",
+                $"{AppHostFactory.ApiPortArg}={LoopbackPorts.Free()}",
                 $"--ConnectionStrings:kennwilliamson={_server.OwnerConnectionString}",
                 $"--Parameters:app-db-password={_appDbPassword}",
                 $"--Parameters:jwt-signing-key={AppHostFactory.Secret()}{AppHostFactory.Secret()}",

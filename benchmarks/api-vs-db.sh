@@ -20,7 +20,7 @@ ENDPOINTS=${ENDPOINTS:-"public-read timer-list timer-create login"}
 CONNECTIONS=32
 HERE="$REPO/benchmarks/api-vs-db"
 
-command -v wrk >/dev/null || { log "installing wrk"; apt-get install -y wrk >/dev/null; }
+command -v wrk >/dev/null || { log "installing wrk"; { apt-get install -y wrk || { apt-get update && apt-get install -y wrk; }; } >/dev/null; }
 [ -x "$PG_CLIENT_BIN/pgbench" ] || fail "no pgbench in $PG_CLIENT_BIN"
 REF_PORT=${REF_PORT:-18090}
 REF_JWT_PORT=${REF_JWT_PORT:-18091}

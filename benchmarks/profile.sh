@@ -14,6 +14,7 @@ source "$(dirname "$0")/lib.sh"
 ENDPOINT=${ENDPOINT:-public-read}
 DURATION=${DURATION:-20}
 HERE="$REPO/benchmarks/api-vs-db"
+command -v wrk >/dev/null || { log "installing wrk"; { apt-get install -y wrk || { apt-get update && apt-get install -y wrk; }; } >/dev/null; }
 (cd "$REPO" && dotnet tool restore >/dev/null) || fail "dotnet tool restore failed"
 
 start_load_run profile

@@ -2,7 +2,6 @@ using System.Security.Claims;
 using KennWilliamson.Api.Auth;
 using KennWilliamson.Api.Infrastructure;
 using KennWilliamson.Data;
-using KennWilliamson.Data.Entities;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 
@@ -57,22 +56,10 @@ public static class IncidentTimersApi
     private static async Task<Results<Created<TimerResponse>, ProblemHttpResult>> CreateAsync(
         TimerRequest request, ClaimsPrincipal principal, AppDbContext db, TimeProvider time, CancellationToken ct)
     {
-        var timer = new IncidentTimer
-        {
-            UserId = Caller(principal),
-            ResetTimestamp = TimerRequest.ToStored(request.ResetTimestamp ?? time.GetUtcNow()),
-            Notes = request.Notes,
-        };
-        db.IncidentTimers.Add(timer);
-        try
-        {
-            await db.SaveChangesAsync(ct);
-        }
-        catch (DbUpdateException ex) when (ex.InnerException is Npgsql.PostgresException { SqlState: Npgsql.PostgresErrorCodes.ForeignKeyViolation })
-        {
-            return ApiProblems.Problem(StatusCodes.Status404NotFound, "User not found"); // a valid token of a deleted account
-        }
-        return TypedResults.Created($"/api/incident-timers/{timer.Id}", TimerResponse.From(timer));
+        var timer = await TimerInserts.CreateAsync(db, Caller(principal), TimerRequest.ToStored(request.ResetTimestamp ?? time.GetUtcNow()), request.Notes, ct);
+        return timer is null
+            ? ApiProblems.Problem(StatusCodes.Status404NotFound, "User not found") // a valid token of a deleted account
+            : TypedResults.Created($"/api/incident-timers/{timer.Id}", timer);
     }
 
     private static async Task<Results<Ok<TimerResponse>, ProblemHttpResult>> UpdateAsync(

@@ -26,11 +26,8 @@ public static class TimerQueries
     /// pipeline was a fifth of its running time for a statement EF adds nothing to (docs/benchmarks.md,
     /// the profile). Npgsql's own tracing still covers it; the comment names it in pg_stat_statements.
     /// </summary>
-    public static async Task<PublicTimerResponse?> NewestBySlugAsync(AppDbContext db, string slug, CancellationToken ct)
-    {
-        var connection = (NpgsqlConnection)db.Database.GetDbConnection();
-        await db.Database.OpenConnectionAsync(ct);
-        try
+    public static Task<PublicTimerResponse?> NewestBySlugAsync(AppDbContext db, string slug, CancellationToken ct) =>
+        OnContextConnectionAsync(db, async connection =>
         {
             await using var command = new NpgsqlCommand(PublicReadSql, connection);
             command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = slug });
@@ -39,12 +36,7 @@ public static class TimerQueries
                 ? new PublicTimerResponse(reader.GetGuid(0), reader.GetFieldValue<DateTimeOffset>(1), await reader.IsDBNullAsync(2, ct) ? null : reader.GetString(2),
                     reader.GetFieldValue<DateTimeOffset>(3), reader.GetFieldValue<DateTimeOffset>(4), reader.GetString(5))
                 : null;
-        }
-        finally
-        {
-            await db.Database.CloseConnectionAsync();
-        }
-    }
+        }, ct);
 
     private const string PublicReadSql = "-- " + PublicReadTag + """
 
@@ -61,22 +53,61 @@ public static class TimerQueries
 
     /// <summary>
     /// One page of a user's timers, newest first. The cursor is a row comparison,
-    /// <c>(reset_timestamp, id) &lt; (@ts, @id)</c>, which PostgreSQL uses as an index condition on
+    /// <c>(reset_timestamp, id) &lt; ($2, $3)</c>, which PostgreSQL uses as an index condition on
     /// (user_id, reset_timestamp DESC, id DESC): a page reads its own rows only, at any depth (no OFFSET).
+    /// Plain Npgsql for the same reason as the public read: EF's pipeline was 17 % of the list's running
+    /// time (benchmarks/results/profile-20261203T063616Z.txt).
     /// </summary>
-    public static Task<List<TimerResponse>> PageAsync(AppDbContext db, Guid userId, int limit, TimerCursor? before, CancellationToken ct)
-    {
-        var timers = db.IncidentTimers.AsNoTracking().Where(t => t.UserId == userId);
-        if (before is { } cursor)
+    public static Task<List<TimerResponse>> PageAsync(AppDbContext db, Guid userId, int limit, TimerCursor? before, CancellationToken ct) =>
+        OnContextConnectionAsync(db, async connection =>
         {
-            timers = timers.Where(t => EF.Functions.LessThan(
-                ValueTuple.Create(t.ResetTimestamp, t.Id), ValueTuple.Create(cursor.ResetTimestamp, cursor.Id)));
+            await using var command = new NpgsqlCommand(before is null ? FirstPageSql : NextPageSql, connection);
+            command.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = userId });
+            command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = limit });
+            if (before is { } cursor)
+            {
+                command.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = cursor.ResetTimestamp });
+                command.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = cursor.Id });
+            }
+            var page = new List<TimerResponse>(limit);
+            await using var reader = await command.ExecuteReaderAsync(ct);
+            while (await reader.ReadAsync(ct))
+            {
+                page.Add(new TimerResponse(reader.GetGuid(0), reader.GetFieldValue<DateTimeOffset>(1), reader.IsDBNull(2) ? null : reader.GetString(2),
+                    reader.GetFieldValue<DateTimeOffset>(3), reader.GetFieldValue<DateTimeOffset>(4)));
+            }
+            return page;
+        }, ct);
+
+    private const string FirstPageSql = "-- " + ListTag + """
+
+        SELECT id, reset_timestamp, notes, created_at, updated_at
+        FROM incident_timers
+        WHERE user_id = $1
+        ORDER BY reset_timestamp DESC, id DESC
+        LIMIT $2
+        """;
+
+    private const string NextPageSql = "-- " + ListTag + """
+
+        SELECT id, reset_timestamp, notes, created_at, updated_at
+        FROM incident_timers
+        WHERE user_id = $1 AND (reset_timestamp, id) < ($3, $4)
+        ORDER BY reset_timestamp DESC, id DESC
+        LIMIT $2
+        """;
+
+    /// <summary>Runs <paramref name="work"/> on the DbContext's pooled connection (opened and closed as EF would).</summary>
+    internal static async Task<T> OnContextConnectionAsync<T>(AppDbContext db, Func<NpgsqlConnection, Task<T>> work, CancellationToken ct)
+    {
+        await db.Database.OpenConnectionAsync(ct);
+        try
+        {
+            return await work((NpgsqlConnection)db.Database.GetDbConnection());
         }
-        return timers
-            .OrderByDescending(t => t.ResetTimestamp).ThenByDescending(t => t.Id)
-            .Take(limit)
-            .Select(t => new TimerResponse(t.Id, t.ResetTimestamp, t.Notes, t.CreatedAt, t.UpdatedAt))
-            .TagWith(ListTag)
-            .ToListAsync(ct);
+        finally
+        {
+            await db.Database.CloseConnectionAsync();
+        }
     }
 }

@@ -1,5 +1,6 @@
 using System.Net;
 using KennWilliamson.Tests.Infrastructure;
+using KennWilliamson.Tests.Schema;
 
 namespace KennWilliamson.Tests.Api;
 
@@ -104,5 +105,20 @@ public sealed class IncidentTimerTests(AppFixture fixture)
 
         using var mine = await Http.SendAsync(HttpMethod.Get, "/api/incident-timers", token: a.Token);
         Assert.Equal("A's", Assert.Single((await mine.JsonAsync()).EnumerateArray()).GetProperty("notes").GetString());
+    }
+
+    [Fact]
+    public async Task AStillValidTokenOfADeletedAccountCreatesNoTimerAndGets404()
+    {
+        var gone = await Http.RegisterAsync();
+        await using (var db = await AppFixture.OpenAsync(fixture.OwnerConnectionString))
+        {
+            Assert.Equal(1, await db.ExecuteAsync("DELETE FROM users WHERE id = $1", Guid.Parse(gone.Id)));
+        }
+
+        using var created = await Http.SendAsync(HttpMethod.Post, "/api/incident-timers", new { notes = "orphan" }, gone.Token);
+        await created.AssertProblemAsync(HttpStatusCode.NotFound, "User not found");
+        await using var check = await AppFixture.OpenAsync(fixture.OwnerConnectionString);
+        Assert.Equal(0L, await check.ScalarAsync<long>("SELECT count(*) FROM incident_timers WHERE user_id = $1", Guid.Parse(gone.Id)));
     }
 }

@@ -1,0 +1,44 @@
+using KennWilliamson.Data;
+using Npgsql;
+
+namespace KennWilliamson.Api.IncidentTimers;
+
+/// <summary>
+/// <c>POST /api/incident-timers</c>'s one statement. Plain Npgsql on the context's connection: EF's
+/// SaveChanges (change tracking, command batching, reading back generated values) was most of the
+/// difference to a raw Npgsql endpoint doing the same INSERT (docs/benchmarks.md §5).
+/// </summary>
+public static class TimerInserts
+{
+    /// <summary>SQL comment on the insert: finds its statement in pg_stat_statements.</summary>
+    public const string CreateTag = "timer create";
+
+    /// <summary>
+    /// Inserts the caller's timer; the database fills its UUIDv7 id, created_at and updated_at. Null when
+    /// the user no longer exists (a valid token of a deleted account: the foreign key refuses the row).
+    /// </summary>
+    public static Task<TimerResponse?> CreateAsync(AppDbContext db, Guid userId, DateTimeOffset resetTimestamp, string? notes, CancellationToken ct) =>
+        TimerQueries.OnContextConnectionAsync<TimerResponse?>(db, async connection =>
+        {
+            await using var command = new NpgsqlCommand(CreateSql, connection);
+            command.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = userId });
+            command.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = resetTimestamp });
+            command.Parameters.Add(new NpgsqlParameter { Value = (object?)notes ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text });
+            try
+            {
+                await using var reader = await command.ExecuteReaderAsync(System.Data.CommandBehavior.SingleRow, ct);
+                await reader.ReadAsync(ct);
+                return new TimerResponse(reader.GetGuid(0), resetTimestamp, notes, reader.GetFieldValue<DateTimeOffset>(1), reader.GetFieldValue<DateTimeOffset>(2));
+            }
+            catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.ForeignKeyViolation)
+            {
+                return null;
+            }
+        }, ct);
+
+    private const string CreateSql = "-- " + CreateTag + """
+
+        INSERT INTO incident_timers (user_id, reset_timestamp, notes) VALUES ($1, $2, $3)
+        RETURNING id, created_at, updated_at
+        """;
+}

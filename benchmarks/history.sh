@@ -19,7 +19,7 @@ ENDPOINTS=${ENDPOINTS:-"public-read timer-list timer-list-10"}
 SIZES="10 1000 20000"
 HERE="$REPO/benchmarks/history"
 
-command -v wrk >/dev/null || { log "installing wrk"; apt-get install -y wrk >/dev/null; }
+command -v wrk >/dev/null || { log "installing wrk"; { apt-get install -y wrk || { apt-get update && apt-get install -y wrk; }; } >/dev/null; }
 start_load_run history
 log "seeding 10,000 users and 100,000 timers, then callers history-10, history-1000, history-20000"
 seed_bench_data 10000 100000

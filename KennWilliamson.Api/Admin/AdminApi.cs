@@ -18,13 +18,11 @@ public static class AdminApi
     {
         var group = routes.MapGroup("/admin").WithTags("Admin")
             .RequireAuthorization(policy => policy.RequireRole(Role.AdminRoleName))
-            .ProducesProblem(StatusCodes.Status401Unauthorized)
-            .ProducesProblem(StatusCodes.Status403Forbidden)
             .AddEndpointFilter<ValidationFilter>();
 
         group.MapGet("/users", ListUsersAsync);
-        group.MapPut("/users/{id}/roles/{role}", GrantAsync).ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound);
-        group.MapDelete("/users/{id}/roles/{role}", RevokeAsync).ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound);
+        group.MapPut("/users/{id}/roles/{role}", GrantAsync);
+        group.MapDelete("/users/{id}/roles/{role}", RevokeAsync);
         group.MapGet("/audit-events", ListAuditEventsAsync);
         group.MapGet("/slow-queries", SlowQueriesAsync);
         return group;
@@ -42,7 +40,7 @@ public static class AdminApi
         return TypedResults.Ok(new UserPage(paging.Page, paging.PageSize, total, users.Select(x => UserResponse.From(x.User, x.Roles)).ToList()));
     }
 
-    private static async Task<Results<Ok<UserResponse>, ProblemHttpResult>> GrantAsync(
+    private static async Task<Results<Ok<UserResponse>, ValidationProblem, NotFoundProblem>> GrantAsync(
         string id, string role, ClaimsPrincipal principal, AppDbContext db, AuditLog audit, UserAccounts accounts, CancellationToken ct)
     {
         if (await FindAsync(id, role, db, ct) is not ({ } user, { } roleId))
@@ -65,7 +63,7 @@ public static class AdminApi
         return TypedResults.Ok(UserResponse.From(user, await accounts.RolesOfAsync(user.Id, ct)));
     }
 
-    private static async Task<Results<Ok<UserResponse>, ProblemHttpResult>> RevokeAsync(
+    private static async Task<Results<Ok<UserResponse>, ValidationProblem, NotFoundProblem>> RevokeAsync(
         string id, string role, ClaimsPrincipal principal, AppDbContext db, AuditLog audit, UserAccounts accounts, CancellationToken ct)
     {
         if (await FindAsync(id, role, db, ct) is not ({ } user, { } roleId))
@@ -75,7 +73,7 @@ public static class AdminApi
         var me = TokenService.UserId(principal);
         if (user.Id == me && role == Role.AdminRoleName)
         {
-            return TypedResults.Problem(ApiProblems.Field("role", "You cannot revoke your own admin role"));
+            return ApiProblems.Invalid("role", "You cannot revoke your own admin role");
         }
         await using (var tx = await db.Database.BeginTransactionAsync(ct))
         {
@@ -122,14 +120,14 @@ public static class AdminApi
         return (user, roleId);
     }
 
-    private static async Task<ProblemHttpResult> NotFoundOrInvalidAsync(string id, string role, AppDbContext db, CancellationToken ct)
+    private static async Task<Results<Ok<UserResponse>, ValidationProblem, NotFoundProblem>> NotFoundOrInvalidAsync(string id, string role, AppDbContext db, CancellationToken ct)
     {
         if (!Guid.TryParse(id, out var userId))
         {
-            return TypedResults.Problem(ApiProblems.Field("id", "id must be a UUID"));
+            return ApiProblems.Invalid("id", "id must be a UUID");
         }
         return await db.Users.AnyAsync(u => u.Id == userId, ct)
-            ? ApiProblems.Problem(StatusCodes.Status404NotFound, $"Role '{(role.Length > 50 ? role[..50] : role)}' not found")
-            : ApiProblems.Problem(StatusCodes.Status404NotFound, "User not found");
+            ? new NotFoundProblem($"Role '{(role.Length > 50 ? role[..50] : role)}' not found")
+            : new NotFoundProblem("User not found");
     }
 }

@@ -20,22 +20,18 @@ public static class AuthApi
 
     public static RouteGroupBuilder MapAuth(this IEndpointRouteBuilder routes)
     {
-        var group = routes.MapGroup("/auth").WithTags("Auth").AddEndpointFilter<ValidationFilter>().ProducesValidationProblem();
+        var group = routes.MapGroup("/auth").WithTags("Auth").AddEndpointFilter<ValidationFilter>();
 
         // Public: these are how a caller gets a token. The credential endpoints are rate limited.
-        group.MapPost("/register", RegisterAsync).AllowAnonymous().RequireRateLimiting(RateLimitOptions.AuthPolicy)
-            .ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status429TooManyRequests);
-        group.MapPost("/login", LoginAsync).AllowAnonymous().RequireRateLimiting(RateLimitOptions.AuthPolicy)
-            .ProducesProblem(StatusCodes.Status401Unauthorized).ProducesProblem(StatusCodes.Status429TooManyRequests);
-        group.MapPost("/refresh", RefreshAsync).AllowAnonymous().RequireRateLimiting(RateLimitOptions.AuthPolicy)
-            .ProducesProblem(StatusCodes.Status401Unauthorized).ProducesProblem(StatusCodes.Status429TooManyRequests);
+        group.MapPost("/register", RegisterAsync).AllowAnonymous().RequireRateLimiting(RateLimitOptions.AuthPolicy);
+        group.MapPost("/login", LoginAsync).AllowAnonymous().RequireRateLimiting(RateLimitOptions.AuthPolicy);
+        group.MapPost("/refresh", RefreshAsync).AllowAnonymous().RequireRateLimiting(RateLimitOptions.AuthPolicy);
         group.MapPost("/logout", LogoutAsync).AllowAnonymous();
-        group.MapGet("/me", MeAsync).RequireAuthorization()
-            .ProducesProblem(StatusCodes.Status401Unauthorized).ProducesProblem(StatusCodes.Status404NotFound);
+        group.MapGet("/me", MeAsync).RequireAuthorization();
         return group;
     }
 
-    private static async Task<Results<Created<AuthResponse>, ProblemHttpResult>> RegisterAsync(
+    private static async Task<Results<Created<AuthResponse>, ConflictProblem>> RegisterAsync(
         RegisterRequest request, UserAccounts accounts, Sessions sessions, CancellationToken ct)
     {
         var email = request.Email!;
@@ -51,7 +47,7 @@ public static class AuthApi
             : TypedResults.Created("/api/auth/me", created);
     }
 
-    private static async Task<Results<Ok<AuthResponse>, ProblemHttpResult>> LoginAsync(
+    private static async Task<Results<Ok<AuthResponse>, UnauthorizedProblem, TooManyRequestsProblem>> LoginAsync(
         LoginRequest request, UserAccounts accounts, Sessions sessions, AuditLog audit, FailedLoginLimiter failures, HttpContext http, CancellationToken ct)
     {
         // Per account, before the hash: an answer like every other 429, known email or not. Keyed on the email
@@ -61,7 +57,7 @@ public static class AuthApi
         if (attempt is null)
         {
             RateLimits.SetRetryAfter(http.Response, wait);
-            return TypedResults.Problem(RateLimits.TooManyRequests());
+            return new TooManyRequestsProblem();
         }
         var user = await accounts.FindByEmail(request.Email!.Trim()).AsNoTracking().SingleOrDefaultAsync(ct);
         if (user is null)
@@ -73,7 +69,7 @@ public static class AuthApi
             attempt.Failed();
             // The attempted email, bounded, so an admin can see what was tried; never the password.
             await audit.WriteAsync(AuditActions.LoginFailed, user?.Id, Truncate(request.Email!, 255), ct: ct);
-            return ApiProblems.Problem(StatusCodes.Status401Unauthorized, InvalidCredentials);
+            return new UnauthorizedProblem(InvalidCredentials);
         }
         attempt.Succeeded();
         if (PasswordHasher.NeedsRehash(user.PasswordHash))
@@ -87,11 +83,11 @@ public static class AuthApi
 
     private static string Truncate(string value, int max) => value.Length > max ? value[..max] : value;
 
-    private static async Task<Results<Ok<AuthResponse>, ProblemHttpResult>> RefreshAsync(
+    private static async Task<Results<Ok<AuthResponse>, UnauthorizedProblem>> RefreshAsync(
         RefreshRequest request, Sessions sessions, CancellationToken ct)
     {
         var response = await sessions.RefreshAsync(request.RefreshToken!, ct);
-        return response is null ? ApiProblems.Problem(StatusCodes.Status401Unauthorized, InvalidRefreshToken) : TypedResults.Ok(response);
+        return response is null ? new UnauthorizedProblem(InvalidRefreshToken) : TypedResults.Ok(response);
     }
 
     private static async Task<NoContent> LogoutAsync(RefreshRequest request, RefreshTokenStore refreshTokens, CancellationToken ct)
@@ -100,16 +96,16 @@ public static class AuthApi
         return TypedResults.NoContent();
     }
 
-    private static async Task<Results<Ok<UserResponse>, ProblemHttpResult>> MeAsync(
+    private static async Task<Results<Ok<UserResponse>, NotFoundProblem>> MeAsync(
         ClaimsPrincipal principal, AppDbContext db, UserAccounts accounts, CancellationToken ct)
     {
         var user = TokenService.UserId(principal) is { } id
             ? await db.Users.AsNoTracking().SingleOrDefaultAsync(u => u.Id == id, ct)
             : null;
         return user is null
-            ? ApiProblems.Problem(StatusCodes.Status404NotFound, "User not found")
+            ? new NotFoundProblem("User not found")
             : TypedResults.Ok(UserResponse.From(user, await accounts.RolesOfAsync(user.Id, ct)));
     }
 
-    private static ProblemHttpResult EmailExists() => ApiProblems.Problem(StatusCodes.Status409Conflict, "Email already exists");
+    private static ConflictProblem EmailExists() => new("Email already exists");
 }

@@ -14,30 +14,25 @@ public static class IncidentTimersApi
 
     public static RouteGroupBuilder MapIncidentTimers(this IEndpointRouteBuilder routes)
     {
-        routes.MapGet("/{user_slug}/incident-timer", GetPublicAsync).WithTags("IncidentTimers").AllowAnonymous()
-            .ProducesProblem(StatusCodes.Status404NotFound);
+        routes.MapGet("/{user_slug}/incident-timer", GetPublicAsync).WithTags("IncidentTimers").AllowAnonymous();
 
         var group = routes.MapGroup("/incident-timers").WithTags("IncidentTimers")
             .RequireAuthorization()
-            .AddEndpointFilter<ValidationFilter>()
-            .ProducesProblem(StatusCodes.Status401Unauthorized);
-        group.MapGet("/", ListAsync).ProducesValidationProblem();
+            .AddEndpointFilter<ValidationFilter>();
+        group.MapGet("/", ListAsync);
         // Writes: per-account limit (TimerWriteLimits), answered 429 with Retry-After.
-        group.MapPost("/", CreateAsync).ProducesValidationProblem()
-            .RequireRateLimiting(TimerWriteLimitOptions.Policy).ProducesProblem(StatusCodes.Status429TooManyRequests);
-        group.MapPut("/{id}", UpdateAsync).ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound)
-            .RequireRateLimiting(TimerWriteLimitOptions.Policy).ProducesProblem(StatusCodes.Status429TooManyRequests);
-        group.MapDelete("/{id}", DeleteAsync).ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound)
-            .RequireRateLimiting(TimerWriteLimitOptions.Policy).ProducesProblem(StatusCodes.Status429TooManyRequests);
+        group.MapPost("/", CreateAsync).RequireRateLimiting(TimerWriteLimitOptions.Policy);
+        group.MapPut("/{id}", UpdateAsync).RequireRateLimiting(TimerWriteLimitOptions.Policy);
+        group.MapDelete("/{id}", DeleteAsync).RequireRateLimiting(TimerWriteLimitOptions.Policy);
         return group;
     }
 
-    private static async Task<Results<Ok<PublicTimerResponse>, ProblemHttpResult>> GetPublicAsync(
+    private static async Task<Results<Ok<PublicTimerResponse>, NotFoundProblem>> GetPublicAsync(
         [Microsoft.AspNetCore.Mvc.FromRoute(Name = "user_slug")] string userSlug, AppDbContext db, CancellationToken ct)
     {
         var timer = await TimerQueries.NewestBySlugAsync(db, userSlug, ct);
         return timer is null
-            ? ApiProblems.Problem(StatusCodes.Status404NotFound, "No timer found for this user")
+            ? new NotFoundProblem("No timer found for this user")
             : TypedResults.Ok(timer);
     }
 
@@ -53,16 +48,16 @@ public static class IncidentTimersApi
         return TypedResults.Ok(timers);
     }
 
-    private static async Task<Results<Created<TimerResponse>, ProblemHttpResult>> CreateAsync(
+    private static async Task<Results<Created<TimerResponse>, NotFoundProblem>> CreateAsync(
         TimerRequest request, ClaimsPrincipal principal, AppDbContext db, TimeProvider time, CancellationToken ct)
     {
         var timer = await TimerInserts.CreateAsync(db, Caller(principal), TimerRequest.ToStored(request.ResetTimestamp ?? time.GetUtcNow()), request.Notes, ct);
         return timer is null
-            ? ApiProblems.Problem(StatusCodes.Status404NotFound, "User not found") // a valid token of a deleted account
+            ? new NotFoundProblem("User not found") // a valid token of a deleted account
             : TypedResults.Created($"/api/incident-timers/{timer.Id}", timer);
     }
 
-    private static async Task<Results<Ok<TimerResponse>, ProblemHttpResult>> UpdateAsync(
+    private static async Task<Results<Ok<TimerResponse>, ValidationProblem, NotFoundProblem>> UpdateAsync(
         string id, TimerRequest request, ClaimsPrincipal principal, AppDbContext db, CancellationToken ct)
     {
         if (!Guid.TryParse(id, out var timerId))
@@ -73,7 +68,7 @@ public static class IncidentTimersApi
         var timer = await db.IncidentTimers.SingleOrDefaultAsync(t => t.Id == timerId && t.UserId == me, ct);
         if (timer is null)
         {
-            return ApiProblems.Problem(StatusCodes.Status404NotFound, TimerNotFound);
+            return new NotFoundProblem(TimerNotFound);
         }
         if (request.ResetTimestamp is { } reset)
         {
@@ -87,7 +82,7 @@ public static class IncidentTimersApi
         return TypedResults.Ok(TimerResponse.From(timer));
     }
 
-    private static async Task<Results<NoContent, ProblemHttpResult>> DeleteAsync(
+    private static async Task<Results<NoContent, ValidationProblem, NotFoundProblem>> DeleteAsync(
         string id, ClaimsPrincipal principal, AppDbContext db, CancellationToken ct)
     {
         if (!Guid.TryParse(id, out var timerId))
@@ -96,10 +91,10 @@ public static class IncidentTimersApi
         }
         var me = Caller(principal);
         var deleted = await db.IncidentTimers.Where(t => t.Id == timerId && t.UserId == me).ExecuteDeleteAsync(ct);
-        return deleted == 0 ? ApiProblems.Problem(StatusCodes.Status404NotFound, TimerNotFound) : TypedResults.NoContent();
+        return deleted == 0 ? new NotFoundProblem(TimerNotFound) : TypedResults.NoContent();
     }
 
-    private static ProblemHttpResult InvalidId() => TypedResults.Problem(ApiProblems.Field("id", "id must be a UUID"));
+    private static ValidationProblem InvalidId() => ApiProblems.Invalid("id", "id must be a UUID");
 
     /// <summary>The authenticated caller; the bearer handler has already checked the token's signature and lifetime.</summary>
     private static Guid Caller(ClaimsPrincipal principal) =>

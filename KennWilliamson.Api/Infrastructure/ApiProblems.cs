@@ -22,11 +22,13 @@ public static class ApiProblems
         return problem;
     }
 
-    /// <summary>The typed result every feature answers an error with: problem details carrying <c>error</c>.</summary>
-    public static ProblemHttpResult Problem(int status, string error) => TypedResults.Problem(Create(status, error));
-
     public static ProblemDetails Field(string field, string message) =>
         Create(StatusCodes.Status400BadRequest, message, new Dictionary<string, string[]> { [field] = [message] });
+
+    /// <summary>A handler's 400 naming one field: the framework's typed validation problem, with <c>error</c>.</summary>
+    public static ValidationProblem Invalid(string field, string message) =>
+        TypedResults.ValidationProblem(new Dictionary<string, string[]> { [field] = [message] }, title: message,
+            extensions: new Dictionary<string, object?> { [ErrorMember] = message });
 
     /// <summary>Problems the framework writes (401, 404 of unknown routes, 413, ...) get the member too.</summary>
     public static void AddErrorMember(ProblemDetailsContext context)

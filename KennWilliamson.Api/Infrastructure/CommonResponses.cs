@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Authorization.Infrastructure;
 using Microsoft.AspNetCore.Mvc.ModelBinding;
 using Microsoft.AspNetCore.OpenApi;
 using Microsoft.AspNetCore.RateLimiting;
@@ -10,8 +11,9 @@ namespace KennWilliamson.Api.Infrastructure;
 /// Adds to each operation the error statuses the pipeline can answer whatever the handler declares, so the
 /// document lists every status a client can see (the fuzz suite holds the API to it): 400 where there is
 /// input (unreadable JSON, a value of the wrong type, text that cannot be stored), 401 unless anonymous,
-/// 413 and 415 where there is a body, 414 for an over-long request line, 429 where rate limited, 503 while the
-/// database is unreachable.
+/// 403 where a role is required, 413 and 415 where there is a body, 414 for an over-long request line,
+/// 429 where rate limited, 503 while the database is unreachable. What the handler itself decides comes
+/// from its Results&lt;...&gt; signature (<see cref="ApiProblemResult"/>).
 /// </summary>
 internal sealed class CommonResponses : IOpenApiOperationTransformer
 {
@@ -30,6 +32,11 @@ internal sealed class CommonResponses : IOpenApiOperationTransformer
         if (!metadata.OfType<IAllowAnonymous>().Any())
         {
             Add(operation, StatusCodes.Status401Unauthorized, "Unauthorized");
+        }
+        if (metadata.OfType<AuthorizationPolicy>().Any(p => p.Requirements.OfType<RolesAuthorizationRequirement>().Any())
+            || metadata.OfType<IAuthorizeData>().Any(a => !string.IsNullOrEmpty(a.Roles)))
+        {
+            Add(operation, StatusCodes.Status403Forbidden, "Forbidden");
         }
         if (hasBody)
         {

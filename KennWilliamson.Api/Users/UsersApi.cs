@@ -11,8 +11,7 @@ public static class UsersApi
         routes.MapPost("/auth/preview-slug", PreviewAsync)
             .WithTags("Users")
             .AllowAnonymous()
-            .AddEndpointFilter<ValidationFilter>()
-            .ProducesValidationProblem();
+            .AddEndpointFilter<ValidationFilter>();
 
     private static async Task<Ok<SlugPreviewResponse>> PreviewAsync(PreviewSlugRequest request, AppDbContext db, CancellationToken ct)
     {

@@ -42,6 +42,17 @@ public sealed partial class FeatureBoundaryTests
         Assert.DoesNotContain("RefreshTokenStore", accounts, StringComparison.Ordinal);
     }
 
+    /// <summary>
+    /// A handler's outcomes are its signature: Results&lt;...&gt; of typed results whose statuses OpenAPI reads
+    /// (RouteStatusTests holds the document to the answers). A ProblemHttpResult in it hides which status.
+    /// </summary>
+    [Fact]
+    public void Handlers_declare_typed_outcomes_not_a_generic_problem()
+    {
+        var untyped = SourceFiles().Where(f => UntypedOutcome().IsMatch(File.ReadAllText(f))).Select(Path.GetFileName).ToList();
+        Assert.Empty(untyped);
+    }
+
     private static Dictionary<string, HashSet<string>> Dependencies()
     {
         var folders = Directory.GetDirectories(Api).Select(Path.GetFileName).OfType<string>()
@@ -62,4 +73,7 @@ public sealed partial class FeatureBoundaryTests
     /// <summary>A method of its own that wraps TypedResults.Problem: every feature uses ApiProblems instead.</summary>
     [GeneratedRegex(@"ProblemHttpResult\s+Problem\s*\(")]
     private static partial Regex ProblemFactory();
+
+    [GeneratedRegex(@"Results<[^;{]*ProblemHttpResult")]
+    private static partial Regex UntypedOutcome();
 }

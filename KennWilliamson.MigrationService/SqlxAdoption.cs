@@ -1,10 +1,7 @@
-using System.Data.Common;
 using KennWilliamson.Data;
 using KennWilliamson.MigrationService.Migrations;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Migrations;
-using Microsoft.EntityFrameworkCore.Storage;
 
 namespace KennWilliamson.MigrationService;
 
@@ -23,7 +20,7 @@ namespace KennWilliamson.MigrationService;
 /// </list>
 /// <c>_sqlx_migrations</c> stays as a record of the original's history.
 /// </summary>
-internal static class SqlxAdoption
+internal static partial class SqlxAdoption
 {
     /// <summary>SQLx version → this project's migration of the same name.</summary>
     public static readonly IReadOnlyList<(long Version, string MigrationId)> OriginalMigrations =
@@ -100,50 +97,7 @@ internal static class SqlxAdoption
 
         // Constraints and indexes: drop every foreign key, unique constraint and index other than the
         // primary keys, then create this project's, under its names. Rows are untouched.
-        await ExecuteAsync(db, $"""
-            DO $adopt$
-            DECLARE r record;
-            BEGIN
-              FOR r IN SELECT conrelid::regclass AS tbl, conname FROM pg_constraint
-                       WHERE contype = 'f' AND conrelid = ANY (ARRAY[{TableOids}])
-              LOOP
-                EXECUTE format('ALTER TABLE %s DROP CONSTRAINT %I', r.tbl, r.conname);
-              END LOOP;
-              FOR r IN SELECT conrelid::regclass AS tbl, conname FROM pg_constraint
-                       WHERE contype IN ('u', 'x') AND conrelid = ANY (ARRAY[{TableOids}])
-              LOOP
-                EXECUTE format('ALTER TABLE %s DROP CONSTRAINT %I', r.tbl, r.conname);
-              END LOOP;
-              FOR r IN SELECT i.indexrelid::regclass AS idx FROM pg_index i
-                       WHERE NOT i.indisprimary AND i.indrelid = ANY (ARRAY[{TableOids}])
-              LOOP
-                EXECUTE format('DROP INDEX %s', r.idx);
-              END LOOP;
-              FOR r IN SELECT conrelid::regclass::text AS tbl, conname FROM pg_constraint
-                       WHERE contype = 'p' AND conrelid = ANY (ARRAY[{TableOids}])
-              LOOP
-                IF r.conname <> 'pk_' || r.tbl THEN
-                  EXECUTE format('ALTER TABLE %I RENAME CONSTRAINT %I TO %I', r.tbl, r.conname, 'pk_' || r.tbl);
-                END IF;
-              END LOOP;
-            END
-            $adopt$;
-
-            ALTER TABLE users ALTER COLUMN slug DROP DEFAULT;
-            CREATE UNIQUE INDEX ux_users_email_lower ON users (lower(email));
-            CREATE UNIQUE INDEX ix_users_slug ON users (slug);
-            CREATE UNIQUE INDEX ix_roles_name ON roles (name);
-            CREATE UNIQUE INDEX ix_user_roles_user_id_role_id ON user_roles (user_id, role_id);
-            CREATE INDEX ix_user_roles_role_id ON user_roles (role_id);
-            CREATE INDEX ix_user_roles_assigned_by ON user_roles (assigned_by);
-            CREATE INDEX idx_incident_timers_user_reset ON incident_timers (user_id, reset_timestamp DESC);
-            ALTER TABLE user_roles
-              ADD CONSTRAINT fk_user_roles_users_user_id FOREIGN KEY (user_id) REFERENCES users (id) ON DELETE CASCADE,
-              ADD CONSTRAINT fk_user_roles_roles_role_id FOREIGN KEY (role_id) REFERENCES roles (id) ON DELETE CASCADE,
-              ADD CONSTRAINT fk_user_roles_users_assigned_by FOREIGN KEY (assigned_by) REFERENCES users (id) ON DELETE SET NULL;
-            ALTER TABLE incident_timers
-              ADD CONSTRAINT fk_incident_timers_users_user_id FOREIGN KEY (user_id) REFERENCES users (id) ON DELETE CASCADE;
-            """, ct);
+        await ExecuteAsync(db, ReshapeSql, ct);
         logger.LogInformation("Adoption: keys, indexes and foreign keys now have this project's design and names; the original's extra indexes are gone.");
 
         // The one updated_at trigger function and its three triggers, and the seeded roles.
@@ -171,47 +125,5 @@ internal static class SqlxAdoption
         logger.LogInformation("Adopted the original database: {Migrations} recorded as applied; later migrations follow.",
             string.Join(", ", OriginalMigrations.Select(m => m.MigrationId)));
         return true;
-    }
-
-    private static string TableOids => string.Join(", ", Tables.Select(t => $"'public.{t}'::regclass"));
-
-    private static async Task<Dictionary<long, DateTimeOffset>> InstalledVersionsAsync(AppDbContext db, CancellationToken ct)
-    {
-        var result = new Dictionary<long, DateTimeOffset>();
-        var connection = db.Database.GetDbConnection();
-        await using var cmd = connection.CreateCommand();
-        cmd.Transaction = db.Database.CurrentTransaction?.GetDbTransaction();
-        cmd.CommandText = "SELECT version, coalesce(installed_on, now()) FROM _sqlx_migrations WHERE success";
-        await using DbDataReader reader = await cmd.ExecuteReaderAsync(ct);
-        while (await reader.ReadAsync(ct))
-        {
-            result[reader.GetInt64(0)] = reader.GetFieldValue<DateTimeOffset>(1);
-        }
-        return result;
-    }
-
-    private static async Task ExecuteAsync(AppDbContext db, string sql, CancellationToken ct, params object[] args)
-    {
-        var connection = db.Database.GetDbConnection();
-        await using var cmd = connection.CreateCommand();
-        cmd.Transaction = db.Database.CurrentTransaction?.GetDbTransaction();
-        cmd.CommandText = sql;
-        foreach (var arg in args)
-        {
-            var parameter = cmd.CreateParameter();
-            parameter.Value = arg;
-            cmd.Parameters.Add(parameter);
-        }
-        await cmd.ExecuteNonQueryAsync(ct);
-    }
-
-    private static async Task<T> ScalarAsync<T>(AppDbContext db, string sql, CancellationToken ct)
-    {
-        var connection = db.Database.GetDbConnection();
-        await using var cmd = connection.CreateCommand();
-        cmd.Transaction = db.Database.CurrentTransaction?.GetDbTransaction();
-        cmd.CommandText = sql;
-        var value = await cmd.ExecuteScalarAsync(ct);
-        return value is null or DBNull ? default! : (T)value;
     }
 }

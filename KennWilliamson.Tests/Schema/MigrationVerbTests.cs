@@ -6,7 +6,7 @@ namespace KennWilliamson.Tests.Schema;
 
 /// <summary>The worker's verbs (<c>run</c>, <c>info</c>, <c>revert</c>), each against a scratch database of its own.</summary>
 [Collection(SharedApp.Name)]
-public sealed class MigrationVerbTests(AppFixture fixture)
+public sealed partial class MigrationVerbTests(AppFixture fixture)
 {
     /// <summary>The original backend's four migrations, first and in this order.</summary>
     public static readonly string[] OriginalMigrations =
@@ -77,121 +77,6 @@ public sealed class MigrationVerbTests(AppFixture fixture)
         Assert.DoesNotContain("/installed", info.Output, StringComparison.Ordinal);
         await using var connection = await scratch.OpenAsync();
         Assert.Null(await connection.ScalarAsync<string?>("SELECT to_regclass('public.users')::text"));
-    }
-
-    [Fact]
-    public async Task Revert_removes_the_last_migration_and_what_it_made_and_run_reapplies_it()
-    {
-        await using var scratch = await ScratchDatabase.CreateAsync(fixture, "schema_verbs");
-        AssertSucceeded(await scratch.RunWorkerAsync("run"));
-
-        // The last migration narrowed a function; the one before it replaced an index; the one before that
-        // made a function and a schema; the one before that a table.
-        const string SlowQueriesSource = "SELECT prosrc FROM pg_proc WHERE proname = 'slow_queries'";
-        await using (var connection = await scratch.OpenAsync())
-        {
-            Assert.Contains("select|insert|update|delete", await connection.ScalarAsync<string>(SlowQueriesSource), StringComparison.Ordinal);
-        }
-        AssertSucceeded(await scratch.RunWorkerAsync("revert"));
-        await using (var connection = await scratch.OpenAsync())
-        {
-            Assert.Equal(Migrations[..^1], await HistoryAsync(connection));
-            Assert.DoesNotContain("select|insert|update|delete", await connection.ScalarAsync<string>(SlowQueriesSource), StringComparison.Ordinal);
-        }
-
-        AssertSucceeded(await scratch.RunWorkerAsync("revert"));
-        await using (var connection = await scratch.OpenAsync())
-        {
-            Assert.Equal(Migrations[..^2], await HistoryAsync(connection));
-            Assert.Null(await connection.ScalarAsync<string?>("SELECT to_regclass('public.idx_incident_timers_user_reset_id')::text"));
-            Assert.NotNull(await connection.ScalarAsync<string?>("SELECT to_regclass('public.idx_incident_timers_user_reset')::text"));
-        }
-
-        AssertSucceeded(await scratch.RunWorkerAsync("revert"));
-        await using (var connection = await scratch.OpenAsync())
-        {
-            Assert.Equal(Migrations[..^3], await HistoryAsync(connection));
-            Assert.Null(await connection.ScalarAsync<string?>("SELECT to_regprocedure('public.slow_queries(integer)')::text"));
-            Assert.Null(await connection.ScalarAsync<string?>("SELECT to_regnamespace('monitoring')::text"));
-            Assert.NotNull(await connection.ScalarAsync<string?>("SELECT to_regclass('public.audit_events')::text"));
-        }
-
-        AssertSucceeded(await scratch.RunWorkerAsync("revert"));
-        await using (var connection = await scratch.OpenAsync())
-        {
-            Assert.Equal(Migrations[..^4], await HistoryAsync(connection));
-            Assert.Null(await connection.ScalarAsync<string?>("SELECT to_regclass('public.audit_events')::text"));
-            Assert.NotNull(await connection.ScalarAsync<string?>("SELECT to_regclass('public.refresh_tokens')::text"));
-        }
-        var info = await scratch.RunWorkerAsync("info");
-        AssertSucceeded(info);
-        foreach (var pending in Migrations[^4..])
-        {
-            Assert.Contains($"{pending[..14]}/pending {pending[15..]}", info.Output, StringComparison.Ordinal);
-        }
-        Assert.Contains("20250829095731/installed create_incident_timers_table", info.Output, StringComparison.Ordinal);
-
-        AssertSucceeded(await scratch.RunWorkerAsync("run"));
-
-        await using (var connection = await scratch.OpenAsync())
-        {
-            Assert.Equal(Migrations, await HistoryAsync(connection));
-            Assert.NotNull(await connection.ScalarAsync<string?>("SELECT to_regclass('public.audit_events')::text"));
-            Assert.NotNull(await connection.ScalarAsync<string?>("SELECT to_regprocedure('public.slow_queries(integer)')::text"));
-            Assert.NotNull(await connection.ScalarAsync<string?>("SELECT to_regclass('public.idx_incident_timers_user_reset_id')::text"));
-        }
-    }
-
-    [Fact]
-    public async Task Revert_to_a_named_migration_removes_the_later_ones_with_their_tables_and_triggers()
-    {
-        await using var scratch = await ScratchDatabase.CreateAsync(fixture, "schema_verbs");
-        AssertSucceeded(await scratch.RunWorkerAsync("run"));
-
-        AssertSucceeded(await scratch.RunWorkerAsync("revert", "--to", "20250829095648_add_user_slug_to_users"));
-
-        await using var connection = await scratch.OpenAsync();
-        Assert.Equal(OriginalMigrations[..3], await HistoryAsync(connection));
-        Assert.Null(await connection.ScalarAsync<string?>("SELECT to_regclass('public.incident_timers')::text"));
-        Assert.NotNull(await connection.ScalarAsync<string?>("SELECT to_regclass('public.users')::text"));
-        Assert.Equal(0L, await connection.ScalarAsync<long>(
-            "SELECT count(*) FROM pg_trigger WHERE tgname = 'update_incident_timers_updated_at'"));
-    }
-
-    [Fact]
-    public async Task Revert_to_zero_leaves_no_project_table_function_or_uuid_function_behind()
-    {
-        await using var scratch = await ScratchDatabase.CreateAsync(fixture, "schema_verbs");
-        AssertSucceeded(await scratch.RunWorkerAsync("run"));
-
-        AssertSucceeded(await scratch.RunWorkerAsync("revert", "--to", "0"));
-
-        await using (var connection = await scratch.OpenAsync())
-        {
-            Assert.Empty(await HistoryAsync(connection));
-            foreach (var table in ProjectTables)
-            {
-                Assert.Null(await connection.ScalarAsync<string?>("SELECT to_regclass($1)::text", "public." + table));
-            }
-            // Nothing of the project's in public but the history table and its key's index.
-            Assert.Empty(await connection.ColumnAsync<string>("""
-                SELECT c.relname::text FROM pg_class c
-                WHERE c.relnamespace = 'public'::regnamespace
-                  AND c.relname <> '__EFMigrationsHistory'
-                  AND c.oid NOT IN (SELECT indexrelid FROM pg_index WHERE indrelid = to_regclass('public."__EFMigrationsHistory"'))
-                """));
-            // No update_updated_at_column, no uuid_* function, no extension.
-            Assert.Empty(await connection.ColumnAsync<string>(
-                "SELECT p.proname::text FROM pg_proc p WHERE p.pronamespace = 'public'::regnamespace"));
-            Assert.Equal(0L, await connection.ScalarAsync<long>(
-                "SELECT count(*) FROM pg_proc WHERE proname = 'update_updated_at_column' OR proname LIKE 'uuid\\_%v7%'"));
-            Assert.Equal(0L, await connection.ScalarAsync<long>("SELECT count(*) FROM pg_extension WHERE extname = 'pg_uuidv7'"));
-        }
-
-        // And the empty database takes the migrations again from the start.
-        AssertSucceeded(await scratch.RunWorkerAsync("run"));
-        await using var again = await scratch.OpenAsync();
-        Assert.Equal(Migrations, await HistoryAsync(again));
     }
 
     [Fact]

@@ -50,8 +50,9 @@ public static class AdminApi
         var me = TokenService.UserId(principal);
         // Idempotent, and safe when two admins grant the same role at once: the unique index decides.
         // The change and its audit row commit together or not at all.
-        await using (var tx = await db.Database.BeginTransactionAsync(ct))
+        try
         {
+            await using var tx = await db.Database.BeginTransactionAsync(ct);
             var added = await db.Database.ExecuteSqlAsync(
                 $"INSERT INTO user_roles (user_id, role_id, assigned_by) VALUES ({user.Id}, {roleId}, {me}) ON CONFLICT (user_id, role_id) DO NOTHING", ct);
             if (added > 0)
@@ -59,6 +60,12 @@ public static class AdminApi
                 await audit.WriteAsync(AuditActions.RoleGranted, me, $"user:{user.Id}", new { role }, ct);
             }
             await tx.CommitAsync(ct);
+        }
+        catch (Npgsql.PostgresException ex) when (ex.SqlState == Npgsql.PostgresErrorCodes.ForeignKeyViolation)
+        {
+            // The user was deleted since it was found, or the granting admin's account was (a token outlives
+            // its account): nothing was granted.
+            return new NotFoundProblem("User not found");
         }
         return TypedResults.Ok(UserResponse.From(user, await accounts.RolesOfAsync(user.Id, ct)));
     }

@@ -121,4 +121,24 @@ public sealed class IncidentTimerTests(AppFixture fixture)
         await using var check = await AppFixture.OpenAsync(fixture.OwnerConnectionString);
         Assert.Equal(0L, await check.ScalarAsync<long>("SELECT count(*) FROM incident_timers WHERE user_id = $1", Guid.Parse(gone.Id)));
     }
+
+    /// <summary>
+    /// The earliest instant a client can send is kept as sent (PostgreSQL stores it as -infinity, which Npgsql
+    /// reads back as the same instant), not replaced by now() as when EF took it for "no value".
+    /// </summary>
+    [Fact]
+    public async Task TheEarliestResetTimestampIsStoredAsSentAndSortsOldest()
+    {
+        var me = await Http.RegisterAsync();
+        using var created = await Http.SendAsync(HttpMethod.Post, "/api/incident-timers", new { reset_timestamp = "0001-01-01T00:00:00Z", notes = "earliest" }, me.Token);
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        Assert.Equal(DateTimeOffset.MinValue, (await created.JsonAsync()).GetProperty("reset_timestamp").GetDateTimeOffset());
+        using var newer = await Http.SendAsync(HttpMethod.Post, "/api/incident-timers", new { notes = "now" }, me.Token);
+        Assert.Equal(HttpStatusCode.Created, newer.StatusCode);
+
+        using var list = await Http.SendAsync(HttpMethod.Get, "/api/incident-timers", token: me.Token);
+        var timers = (await list.JsonAsync()).EnumerateArray().ToList();
+        Assert.Equal(["now", "earliest"], timers.Select(t => t.GetProperty("notes").GetString()));
+        Assert.Equal(DateTimeOffset.MinValue, timers[1].GetProperty("reset_timestamp").GetDateTimeOffset());
+    }
 }

@@ -53,7 +53,7 @@ public static class TimerQueries
 
     /// <summary>
     /// One page of a user's timers, newest first. The cursor is a row comparison,
-    /// <c>(reset_timestamp, id) &lt; ($2, $3)</c>, which PostgreSQL uses as an index condition on
+    /// <c>(reset_timestamp, id) &lt; ($3, $4)</c>, which PostgreSQL uses as an index condition on
     /// (user_id, reset_timestamp DESC, id DESC): a page reads its own rows only, at any depth (no OFFSET).
     /// Plain Npgsql for the same reason as the public read: EF's pipeline was 17 % of the list's running
     /// time (benchmarks/results/profile-20261203T063616Z.txt).

@@ -18,13 +18,15 @@ public static class ApiClient
 {
     public static readonly TimeSpan Timeout = TimeSpan.FromSeconds(30);
     public const string Password = "CorrectHorse9";
+    private const long LargeBody = 65_536;
 
     public static string UniqueEmail(string prefix = "user") => $"{prefix}.{Guid.NewGuid():N}@example.com";
 
     /// <summary>
     /// Sends a request as coming from <paramref name="clientAddress"/> (X-Forwarded-For, which the API
     /// trusts from its loopback proxy), by default a random documentation address: the per-address rate
-    /// limits then count each test's requests apart.
+    /// limits then count each test's requests apart. <paramref name="body"/>: an object (sent as JSON), a
+    /// string (sent as JSON text as it is) or ready <see cref="HttpContent"/>.
     /// </summary>
     public static async Task<HttpResponseMessage> SendAsync(this HttpClient http, HttpMethod method, string path, object? body = null,
         string? token = null, string? clientAddress = null, IDictionary<string, string>? headers = null)
@@ -35,7 +37,11 @@ public static class ApiClient
         {
             request.Headers.TryAddWithoutValidation(name, value);
         }
-        if (body is string raw)
+        if (body is HttpContent content)
+        {
+            request.Content = content;
+        }
+        else if (body is string raw)
         {
             request.Content = new StringContent(raw, Encoding.UTF8, "application/json");
         }
@@ -47,6 +53,9 @@ public static class ApiClient
         {
             request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
         }
+        // A large body waits for the server's go-ahead (Expect: 100-continue), as a careful client's upload
+        // does: a 413 then comes before the body is sent, not as a broken pipe while it is being sent.
+        request.Headers.ExpectContinue = request.Content?.Headers.ContentLength > LargeBody ? true : null;
         return await http.SendAsync(request).WaitAsync(Timeout);
     }
 

@@ -1,12 +1,11 @@
 using KennWilliamson.Data.Entities;
 using KennWilliamson.Tests.Infrastructure;
-using Npgsql;
 
 namespace KennWilliamson.Tests.Schema;
 
 /// <summary>UUIDv7 keys made by the database, and pg_uuidv7's conversion functions.</summary>
 [Collection(SharedApp.Name)]
-public sealed class UuidV7Tests(AppFixture fixture)
+public sealed partial class UuidV7Tests(AppFixture fixture)
 {
     private const string Sample = "018570bb-4a7d-7c7e-8df4-6d47afd8c8fc";
     private const string SampleMillisecondBound = "018570bb-4a7d-7000-8000-000000000000";
@@ -111,66 +110,11 @@ public sealed class UuidV7Tests(AppFixture fixture)
         AssertStrictlyAscending(ids);
     }
 
-    [Fact]
-    public async Task Uuid_v7_to_timestamptz_reads_the_millisecond_timestamp()
-    {
-        await using var connection = await AppFixture.OpenAsync(fixture.OwnerConnectionString);
-
-        Assert.True(await connection.ScalarAsync<bool>(
-            $"SELECT uuid_v7_to_timestamptz('{Sample}') = '2023-01-02 04:26:40.637+00'::timestamptz"));
-        Assert.Equal(SampleTime.UtcDateTime, await connection.ScalarAsync<DateTime>($"SELECT uuid_v7_to_timestamptz('{Sample}')"));
-        Assert.True(await connection.ScalarAsync<bool>(
-            $"SELECT uuid_v7_to_timestamp('{Sample}') = '2023-01-02 04:26:40.637'::timestamp"));
-    }
-
-    [Fact]
-    public async Task Uuid_timestamptz_to_v7_with_zero_gives_the_smallest_uuid_of_that_millisecond()
-    {
-        await using var connection = await AppFixture.OpenAsync(fixture.OwnerConnectionString);
-
-        Assert.Equal(Guid.Parse(SampleMillisecondBound), await connection.ScalarAsync<Guid>(
-            "SELECT uuid_timestamptz_to_v7('2023-01-02 04:26:40.637+00', true)"));
-        Assert.Equal(Guid.Parse(SampleMillisecondBound), await connection.ScalarAsync<Guid>(
-            "SELECT uuid_timestamp_to_v7('2023-01-02 04:26:40.637', true)"));
-    }
-
-    [Fact]
-    public async Task Uuid_timestamptz_to_v7_without_zero_is_above_that_bound_with_the_same_timestamp()
-    {
-        await using var connection = await AppFixture.OpenAsync(fixture.OwnerConnectionString);
-
-        var rows = await connection.RowsAsync($"""
-            SELECT u > '{SampleMillisecondBound}'::uuid,
-                   u < '{NextMillisecondBound}'::uuid,
-                   uuid_v7_to_timestamptz(u) = '2023-01-02 04:26:40.637+00'::timestamptz,
-                   get_byte(uuid_send(u), 6) >> 4 = 7 AND get_byte(uuid_send(u), 8) >> 6 = 2,
-                   u::text
-            FROM (SELECT uuid_timestamptz_to_v7('2023-01-02 04:26:40.637+00') AS u FROM generate_series(1, 100)) g
-            """);
-
-        Assert.Equal(100, rows.Count);
-        Assert.All(rows, r => Assert.True(r[..4].All(v => (bool)v!), $"{r[4]}: above {r[0]}, below next {r[1]}, same ms {r[2]}, v7 {r[3]}"));
-        Assert.True(rows.Select(r => r[4]).Distinct().Count() > 1, "the random bits did not vary");
-    }
-
     private static void AssertStrictlyAscending(List<string> ids)
     {
         for (var i = 1; i < ids.Count; i++)
         {
             Assert.True(string.CompareOrdinal(ids[i - 1], ids[i]) < 0, $"id {i} ({ids[i]}) is not after id {i - 1} ({ids[i - 1]})");
         }
-    }
-
-    [Fact]
-    public async Task The_functions_keep_working_in_a_session_with_another_time_zone()
-    {
-        await using var connection = new NpgsqlConnection(
-            new NpgsqlConnectionStringBuilder(fixture.OwnerConnectionString) { Timezone = "America/Chicago" }.ConnectionString);
-        await connection.OpenAsync().WaitAsync(SchemaSql.Timeout);
-
-        Assert.True(await connection.ScalarAsync<bool>(
-            $"SELECT uuid_v7_to_timestamptz('{Sample}') = '2023-01-02 04:26:40.637+00'::timestamptz"));
-        Assert.Equal(Guid.Parse(SampleMillisecondBound), await connection.ScalarAsync<Guid>(
-            "SELECT uuid_timestamptz_to_v7('2023-01-02 04:26:40.637+00', true)"));
     }
 }

@@ -1,3 +1,4 @@
+using System.Globalization;
 using KennWilliamson.AppHost.Postgres;
 using Microsoft.Extensions.Configuration;
 
@@ -35,17 +36,24 @@ internal static class ApiResourceExtensions
     /// throughput (docs/benchmarks.md §5); a local application has no use for the proxy's port juggling.
     /// Publish mode keeps the endpoint as modelled: a deployment's ingress decides.
     /// </summary>
-    public static IResourceBuilder<ProjectResource> WithDirectHttpPort(this IResourceBuilder<ProjectResource> api, IConfiguration configuration)
+    public static IResourceBuilder<ProjectResource> WithDirectHttpPort(this IResourceBuilder<ProjectResource> api, int? port)
     {
         if (!api.ApplicationBuilder.ExecutionContext.IsRunMode)
         {
             return api;
         }
-        var port = configuration.GetValue<int?>("Api:HttpPort");
         return api.WithEndpoint("http", e =>
         {
             e.IsProxied = false;
             e.Port = port ?? e.Port;
         });
     }
+
+    /// <summary><c>Api:HttpPort</c> when it is given: a port number from 1 to 65535, else a setup error that says so.</summary>
+    public static int? ConfiguredHttpPort(IConfiguration configuration) => configuration["Api:HttpPort"] switch
+    {
+        null or "" => null,
+        var value when int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var port) && port is >= 1 and <= 65535 => port,
+        var value => throw new SetupException($"Api:HttpPort is '{value}': give the API's port as a number from 1 to 65535 (or leave it unset for 8080)."),
+    };
 }

@@ -8,25 +8,27 @@ var builder = DistributedApplication.CreateBuilder(args);
 var appDbPassword = builder.AddSecret("app-db-password");
 // 64 letters and digits: about 380 bits, above the 256 the API insists on for HS256.
 var jwtSigningKey = builder.AddSecret("jwt-signing-key", length: 64);
-// The passphrase backups are encrypted with (scripts/backup-db.sh); lose it and the backups are unreadable.
+// The passphrase backups are encrypted with (the worker's backup verb); lose it and the backups are unreadable.
 var backupKey = builder.AddSecret("backup-key", length: 64);
 // Generated secrets land in the user-secrets file: readable by its owner only.
 builder.RestrictUserSecretsFile();
 
 PostgresDatabase postgres;
+int? apiPort;
 try
 {
     // postgres (server) and kennwilliamson (database): a container, the machine's own binaries,
     // or (external) only the database's connection string.
     postgres = builder.AddKennWilliamsonPostgres();
+    apiPort = ApiResourceExtensions.ConfiguredHttpPort(builder.Configuration);
 }
-catch (PostgresSetupException ex)
+catch (SetupException ex)
 {
     Console.Error.WriteLine($"KennWilliamson.AppHost: {ex.Message}");
     return 1;
 }
 
-// Dashboard commands on the database: reset (with or without seed data), back up, grant admin, via scripts/.
+// Dashboard commands on the database: reset (with or without seed data), back up, rehearse, grant admin: worker verbs.
 postgres.Database.WithDatabaseCommands(appDbPassword, backupKey);
 
 // The worker applies migrations as the owner, sets up the API's role, and exits.
@@ -55,7 +57,7 @@ builder.AddProject<Projects.KennWilliamson_Api>("api")
         "RateLimiting:Auth:PermitLimit", "RateLimiting:FailedLogins:PermitLimit", "RateLimiting:TimerWrites:PermitLimit", "Jwt:AccessTokenLifetime",
         "ForwardedHeaders:KnownProxies", "ForwardedHeaders:KnownNetworks")
     .WithDataDirectoryOf(postgres)
-    .WithDirectHttpPort(builder.Configuration);
+    .WithDirectHttpPort(apiPort);
 
 await builder.Build().RunAsync();
 return 0;

@@ -1,4 +1,4 @@
-namespace KennWilliamson.AppHost.Postgres;
+namespace KennWilliamson.AppHost;
 
-/// <summary>A setup problem the user can fix; the AppHost prints its message alone and exits non-zero.</summary>
-public sealed class PostgresSetupException(string message) : Exception(message);
+/// <summary>A setup problem the user can fix (a setting, a missing program); the AppHost prints its message alone and exits non-zero.</summary>
+public sealed class SetupException(string message) : Exception(message);

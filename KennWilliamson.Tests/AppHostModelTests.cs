@@ -80,4 +80,21 @@ public sealed class AppHostModelTests
         Assert.DoesNotContain("   at ", message, StringComparison.Ordinal); // a message, not a stack trace
         Assert.DoesNotContain("Distributed application started", result.Output, StringComparison.Ordinal);
     }
+
+    [Theory]
+    [InlineData("0")]
+    [InlineData("65536")]
+    [InlineData("-1")]
+    [InlineData("80a")]
+    [InlineData("99999999999")]
+    public async Task AnApiPortThatIsNoPortStopsTheAppHostWithWhatToGive(string port)
+    {
+        var result = await ChildProcess.RunAsync("dotnet", [TestPaths.ProjectDll("KennWilliamson.AppHost"), $"{AppHostFactory.ApiPortArg}={port}"],
+            TimeSpan.FromMinutes(1), workingDirectory: Path.Combine(TestPaths.RepositoryRoot, "KennWilliamson.AppHost"));
+
+        Assert.NotEqual(0, result.ExitCode);
+        Assert.Contains($"Api:HttpPort is '{port}': give the API's port as a number from 1 to 65535", result.Error, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", result.Error, StringComparison.Ordinal);
+        Assert.DoesNotContain("Distributed application started", result.Output, StringComparison.Ordinal);
+    }
 }

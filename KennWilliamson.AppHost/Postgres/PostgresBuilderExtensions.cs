@@ -32,7 +32,7 @@ public static class PostgresBuilderExtensions
             return AddContainer(builder, settings, password);
         }
 
-        var bin = binDirectory.Value ?? throw new PostgresSetupException(
+        var bin = binDirectory.Value ?? throw new SetupException(
             "Postgres:Mode is local, but no PostgreSQL server binaries were found. Install the server package " +
             "(e.g. `sudo apt-get install postgresql`) or set Postgres:BinDirectory to the folder holding postgres and initdb.");
         var server = builder.AddLocalPostgres("postgres", password, new LocalPostgresOptions(bin, settings.DataDirectory, settings.Port,

@@ -32,13 +32,13 @@ public sealed record PostgresSettings(PostgresMode Mode, int Port, string DataDi
         var modeText = section["Mode"] is { Length: > 0 } m ? m : "auto";
         if (!Enum.TryParse<PostgresMode>(modeText, ignoreCase: true, out var mode) || !Enum.IsDefined(mode))
         {
-            throw new PostgresSetupException($"Postgres:Mode is '{modeText}'; use auto, container, local or external.");
+            throw new SetupException($"Postgres:Mode is '{modeText}'; use auto, container, local or external.");
         }
 
         var portText = section["Port"] is { Length: > 0 } p ? p : "5432";
         if (!int.TryParse(portText, NumberStyles.None, CultureInfo.InvariantCulture, out var port) || port > 65535)
         {
-            throw new PostgresSetupException($"Postgres:Port is '{portText}'; use a TCP port, or 0 for a free one.");
+            throw new SetupException($"Postgres:Port is '{portText}'; use a TCP port, or 0 for a free one.");
         }
 
         var dataDirectory = section["DataDirectory"] is { Length: > 0 } d ? d : "../.data/postgres";
@@ -53,7 +53,7 @@ public sealed record PostgresSettings(PostgresMode Mode, int Port, string DataDi
     {
         PostgresMode.Auto when containerRuntimeAnswers() => PostgresMode.Container,
         PostgresMode.Auto when findBinDirectory() is not null => PostgresMode.Local,
-        PostgresMode.Auto => throw new PostgresSetupException(NoPostgresMessage),
+        PostgresMode.Auto => throw new SetupException(NoPostgresMessage),
         _ => Mode,
     };
 }

@@ -1,5 +1,6 @@
 using KennWilliamson.Data;
 using KennWilliamson.Data.Entities;
+using KennWilliamson.MigrationService.Operations;
 using Microsoft.EntityFrameworkCore;
 
 namespace KennWilliamson.MigrationService;
@@ -12,11 +13,11 @@ namespace KennWilliamson.MigrationService;
 /// </summary>
 internal static class AdminGrant
 {
-    public static Task GrantAsync(AppDbContext db, string email, ILogger logger, CancellationToken ct) =>
+    public static Task GrantAsync(AppDbContext db, string email, OperatorReport report, CancellationToken ct) =>
         // The worker's connection retries transient faults; a transaction of ours runs as one retriable unit.
-        db.Database.CreateExecutionStrategy().ExecuteAsync(ct, c => GrantOnceAsync(db, email.Trim(), logger, c));
+        db.Database.CreateExecutionStrategy().ExecuteAsync(ct, c => GrantOnceAsync(db, email.Trim(), report, c));
 
-    private static async Task GrantOnceAsync(AppDbContext db, string email, ILogger logger, CancellationToken ct)
+    private static async Task GrantOnceAsync(AppDbContext db, string email, OperatorReport report, CancellationToken ct)
     {
         db.ChangeTracker.Clear();
         await using var tx = await db.Database.BeginTransactionAsync(ct);
@@ -30,7 +31,7 @@ internal static class AdminGrant
             """, ct);
         if (granted == 0)
         {
-            logger.LogInformation("{Email} is already an admin: nothing changed.", email);
+            report.Line($"{email} is already an admin: nothing changed.");
             return;
         }
         db.AuditEvents.Add(new AuditEvent
@@ -41,6 +42,6 @@ internal static class AdminGrant
         });
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
-        logger.LogInformation("Granted admin to {Email} (user {UserId}); recorded in the audit trail.", email, userId);
+        report.Line($"Granted admin to {email} (user {userId}); recorded in the audit trail.");
     }
 }

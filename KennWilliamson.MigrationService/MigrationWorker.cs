@@ -1,8 +1,9 @@
 using System.Diagnostics;
 using KennWilliamson.Data;
+using KennWilliamson.MigrationService.Backups;
+using KennWilliamson.MigrationService.Operations;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.Infrastructure;
-using Microsoft.EntityFrameworkCore.Migrations;
+using Npgsql;
 
 namespace KennWilliamson.MigrationService;
 
@@ -14,7 +15,7 @@ namespace KennWilliamson.MigrationService;
 internal sealed class MigrationWorker(
     IServiceProvider services,
     WorkerCommand command,
-    AppRoleProvisioner roles,
+    SchemaMigrations migrations,
     IHostApplicationLifetime lifetime,
     IConfiguration configuration,
     ILogger<MigrationWorker> logger) : BackgroundService
@@ -27,10 +28,21 @@ internal sealed class MigrationWorker(
         using var activity = Source.StartActivity($"migrations {command.Verb.ToString().ToLowerInvariant()}");
         try
         {
-            await using var scope = services.CreateAsyncScope();
-            var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
-            await WaitForDatabaseAsync(db, stoppingToken);
-            await RunAsync(db, stoppingToken);
+            if (command.NeedsDatabase)
+            {
+                await using var scope = services.CreateAsyncScope();
+                var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
+                var connectionString = db.Database.GetConnectionString()!;
+                await (command.IsOperatorVerb
+                    ? DatabaseWait.ReachableNowAsync(connectionString, stoppingToken)
+                    : DatabaseWait.UntilReachableAsync(connectionString,
+                        TimeSpan.FromSeconds(configuration.GetValue("Migrations:DatabaseWaitSeconds", 120)), logger, stoppingToken));
+                await RunAsync(db, new NpgsqlConnectionStringBuilder(connectionString), stoppingToken);
+            }
+            else
+            {
+                await VerifyBackupAsync(command.Target!, stoppingToken);
+            }
             activity?.SetStatus(ActivityStatusCode.Ok);
             Environment.ExitCode = 0;
         }
@@ -39,6 +51,11 @@ internal sealed class MigrationWorker(
             activity?.AddException(ex);
             activity?.SetStatus(ActivityStatusCode.Error, ex.Message);
             logger.LogCritical(ex, "Migration {Verb} failed: {Message}", command.Verb, ex.Message);
+            if (command.IsOperatorVerb)
+            {
+                // The one line the scripts and the dashboard command show as the reason.
+                await Console.Error.WriteLineAsync($"error: {ex.Message.ReplaceLineEndings(" ")}");
+            }
             Environment.ExitCode = 1;
         }
         finally
@@ -47,125 +64,58 @@ internal sealed class MigrationWorker(
         }
     }
 
-    private async Task RunAsync(AppDbContext db, CancellationToken ct)
+    private async Task RunAsync(AppDbContext db, NpgsqlConnectionStringBuilder target, CancellationToken ct)
     {
-        var strategy = db.Database.CreateExecutionStrategy();
+        var report = new OperatorReport(Console.Out, logger);
         switch (command.Verb)
         {
             case MigrationVerb.Info:
                 await MigrationInfo.PrintAsync(db, Console.Out, ct);
                 break;
             case MigrationVerb.Rehearse:
-                await new Rehearsal.MigrationRehearsal(configuration, logger, Console.Out).RunAsync(db, command.Target, ct);
+                await new Rehearsal.MigrationRehearsal(configuration, logger, report).RunAsync(db, command.Target, ct);
                 break;
             case MigrationVerb.GrantAdmin:
-                await AdminGrant.GrantAsync(db, command.Target!, logger, ct);
+                await AdminGrant.GrantAsync(db, command.Target!, report, ct);
+                break;
+            case MigrationVerb.Backup:
+                await new BackupWriter(BackupSettings.From(configuration), report).RunAsync(target, ct);
+                break;
+            case MigrationVerb.Restore:
+                await new RestoreCommand(BackupSettings.From(configuration), report, Console.In).RunAsync(target, command.Target!, command.Yes, ct);
                 break;
             case MigrationVerb.Revert:
-                var target = await RevertTargetAsync(db, command.Target, ct);
-                logger.LogInformation("Reverting to {Target}", target);
-                await strategy.ExecuteAsync(ct, c => WithMigrationLockAsync(db, () => db.GetService<IMigrator>().MigrateAsync(target, c), c));
+                await migrations.RevertAsync(db, command.Target, ct);
+                break;
+            case MigrationVerb.Reset:
+                await DatabaseReset.DropEverythingAsync(target.ConnectionString, report, ct);
+                await migrations.ApplyAsync(db, ct);
+                await SeedIfAskedAsync(db, ct);
+                await DatabaseReset.VerifyAsync(target.ConnectionString, command.Seed, report, ct);
                 break;
             default:
-                // Serialized by an advisory lock, so two workers at once apply each migration once.
-                await strategy.ExecuteAsync(ct, c => WithMigrationLockAsync(db, async () =>
-                {
-                    // The original backend's (SQLx) database is taken over first; see SqlxAdoption.
-                    await SqlxAdoption.AdoptIfOriginalAsync(db, logger, c);
-                    // Npgsql reads the history table without checking it exists: on a new database that
-                    // SELECT fails, and EF and PostgreSQL both log the expected failure as an error.
-                    // Created (empty) first, no statement fails.
-                    await db.GetService<IHistoryRepository>().CreateIfNotExistsAsync(c);
-                    var pending = (await db.Database.GetPendingMigrationsAsync(c)).ToList();
-                    logger.LogInformation("Applying {Count} pending migration(s): {Names}", pending.Count, pending);
-                    await db.Database.MigrateAsync(c);
-                }, c));
-                await roles.EnsureAsync(db, ct);
+                await migrations.ApplyAsync(db, ct);
+                await SeedIfAskedAsync(db, ct);
                 break;
         }
+    }
 
+    private async Task SeedIfAskedAsync(AppDbContext db, CancellationToken ct)
+    {
         if (command.Seed)
         {
             await DevelopmentSeed.ApplyAsync(db, logger, ct);
         }
     }
 
-    /// <summary>
-    /// Runs <paramref name="migrate"/> holding a session-level advisory lock on the context's connection.
-    /// EF's own migration lock (Npgsql: a lock on the history table, released with each migration's
-    /// transaction) does not stop a second worker that read the pending list before the first one
-    /// finished from applying the same migrations again ("relation already exists"). Waiting here
-    /// first means the second worker's migrator reads the history only after the first is done.
-    /// </summary>
-    private static async Task WithMigrationLockAsync(AppDbContext db, Func<Task> migrate, CancellationToken ct)
+    /// <summary><c>verify-backup FILE</c>: only reads the file, so it needs no database.</summary>
+    private async Task VerifyBackupAsync(string file, CancellationToken ct)
     {
-        await db.Database.OpenConnectionAsync(ct);
-        try
+        var check = await BackupVerifier.VerifyAsync(file, BackupSettings.From(configuration).Key, ct);
+        if (check.Failure is not null)
         {
-            await db.Database.ExecuteSqlRawAsync("SELECT pg_advisory_lock(hashtext('kennwilliamson:migrations'))", ct);
-            try
-            {
-                await migrate();
-            }
-            finally
-            {
-                await db.Database.ExecuteSqlRawAsync("SELECT pg_advisory_unlock(hashtext('kennwilliamson:migrations'))", CancellationToken.None);
-            }
+            throw new InvalidOperationException($"verification failed: {check.Failure}");
         }
-        finally
-        {
-            await db.Database.CloseConnectionAsync();
-        }
-    }
-
-    /// <summary>
-    /// A database that is not up yet (a managed server still starting, a late container) is waited for:
-    /// one plain connection attempt every two seconds, outside EF's retry strategy, for up to
-    /// <c>Migrations:DatabaseWaitSeconds</c> (120 s). Then the migrations run with EF's retries as usual.
-    /// </summary>
-    private async Task WaitForDatabaseAsync(AppDbContext db, CancellationToken ct)
-    {
-        var wait = TimeSpan.FromSeconds(configuration.GetValue("Migrations:DatabaseWaitSeconds", 120));
-        var connectionString = new Npgsql.NpgsqlConnectionStringBuilder(db.Database.GetConnectionString()) { Pooling = false, Timeout = 5 }.ConnectionString;
-        var deadline = DateTime.UtcNow + wait;
-        for (var attempt = 1; ; attempt++)
-        {
-            try
-            {
-                await using var connection = new Npgsql.NpgsqlConnection(connectionString);
-                await connection.OpenAsync(ct);
-                if (attempt > 1)
-                {
-                    logger.LogInformation("Database reachable after {Attempts} attempts.", attempt);
-                }
-                return;
-            }
-            catch (Exception ex) when (ex is Npgsql.NpgsqlException or TimeoutException && DateTime.UtcNow < deadline)
-            {
-                logger.LogWarning("Database not reachable yet (attempt {Attempt}, waiting up to {Wait} s): {Message}", attempt, wait.TotalSeconds, ex.Message);
-                await Task.Delay(TimeSpan.FromSeconds(2), ct);
-            }
-        }
-    }
-
-
-    private static async Task<string> RevertTargetAsync(AppDbContext db, string? to, CancellationToken ct)
-    {
-        var applied = (await db.Database.GetAppliedMigrationsAsync(ct)).ToList();
-        if (to is not null)
-        {
-            if (to == Migration.InitialDatabase || applied.Contains(to))
-            {
-                return to;
-            }
-            throw new InvalidOperationException(
-                $"'{to}' is not an applied migration. Applied: {string.Join(", ", applied)}; use 0 for none.");
-        }
-        return applied.Count switch
-        {
-            0 => throw new InvalidOperationException("No migration is applied: nothing to revert."),
-            1 => Migration.InitialDatabase,
-            _ => applied[^2],
-        };
+        new OperatorReport(Console.Out, logger).Line($"{file}: verified ({check.Tables} tables with data)");
     }
 }

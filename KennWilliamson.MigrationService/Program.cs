@@ -1,7 +1,9 @@
 using KennWilliamson.Data;
 using KennWilliamson.MigrationService;
+using KennWilliamson.MigrationService.Operations;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Migrations;
+using Microsoft.Extensions.Logging.Console;
 
 WorkerCommand command;
 try
@@ -10,11 +12,33 @@ try
 }
 catch (ArgumentException ex)
 {
-    Console.Error.WriteLine(ex.Message);
+    Console.Error.WriteLine($"error: {ex.Message}");
     return 2;
 }
 
 var builder = Host.CreateApplicationBuilder(args);
+
+// From the command line (scripts/*.sh), the database may come as DATABASE_URL (postgresql://…) instead.
+if (string.IsNullOrEmpty(builder.Configuration.GetConnectionString("kennwilliamson"))
+    && builder.Configuration["DATABASE_URL"] is { Length: > 0 } url)
+{
+    try
+    {
+        builder.Configuration["ConnectionStrings:kennwilliamson"] = DatabaseUrl.ToConnectionString(url);
+    }
+    catch (ArgumentException ex)
+    {
+        Console.Error.WriteLine($"error: {ex.Message}");
+        return 2;
+    }
+}
+
+// An operator's verb prints its report on standard output; its log goes to standard error, so the
+// report reads on its own (the scripts show it as is) and the log stays for when something fails.
+if (command.IsOperatorVerb)
+{
+    builder.Services.Configure<ConsoleLoggerOptions>(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
+}
 
 // Telemetry, health checks and resilience shared by every service; the run is one span of this source.
 builder.AddServiceDefaults();
@@ -31,6 +55,7 @@ builder.AddNpgsqlDbContext<AppDbContext>("kennwilliamson", configureDbContextOpt
 builder.Services.AddSingleton(command);
 builder.Services.Configure<AppRoleOptions>(builder.Configuration.GetSection(AppRoleOptions.Section));
 builder.Services.AddSingleton<AppRoleProvisioner>();
+builder.Services.AddSingleton<SchemaMigrations>();
 builder.Services.AddHostedService<MigrationWorker>();
 
 var host = builder.Build();

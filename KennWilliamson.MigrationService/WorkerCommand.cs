@@ -7,59 +7,76 @@ public enum MigrationVerb
     Revert,
     GrantAdmin,
     Rehearse,
+    Reset,
+    Backup,
+    VerifyBackup,
+    Restore,
 }
 
 /// <summary>
 /// The worker's command line, after <c>sqlx migrate</c>: <c>run</c> (the default), <c>info</c>,
-/// <c>revert [--to NAME]</c>, <c>grant-admin EMAIL</c>, <c>rehearse [FILE]</c> (the pending
-/// migrations on a restored copy of a backup; see MigrationRehearsal), plus <c>--seed</c> for the development data. <c>--to 0</c> reverts every
-/// migration. Arguments of the form <c>--Key=Value</c> or <c>--Key Value</c> with a colon in the key
-/// are configuration overrides and are left to the host.
+/// <c>revert [--to NAME|0]</c>, and the operator's verbs that the dashboard commands and scripts/*.sh
+/// run: <c>reset [--seed]</c>, <c>backup</c>, <c>verify-backup FILE</c>, <c>restore FILE [--yes]</c>,
+/// <c>rehearse [FILE]</c>, <c>grant-admin EMAIL</c>. <c>--seed</c> (run, reset) adds the development
+/// data. Arguments of the form <c>--Key=Value</c> or <c>--Key Value</c> with a colon in the key are
+/// configuration overrides and are left to the host.
 /// </summary>
-public sealed record WorkerCommand(MigrationVerb Verb, string? Target, bool Seed)
+public sealed record WorkerCommand(MigrationVerb Verb, string? Target, bool Seed, bool Yes = false)
 {
+    private const string Usage =
+        "Usage: [run|info|revert [--to NAME|0]|reset|backup|verify-backup FILE|restore FILE [--yes]|rehearse [FILE]|grant-admin EMAIL] [--seed]";
+
+    /// <summary>
+    /// The verbs a person (or a dashboard command) runs: they print a report on standard output, log to
+    /// standard error, and try the database once instead of waiting for it to start.
+    /// </summary>
+    public bool IsOperatorVerb => Verb is not (MigrationVerb.Run or MigrationVerb.Info or MigrationVerb.Revert);
+
+    /// <summary>Whether the verb needs the database at all (verify-backup only reads a file).</summary>
+    public bool NeedsDatabase => Verb != MigrationVerb.VerifyBackup;
+
     public static WorkerCommand Parse(IReadOnlyList<string> args)
     {
-        var verb = MigrationVerb.Run;
+        MigrationVerb? verb = null;
         string? target = null;
-        string? revertTo = null; // apart from grant-admin's email: "--to" never changes whom it names
-        var seed = false;
-        var verbSeen = false;
+        string? revertTo = null; // apart from the verbs' own argument: "--to" never changes whom they name
+        bool seed = false, yes = false;
         for (var i = 0; i < args.Count; i++)
         {
             var arg = args[i];
+            string? Operand(bool required, string what)
+            {
+                if (i + 1 < args.Count && !args[i + 1].StartsWith("--", StringComparison.Ordinal))
+                {
+                    return args[++i];
+                }
+                return required ? throw new ArgumentException($"{arg} needs {what}.") : null;
+            }
             switch (arg)
             {
-                case "run" or "info" or "revert" when !verbSeen:
+                case "run" or "info" or "revert" or "reset" or "backup" when verb is null:
                     verb = Enum.Parse<MigrationVerb>(arg, ignoreCase: true);
-                    verbSeen = true;
                     break;
-                case "grant-admin" when !verbSeen:
-                    if (i + 1 >= args.Count || args[i + 1].StartsWith("--", StringComparison.Ordinal))
-                    {
-                        throw new ArgumentException("grant-admin needs the email of a registered user.");
-                    }
+                case "grant-admin" when verb is null:
                     verb = MigrationVerb.GrantAdmin;
-                    target = args[++i];
-                    verbSeen = true;
+                    target = Operand(required: true, "the email of a registered user");
                     break;
-                case "rehearse" when !verbSeen:
+                case "rehearse" when verb is null:
                     verb = MigrationVerb.Rehearse;
-                    verbSeen = true;
-                    if (i + 1 < args.Count && !args[i + 1].StartsWith("--", StringComparison.Ordinal))
-                    {
-                        target = args[++i]; // the backup file; else the newest in Backups:Directory
-                    }
+                    target = Operand(required: false, "a backup file"); // else the newest in Backups:Directory
+                    break;
+                case "verify-backup" or "restore" when verb is null:
+                    verb = arg == "restore" ? MigrationVerb.Restore : MigrationVerb.VerifyBackup;
+                    target = Operand(required: true, "a backup file");
                     break;
                 case "--seed":
                     seed = true;
                     break;
+                case "--yes":
+                    yes = true;
+                    break;
                 case "--to":
-                    if (i + 1 >= args.Count)
-                    {
-                        throw new ArgumentException("--to needs a migration name (or 0 for none).");
-                    }
-                    revertTo = args[++i];
+                    revertTo = Operand(required: true, "a migration name (or 0 for none)");
                     break;
                 case var a when a.StartsWith("--", StringComparison.Ordinal) && a.Contains(':', StringComparison.Ordinal):
                     if (!a.Contains('=', StringComparison.Ordinal))
@@ -68,20 +85,23 @@ public sealed record WorkerCommand(MigrationVerb Verb, string? Target, bool Seed
                     }
                     break;
                 default:
-                    throw new ArgumentException(
-                        $"Unknown argument '{arg}'. Usage: [run|info|revert [--to NAME|0]|grant-admin EMAIL|rehearse [FILE]] [--seed]");
+                    throw new ArgumentException($"Unknown argument '{arg}'. {Usage}");
             }
         }
 
-        if (revertTo is not null && verb != MigrationVerb.Revert)
+        var command = new WorkerCommand(verb ?? MigrationVerb.Run, target ?? revertTo, seed, yes);
+        if (revertTo is not null && command.Verb != MigrationVerb.Revert)
         {
             throw new ArgumentException("--to goes with revert.");
         }
-        if (seed && verb == MigrationVerb.Rehearse)
+        if (seed && command.Verb is not (MigrationVerb.Run or MigrationVerb.Reset))
         {
-            throw new ArgumentException("--seed does not go with rehearse: a rehearsal only applies migrations, to a copy.");
+            throw new ArgumentException("--seed goes with run or reset: the other verbs do not change the data that way.");
         }
-        target ??= revertTo;
-        return new WorkerCommand(verb, target, seed);
+        if (yes && command.Verb != MigrationVerb.Restore)
+        {
+            throw new ArgumentException("--yes goes with restore.");
+        }
+        return command;
     }
 }

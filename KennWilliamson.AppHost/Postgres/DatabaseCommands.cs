@@ -1,15 +1,11 @@
-using System.Globalization;
-using Npgsql;
-
 namespace KennWilliamson.AppHost.Postgres;
 
 /// <summary>
 /// The database operations (reset, backup, migration rehearsal, admin grant) as dashboard commands on the database resource, in either mode:
 /// "Reset database", "Reset database with seed data", "Back up now", "Rehearse migrations" and "Grant admin…". Each runs the
-/// matching script (<c>scripts/reset-db.sh</c>, <c>backup-db.sh</c>, <c>rehearse-migrations.sh</c>, <c>grant-admin.sh</c>) against the resource's own connection, so
-/// the dashboard and the command line behave the same; the script's output goes to the resource's log
-/// and into the command's result, and its one-line reason becomes the failure message.
-/// <c>Backups:Directory</c> (else the scripts' <c>backups/</c>) is where "Back up now" writes and
+/// migration worker's verb (<c>reset [--seed]</c>, <c>backup</c>, <c>rehearse</c>, <c>grant-admin EMAIL</c>) against the resource's own
+/// connection string; scripts/*.sh run the same verbs from a terminal, so the dashboard and the command line behave the same.
+/// <c>Backups:Directory</c> (else <c>backups/</c> at the repository root, as the scripts) is where "Back up now" writes and
 /// "Rehearse migrations" takes the newest backup from.
 /// </summary>
 public static class DatabaseCommands
@@ -26,54 +22,44 @@ public static class DatabaseCommands
         where T : IResourceWithConnectionString
     {
         var builder = database.ApplicationBuilder;
-        var scripts = Path.GetFullPath(Path.Combine(builder.AppHostDirectory, "..", "scripts"));
-        var backupDirectory = builder.Configuration["Backups:Directory"] is { Length: > 0 } dir
-            ? Path.GetFullPath(Path.Combine(builder.AppHostDirectory, dir))
-            : null;
+        var backupDirectory = Path.GetFullPath(Path.Combine(builder.AppHostDirectory,
+            builder.Configuration["Backups:Directory"] is { Length: > 0 } dir ? dir : Path.Combine("..", "backups")));
+        var secrets = new Dictionary<string, ParameterResource> { ["AppDatabase__Password"] = appDbPassword.Resource, ["Backups__Key"] = backupKey.Resource };
+        var settings = new Dictionary<string, string> { ["Backups__Directory"] = backupDirectory, ["OTEL_EXPORTER_OTLP_ENDPOINT"] = "" };
 
-        Task<ExecuteCommandResult> Run(ExecuteCommandContext context, string script, params string[] args) =>
-            ScriptCommand.RunAsync(context, database.Resource, new() { ["AppDatabase__Password"] = appDbPassword.Resource, ["BACKUP_KEY"] = backupKey.Resource },
-                Path.Combine(scripts, script), backupDirectory, args);
+        Task<ExecuteCommandResult> Run(ExecuteCommandContext context, params string[] args) =>
+            MigrationWorkerVerb.RunAsync(context, database.Resource, secrets, settings, args);
 
-        database.WithCommand(Reset, "Reset database", c => Run(c, "reset-db.sh"), new CommandOptions
+        database.WithCommand(Reset, "Reset database", c => Run(c, "reset"), new CommandOptions
         {
-            Description = "Drops all data, reapplies every migration and verifies the schema (scripts/reset-db.sh).",
+            Description = "Drops all data, reapplies every migration and verifies the schema (worker verb reset; scripts/reset-db.sh).",
             ConfirmationMessage = "Reset the database? Every row is deleted and every migration is applied again.",
             IconName = "ArrowCounterclockwise",
         });
-        database.WithCommand(ResetWithSeed, "Reset database with seed data", c => Run(c, "reset-db.sh", "--seed"), new CommandOptions
+        database.WithCommand(ResetWithSeed, "Reset database with seed data", c => Run(c, "reset", "--seed"), new CommandOptions
         {
-            Description = "Reset, then add the development user kenn@example.com and a timer (scripts/reset-db.sh --seed).",
+            Description = "Reset, then add the development user kenn@example.com and a timer (worker verb reset --seed).",
             ConfirmationMessage = "Reset the database and add the seed data? Every row is deleted first.",
             IconName = "DatabaseArrowRight",
         });
-        database.WithCommand(BackUp, "Back up now", c => Run(c, "backup-db.sh"), new CommandOptions
+        database.WithCommand(BackUp, "Back up now", c => Run(c, "backup"), new CommandOptions
         {
-            Description = "pg_dump in custom format, encrypted with the backup-key secret, into backups/, verified, keeping 7 days (scripts/backup-db.sh).",
+            Description = "pg_dump in custom format, encrypted with the backup-key secret, into backups/, verified, keeping 7 days (worker verb backup; scripts/backup-db.sh).",
             IconName = "Save",
         });
-        database.WithCommand(Rehearse, "Rehearse migrations", c => Run(c, "rehearse-migrations.sh"), new CommandOptions
+        database.WithCommand(Rehearse, "Rehearse migrations", c => Run(c, "rehearse"), new CommandOptions
         {
-            Description = "Restores the newest backup into a scratch database, applies the pending migrations there (each timed), reports any error and drops the copy; the database itself is not changed (scripts/rehearse-migrations.sh).",
+            Description = "Restores the newest backup into a scratch database, applies the pending migrations there (each timed), reports any error and drops the copy; the database itself is not changed (worker verb rehearse).",
             IconName = "BeakerEdit",
         });
         // The operator's explicit, audited act: the email is asked for, and confirmed, every time.
-        database.WithCommand(GrantAdmin, "Grant admin…", c => Run(c, "grant-admin.sh", c.Arguments.GetString(AdminEmailArgument) ?? ""), new CommandOptions
+        database.WithCommand(GrantAdmin, "Grant admin…", c => Run(c, "grant-admin", c.Arguments.GetString(AdminEmailArgument) ?? ""), new CommandOptions
         {
-            Description = "Makes a registered user an admin, recorded in the audit trail (scripts/grant-admin.sh EMAIL).",
+            Description = "Makes a registered user an admin, recorded in the audit trail (worker verb grant-admin EMAIL).",
             ConfirmationMessage = "Grant the admin role? The user can then manage every account's roles.",
             IconName = "PersonKey",
             Arguments = [new InteractionInput { Name = AdminEmailArgument, Label = "Email of a registered user", InputType = InputType.Text, Required = true, MaxLength = 320 }],
         });
         return database;
-    }
-
-    /// <summary>The Npgsql connection string of the resource as the <c>postgresql://</c> URI the scripts read.</summary>
-    public static string ToDatabaseUrl(string connectionString)
-    {
-        var b = new NpgsqlConnectionStringBuilder(connectionString);
-        var host = b.Host is { } h && h.Contains(':', StringComparison.Ordinal) ? $"[{h}]" : b.Host;
-        return string.Create(CultureInfo.InvariantCulture,
-            $"postgresql://{Uri.EscapeDataString(b.Username ?? "postgres")}:{Uri.EscapeDataString(b.Password ?? "")}@{host}:{b.Port}/{Uri.EscapeDataString(b.Database ?? "postgres")}");
     }
 }

@@ -1,17 +1,18 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
 
-namespace KennWilliamson.MigrationService.Rehearsal;
+namespace KennWilliamson.MigrationService.Backups;
 
 /// <summary>
 /// Which backup a rehearsal restores: the file it is given, else the newest backup in
-/// <c>Backups:Directory</c> named as <c>scripts/backup-db.sh</c> names them
+/// <c>Backups:Directory</c> named as the <c>backup</c> verb names them
 /// (<c>kennwilliamson_&lt;env&gt;_YYYYmmdd_HHMMSS.dump[.gpg]</c>), newest by the time in the name.
 /// </summary>
 internal static partial class BackupSource
 {
-    [GeneratedRegex(@"^kennwilliamson_[a-z0-9-]+_(\d{8}_\d{6})\.dump(\.gpg)?$")]
-    private static partial Regex BackupName();
+    /// <summary>A backup's file name: <c>kennwilliamson_&lt;env&gt;_&lt;UTC time&gt;.dump[.gpg]</c> (plain dumps are from before encryption).</summary>
+    [GeneratedRegex(@"^kennwilliamson_(?<env>[a-z0-9-]+)_(?<time>\d{8}_\d{6})\.dump(?:\.gpg)?$")]
+    public static partial Regex BackupName();
 
     public static string Resolve(string? file, string? directory)
     {
@@ -32,7 +33,7 @@ internal static partial class BackupSource
         var newest = Directory.EnumerateFiles(directory)
             .Select(path => (Path: path, Match: BackupName().Match(Path.GetFileName(path))))
             .Where(f => f.Match.Success)
-            .OrderByDescending(f => DateTime.ParseExact(f.Match.Groups[1].Value, "yyyyMMdd_HHmmss", CultureInfo.InvariantCulture))
+            .OrderByDescending(f => DateTime.ParseExact(f.Match.Groups["time"].Value, "yyyyMMdd_HHmmss", CultureInfo.InvariantCulture))
             .Select(f => f.Path)
             .FirstOrDefault();
         return newest

@@ -1,4 +1,4 @@
-namespace KennWilliamson.MigrationService.Rehearsal;
+namespace KennWilliamson.MigrationService.Backups;
 
 /// <summary>
 /// The PostgreSQL client tools, found as the scripts find them (scripts/lib/db.sh): <c>PG_BIN</c>, else

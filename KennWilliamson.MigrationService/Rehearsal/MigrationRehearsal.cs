@@ -4,6 +4,8 @@ using KennWilliamson.Data;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Migrations;
+using KennWilliamson.MigrationService.Backups;
+using KennWilliamson.MigrationService.Operations;
 using Npgsql;
 
 namespace KennWilliamson.MigrationService.Rehearsal;
@@ -16,26 +18,26 @@ namespace KennWilliamson.MigrationService.Rehearsal;
 /// to create and drop the scratch one; its roles are not touched (role setup is cluster-wide, so the
 /// rehearsal never runs it). A failing migration ends the rehearsal with exit code 1 and its error.
 /// </summary>
-internal sealed class MigrationRehearsal(IConfiguration configuration, ILogger logger, TextWriter output)
+internal sealed class MigrationRehearsal(IConfiguration configuration, ILogger logger, OperatorReport report)
 {
     public async Task RunAsync(AppDbContext db, string? file, CancellationToken ct)
     {
-        var backup = BackupSource.Resolve(file, configuration["Backups:Directory"]);
+        var backup = BackupSource.Resolve(file, BackupSettings.From(configuration).Directory);
         var real = new NpgsqlConnectionStringBuilder(db.Database.GetConnectionString());
         var scratch = new NpgsqlConnectionStringBuilder(real.ConnectionString)
         {
             Database = ScratchName(real.Database ?? "kennwilliamson"),
             Pooling = false,
         };
-        await Report($"Rehearsing the pending migrations on a copy of {backup} (scratch database {scratch.Database}).", ct);
+        report.Line($"Rehearsing the pending migrations on a copy of {backup} (scratch database {scratch.Database}).");
 
         await ExecuteAsync(db, $"CREATE DATABASE {Quote(scratch.Database!)}",
             "cannot create the scratch database: the worker's role needs CREATEDB (or rehearse on a server where it has it)", ct);
         try
         {
             var restore = Stopwatch.StartNew();
-            await BackupRestore.RestoreAsync(backup, configuration["Backups:Key"] ?? configuration["BACKUP_KEY"], scratch, ct);
-            await Report($"  restored in {Seconds(restore.Elapsed)}", ct);
+            await BackupRestore.RestoreAsync(backup, BackupSettings.From(configuration).Key, scratch, ct);
+            report.Line($"  restored in {Seconds(restore.Elapsed)}");
             await using var copy = OpenCopy(scratch.ConnectionString);
             await MigrateCopyAsync(copy, ct);
         }
@@ -43,7 +45,7 @@ internal sealed class MigrationRehearsal(IConfiguration configuration, ILogger l
         {
             await ExecuteAsync(db, $"DROP DATABASE IF EXISTS {Quote(scratch.Database!)} WITH (FORCE)",
                 $"could not drop the scratch database {scratch.Database}: drop it by hand", CancellationToken.None);
-            await Report($"  scratch database {scratch.Database} dropped; {real.Database} was not changed", CancellationToken.None);
+            report.Line($"  scratch database {scratch.Database} dropped; {real.Database} was not changed");
         }
     }
 
@@ -56,7 +58,7 @@ internal sealed class MigrationRehearsal(IConfiguration configuration, ILogger l
         var pending = (await copy.Database.GetPendingMigrationsAsync(ct)).ToList();
         if (pending.Count == 0)
         {
-            await Report("Rehearsal done: no pending migrations; the backup's schema is already current.", ct);
+            report.Line("Rehearsal done: no pending migrations; the backup's schema is already current.");
             return;
         }
         var migrator = copy.GetService<IMigrator>();
@@ -71,17 +73,17 @@ internal sealed class MigrationRehearsal(IConfiguration configuration, ILogger l
             catch (Exception ex) when (ex is PostgresException or NpgsqlException or InvalidOperationException)
             {
                 var reason = ex is PostgresException pg ? $"{pg.SqlState}: {pg.MessageText}" : ex.Message;
-                await Report($"  {pending[i]}  FAILED after {Seconds(one.Elapsed)}: {reason}", ct);
+                report.Line($"  {pending[i]}  FAILED after {Seconds(one.Elapsed)}: {reason}");
                 foreach (var skipped in pending.Skip(i + 1))
                 {
-                    await Report($"  {skipped}  not run", ct);
+                    report.Line($"  {skipped}  not run");
                 }
                 throw new InvalidOperationException(
                     $"Rehearsal failed: migration {pending[i]} failed on the copy ({reason}). The real database was not changed.", ex);
             }
-            await Report($"  {pending[i]}  ok in {Seconds(one.Elapsed)}", ct);
+            report.Line($"  {pending[i]}  ok in {Seconds(one.Elapsed)}");
         }
-        await Report($"Rehearsal done: {pending.Count} pending migration(s) applied to the copy in {Seconds(total.Elapsed)}.", ct);
+        report.Line($"Rehearsal done: {pending.Count} pending migration(s) applied to the copy in {Seconds(total.Elapsed)}.");
     }
 
     private static AppDbContext OpenCopy(string connectionString)
@@ -103,13 +105,6 @@ internal sealed class MigrationRehearsal(IConfiguration configuration, ILogger l
         {
             throw new InvalidOperationException($"Rehearsal {whatFailed} ({ex.SqlState}: {ex.MessageText}).", ex);
         }
-    }
-
-    /// <summary>Printed for the person (or dashboard command) that asked, and logged for the traces.</summary>
-    private async Task Report(string line, CancellationToken ct)
-    {
-        await output.WriteLineAsync(line.AsMemory(), ct);
-        logger.LogInformation("{Line}", line.Trim());
     }
 
     /// <summary>&lt;database&gt;_rehearsal_&lt;UTC time&gt;, within PostgreSQL's 63-byte identifier limit.</summary>

@@ -1,4 +1,4 @@
-using KennWilliamson.AppHost.Postgres;
+using System.Globalization;
 using KennWilliamson.Tests.Infrastructure;
 using KennWilliamson.Tests.Schema;
 using Npgsql;
@@ -10,7 +10,14 @@ internal static class Scripts
 {
     public static readonly TimeSpan Timeout = TimeSpan.FromMinutes(3);
 
-    public static string DatabaseUrl(string connectionString) => DatabaseCommands.ToDatabaseUrl(connectionString);
+    /// <summary>A connection string as the <c>postgresql://</c> URI the scripts take (DATABASE_URL), every part percent-encoded.</summary>
+    public static string DatabaseUrl(string connectionString)
+    {
+        var b = new NpgsqlConnectionStringBuilder(connectionString);
+        var host = b.Host is { } h && h.Contains(':', StringComparison.Ordinal) ? $"[{h}]" : b.Host;
+        return string.Create(CultureInfo.InvariantCulture,
+            $"postgresql://{Uri.EscapeDataString(b.Username ?? "postgres")}:{Uri.EscapeDataString(b.Password ?? "")}@{host}:{b.Port}/{Uri.EscapeDataString(b.Database ?? "postgres")}");
+    }
 
     /// <summary>
     /// The worker of this build, and the fixture's app-role password (the role is cluster-wide: the

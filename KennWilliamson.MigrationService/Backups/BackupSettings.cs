@@ -1,0 +1,32 @@
+using System.Globalization;
+
+namespace KennWilliamson.MigrationService.Backups;
+
+/// <summary>
+/// Where backups go and how long they stay, from configuration (<c>Backups:*</c>, as the AppHost passes
+/// them) or the scripts' environment variables: <c>BACKUP_DIR</c>, <c>BACKUP_KEY</c>,
+/// <c>BACKUP_RETENTION_DAYS</c> (7; 0 keeps only the new one) and <c>KENNWILLIAMSON_ENV</c> (else
+/// <c>ASPNETCORE_ENVIRONMENT</c>, else development), the &lt;env&gt; of the file names.
+/// </summary>
+internal sealed record BackupSettings(string? Directory, string? Key, int RetentionDays, string EnvironmentName)
+{
+    public static BackupSettings From(IConfiguration configuration)
+    {
+        var retention = configuration["Backups:RetentionDays"] ?? configuration["BACKUP_RETENTION_DAYS"] ?? "7";
+        if (!int.TryParse(retention, NumberStyles.None, CultureInfo.InvariantCulture, out var days) || days > 36_500)
+        {
+            throw new InvalidOperationException($"BACKUP_RETENTION_DAYS (Backups:RetentionDays) is '{retention}'; use a whole number of days.");
+        }
+        var environment = configuration["Backups:Environment"] ?? configuration["KENNWILLIAMSON_ENV"]
+            ?? configuration["ASPNETCORE_ENVIRONMENT"] ?? "development";
+        var name = new string([.. environment.ToLowerInvariant().Select(c => char.IsAsciiLetterLower(c) || char.IsAsciiDigit(c) || c == '-' ? c : '-')]);
+        return new(NonEmpty(configuration["Backups:Directory"]) ?? NonEmpty(configuration["BACKUP_DIR"]),
+            NonEmpty(configuration["Backups:Key"]) ?? NonEmpty(configuration["BACKUP_KEY"]), days, name.Length > 0 ? name : "development");
+    }
+
+    /// <summary>The folder, which must be set: the scripts and the AppHost default it to backups/ at the repository root.</summary>
+    public string RequireDirectory() => Directory
+        ?? throw new InvalidOperationException("No backup folder: set BACKUP_DIR (Backups:Directory); scripts/backup-db.sh uses backups/ at the repository root.");
+
+    private static string? NonEmpty(string? value) => string.IsNullOrEmpty(value) ? null : value;
+}

@@ -1,0 +1,123 @@
+using System.Globalization;
+using KennWilliamson.MigrationService.Operations;
+using Npgsql;
+
+namespace KennWilliamson.MigrationService.Backups;
+
+/// <summary>
+/// <c>backup</c>: pg_dump in custom format, encrypted by gpg (AES-256, the backup key) on its way to
+/// <c>&lt;dir&gt;/kennwilliamson_&lt;env&gt;_&lt;UTC time&gt;.dump.gpg</c> (file 0600, folder 0700: the dumps
+/// hold emails and password hashes), verified before it counts, then the retention applied. A pg_dump older
+/// than the server (which refuses it) stops the backup first, with what to install; nothing is written.
+/// </summary>
+internal sealed class BackupWriter(BackupSettings settings, OperatorReport report)
+{
+    public async Task RunAsync(NpgsqlConnectionStringBuilder target, CancellationToken ct)
+    {
+        var directory = settings.RequireDirectory();
+        Gpg.RequireKey(settings.Key); // no key: stop before anything runs
+        var pgDump = ClientTools.Find("pg_dump");
+        await CheckClientVersionAsync(pgDump, target, ct);
+        PrivateDirectory(directory);
+
+        var stamp = DateTime.UtcNow.ToString("yyyyMMdd_HHmmss", CultureInfo.InvariantCulture);
+        var file = Path.Combine(directory, $"kennwilliamson_{settings.EnvironmentName}_{stamp}.dump.gpg");
+        var partial = file + ".partial";
+        report.Line($"Backing up {DatabaseLabel.Of(target)}");
+        try
+        {
+            await DumpEncryptedAsync(pgDump, target, partial, ct);
+            var check = await BackupVerifier.VerifyAsync(partial, settings.Key, ct);
+            if (check.Failure is not null)
+            {
+                throw new InvalidOperationException($"the new backup failed verification and was removed: {check.Failure.Replace(partial, "the dump", StringComparison.Ordinal)}");
+            }
+            File.Move(partial, file);
+            var size = new FileInfo(file).Length;
+            report.Line($"  wrote {file} ({Size(size)}, {check.Tables} tables with data, encrypted), verified: decrypts, pg_restore --list and a full read");
+        }
+        finally
+        {
+            File.Delete(partial); // gone already after the move; a failed dump leaves nothing behind
+        }
+        var removed = BackupRetention.Apply(directory, settings, file, report.Line);
+        report.Line($"Backup done: {file} (kept {settings.RetentionDays} days; removed {removed} old backup(s))");
+    }
+
+    private async Task DumpEncryptedAsync(string pgDump, NpgsqlConnectionStringBuilder target, string partial, CancellationToken ct)
+    {
+        await using var gpg = new Gpg(settings.Key);
+        using var dump = ToolProcess.Start(pgDump, ["--format=custom"], start => ToolProcess.Connect(start, target));
+        dump.StandardInput.Close();
+        var dumpError = dump.StandardError.ReadToEndAsync(ct);
+        using var encrypt = await gpg.StartEncryptAsync(ct);
+        var encryptError = encrypt.StandardError.ReadToEndAsync(ct);
+        var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
+        if (!OperatingSystem.IsWindows())
+        {
+            options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+        }
+        await using (var output = new FileStream(partial, options))
+        {
+            var feed = FeedAsync();
+            await encrypt.StandardOutput.BaseStream.CopyToAsync(output, ct);
+            await feed;
+        }
+        await dump.WaitForExitAsync(ct);
+        await encrypt.WaitForExitAsync(ct);
+        if (dump.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"pg_dump failed: {ToolProcess.LastLine(await dumpError)}");
+        }
+        if (encrypt.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"encryption failed: {ToolProcess.LastLine(await encryptError)}");
+        }
+
+        async Task FeedAsync()
+        {
+            try
+            {
+                await dump.StandardOutput.BaseStream.CopyToAsync(encrypt.StandardInput.BaseStream, ct);
+                encrypt.StandardInput.Close();
+            }
+            catch (IOException)
+            {
+                // gpg stopped reading: its exit code and message say why.
+            }
+        }
+    }
+
+    /// <summary>pg_dump refuses a server newer than itself ("server version mismatch"): say what to install before touching anything.</summary>
+    private static async Task CheckClientVersionAsync(string pgDump, NpgsqlConnectionStringBuilder target, CancellationToken ct)
+    {
+        var client = await ToolProcess.MajorVersionAsync(pgDump, ct);
+        await using var connection = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(target.ConnectionString) { Pooling = false }.ConnectionString);
+        await connection.OpenAsync(ct);
+        await using var command = new NpgsqlCommand("SELECT current_setting('server_version_num')::int / 10000", connection);
+        var server = (int)(await command.ExecuteScalarAsync(ct))!;
+        if (client < server)
+        {
+            throw new InvalidOperationException(
+                $"pg_dump is PostgreSQL {client} but the server is PostgreSQL {server}: nothing was changed. Install the PostgreSQL {server} client tools (Debian/Ubuntu: postgresql-client-{server} from apt.postgresql.org) and set PG_BIN to their bin folder");
+        }
+    }
+
+    private static void PrivateDirectory(string directory)
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            Directory.CreateDirectory(directory);
+            return;
+        }
+        Directory.CreateDirectory(directory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        File.SetUnixFileMode(directory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+    }
+
+    private static string Size(long bytes) => bytes switch
+    {
+        < 1024 => string.Create(CultureInfo.InvariantCulture, $"{bytes} B"),
+        < 1024 * 1024 => string.Create(CultureInfo.InvariantCulture, $"{bytes / 1024.0:0.#} KiB"),
+        _ => string.Create(CultureInfo.InvariantCulture, $"{bytes / (1024.0 * 1024):0.#} MiB"),
+    };
+}

@@ -1,0 +1,75 @@
+using KennWilliamson.MigrationService.Operations;
+using Npgsql;
+
+namespace KennWilliamson.MigrationService.Backups;
+
+/// <summary>
+/// <c>restore FILE [--yes]</c>: a backup over the database, after checking the file (decrypts, table of
+/// contents, a full read) and after a typed confirmation (the database's name; <c>--yes</c> skips it).
+/// One transaction (<c>--clean --if-exists --no-owner --single-transaction</c>): it applies completely or
+/// not at all. Grants to roles this server lacks (a dump from another server) are left out with a note.
+/// </summary>
+internal sealed class RestoreCommand(BackupSettings settings, OperatorReport report, TextReader input)
+{
+    public async Task RunAsync(NpgsqlConnectionStringBuilder target, string file, bool yes, CancellationToken ct)
+    {
+        var label = DatabaseLabel.Of(target);
+        var check = await BackupVerifier.VerifyAsync(file, settings.Key, ct);
+        if (check.Failure is not null)
+        {
+            throw new InvalidOperationException($"nothing restored: {check.Failure}");
+        }
+        report.Line($"{file}: verified ({check.Tables} tables with data)");
+        if (!yes)
+        {
+            report.Line($"This replaces the data of {label} with the backup.");
+            if (report.Ask($"Type the database name ({target.Database}) to continue: ", input) != target.Database)
+            {
+                throw new InvalidOperationException($"not confirmed: nothing was restored (type '{target.Database}', or pass --yes)");
+            }
+        }
+
+        List<string> options = ["--clean", "--if-exists", "--no-owner", "--single-transaction", "--exit-on-error", $"--dbname={target.Database}"];
+        await using var connection = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(target.ConnectionString) { Pooling = false }.ConnectionString);
+        await connection.OpenAsync(ct);
+        var missing = await MissingRolesAsync(file, connection, ct);
+        if (missing.Count > 0)
+        {
+            options.Add("--no-privileges");
+            report.Line($"  roles missing on this server ({string.Join(' ', missing)}): restoring without grants; run the migration worker to re-grant");
+        }
+
+        report.Line($"Restoring into {label}");
+        var result = await DumpReader.RunAsync(file, settings.Key, options, target, ct, pgOptions: "-c lock_timeout=30s");
+        if (result.DecryptError is not null || result.ExitCode != 0)
+        {
+            var first = result.Error.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).FirstOrDefault();
+            throw new InvalidOperationException($"restore failed, nothing changed: {ToolProcess.LastLine(first ?? result.DecryptError ?? "")}");
+        }
+        report.Line("");
+        report.Line($"Restore done: {label} from {file}");
+        await RowCounts.PrintAsync(connection, report, ct);
+    }
+
+    /// <summary>The roles the dump grants to (other than PUBLIC) that this server does not have.</summary>
+    private async Task<List<string>> MissingRolesAsync(string file, NpgsqlConnection connection, CancellationToken ct)
+    {
+        var schema = await DumpReader.RunAsync(file, settings.Key, ["--schema-only", "--file=-"], null, ct);
+        var grantees = schema.Output.Split('\n')
+            .Select(line => System.Text.RegularExpressions.Regex.Match(line, "^GRANT .* TO \"?([^\";]+)\"?;$"))
+            .Where(m => m.Success && m.Groups[1].Value != "PUBLIC")
+            .Select(m => m.Groups[1].Value)
+            .Distinct(StringComparer.Ordinal)
+            .Order(StringComparer.Ordinal)
+            .ToArray();
+        await using var command = new NpgsqlCommand("SELECT r FROM unnest(@roles) AS r WHERE NOT EXISTS (SELECT FROM pg_roles WHERE rolname = r) ORDER BY r", connection);
+        command.Parameters.AddWithValue("roles", grantees);
+        var missing = new List<string>();
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+        {
+            missing.Add(reader.GetString(0));
+        }
+        return missing;
+    }
+}

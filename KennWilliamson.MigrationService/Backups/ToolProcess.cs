@@ -1,0 +1,80 @@
+using System.Diagnostics;
+using System.Globalization;
+using Npgsql;
+
+namespace KennWilliamson.MigrationService.Backups;
+
+/// <summary>
+/// Starting the external tools a backup needs (pg_dump, pg_restore, gpg): every stream redirected, the
+/// connection in libpq's environment variables (never on a command line), and a message that says what to
+/// install when a tool is missing.
+/// </summary>
+internal static class ToolProcess
+{
+    public static Process Start(string tool, IEnumerable<string> args, Action<ProcessStartInfo>? configure = null)
+    {
+        var start = new ProcessStartInfo(tool)
+        {
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (var arg in args)
+        {
+            start.ArgumentList.Add(arg);
+        }
+        configure?.Invoke(start);
+        try
+        {
+            return Process.Start(start) ?? throw new InvalidOperationException($"{tool} did not start.");
+        }
+        catch (System.ComponentModel.Win32Exception ex)
+        {
+            throw new InvalidOperationException(
+                $"Cannot run {Path.GetFileName(tool)} ({ex.Message}): install it (gnupg; the PostgreSQL client tools: postgresql-client) or set PG_BIN to their bin folder.", ex);
+        }
+    }
+
+    /// <summary>libpq reads the connection from its environment: no password on any command line.</summary>
+    public static void Connect(ProcessStartInfo start, NpgsqlConnectionStringBuilder target)
+    {
+        start.Environment["PGHOST"] = target.Host;
+        start.Environment["PGPORT"] = target.Port.ToString(CultureInfo.InvariantCulture);
+        start.Environment["PGUSER"] = target.Username;
+        start.Environment["PGPASSWORD"] = target.Password;
+        start.Environment["PGDATABASE"] = target.Database;
+        start.Environment["PGAPPNAME"] = "kennwilliamson-worker";
+        start.Environment["PGCONNECT_TIMEOUT"] = "5";
+        start.Environment["PGSSLMODE"] = target.SslMode switch
+        {
+            SslMode.Disable => "disable",
+            SslMode.Allow => "allow",
+            SslMode.Require => "require",
+            SslMode.VerifyCA => "verify-ca",
+            SslMode.VerifyFull => "verify-full",
+            _ => "prefer",
+        };
+        // A service file of the user's must not redirect the connection.
+        start.Environment.Remove("PGSERVICE");
+        start.Environment.Remove("PGSERVICEFILE");
+    }
+
+    /// <summary>The major version a client tool reports (<c>pg_dump (PostgreSQL) 17.2</c> → 17).</summary>
+    public static async Task<int> MajorVersionAsync(string tool, CancellationToken ct)
+    {
+        using var process = Start(tool, ["--version"]);
+        process.StandardInput.Close();
+        var output = await process.StandardOutput.ReadToEndAsync(ct);
+        await process.WaitForExitAsync(ct);
+        var number = output.SkipWhile(c => !char.IsAsciiDigit(c)).TakeWhile(char.IsAsciiDigit).ToArray();
+        return number.Length > 0 ? int.Parse(number, CultureInfo.InvariantCulture)
+            : throw new InvalidOperationException($"{tool} --version did not say its version ('{output.Trim()}').");
+    }
+
+    /// <summary>The last non-empty line of a tool's error output, without the tool's prefix.</summary>
+    public static string LastLine(string text) =>
+        text.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).LastOrDefault()?
+            .Replace("pg_restore: error: ", "", StringComparison.Ordinal).Replace("pg_dump: error: ", "", StringComparison.Ordinal)
+            .Replace("pg_restore: ", "", StringComparison.Ordinal).Replace("gpg: ", "", StringComparison.Ordinal) ?? "no message";
+}

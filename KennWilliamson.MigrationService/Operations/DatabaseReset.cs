@@ -1,0 +1,92 @@
+using Npgsql;
+
+namespace KennWilliamson.MigrationService.Operations;
+
+/// <summary>
+/// <c>reset [--seed]</c> around the run verb: every piece of data dropped first (the public schema and
+/// everything in it: tables, functions, the pg_uuidv7 extension, the migration history), and the result
+/// verified afterwards (the UUIDv7 generator answers, the tables and the updated_at triggers exist), with
+/// each table's row count.
+/// </summary>
+internal static class DatabaseReset
+{
+    private static readonly string[] Tables = ["users", "roles", "user_roles", "incident_timers", "__EFMigrationsHistory"];
+    private static readonly string[] Triggers = ["update_users_updated_at", "update_roles_updated_at", "update_incident_timers_updated_at"];
+
+    // An empty public schema as a new database has it: owned by pg_database_owner where that role exists
+    // (PostgreSQL 14+), usable by everyone. lock_timeout: a session holding a table waits 30 s, not forever.
+    private const string DropSql = """
+        SET lock_timeout = '30s';
+        DROP SCHEMA IF EXISTS public CASCADE;
+        CREATE SCHEMA public;
+        DO $$ BEGIN
+          IF EXISTS (SELECT FROM pg_roles WHERE rolname = 'pg_database_owner') THEN
+            ALTER SCHEMA public OWNER TO pg_database_owner;
+          END IF;
+        EXCEPTION WHEN insufficient_privilege THEN NULL; -- then the current user stays the owner
+        END $$;
+        GRANT USAGE ON SCHEMA public TO PUBLIC;
+        """;
+
+    public static async Task DropEverythingAsync(string connectionString, OperatorReport report, CancellationToken ct)
+    {
+        var label = DatabaseLabel.Of(new NpgsqlConnectionStringBuilder(connectionString));
+        report.Line($"Resetting {label}");
+        await using var connection = await OpenAsync(connectionString, ct);
+        try
+        {
+            await using var command = new NpgsqlCommand(DropSql, connection);
+            await command.ExecuteNonQueryAsync(ct);
+        }
+        catch (PostgresException ex)
+        {
+            throw new InvalidOperationException($"could not drop the data of {label}: {ex.MessageText}", ex);
+        }
+        report.Line("  dropped the public schema and everything in it");
+    }
+
+    public static async Task VerifyAsync(string connectionString, bool seeded, OperatorReport report, CancellationToken ct)
+    {
+        report.Line($"  applied every migration{(seeded ? " and the seed data" : "")} (migration worker)");
+        await using var connection = await OpenAsync(connectionString, ct);
+        var uuid = await ScalarAsync<Guid>(connection, "SELECT uuid_generate_v7()", ct);
+        if (uuid.Version != 7)
+        {
+            throw new InvalidOperationException($"verification failed: uuid_generate_v7() returned {uuid}, not a version 7 UUID");
+        }
+        var missingTables = await ScalarAsync<string?>(connection, """
+            SELECT string_agg(t, ', ') FROM unnest(@names) AS t WHERE to_regclass(format('public.%I', t)) IS NULL
+            """, ct, Tables);
+        var missingTriggers = await ScalarAsync<string?>(connection, """
+            SELECT string_agg(t, ', ') FROM unnest(@names) AS t
+            WHERE NOT EXISTS (SELECT FROM pg_trigger WHERE tgname = t AND NOT tgisinternal)
+            """, ct, Triggers);
+        if (missingTables is not null || missingTriggers is not null)
+        {
+            throw new InvalidOperationException($"verification failed: missing {missingTables ?? missingTriggers}");
+        }
+        var migrations = await ScalarAsync<long>(connection, """SELECT count(*) FROM "__EFMigrationsHistory" """, ct);
+        report.Line($"  verified: uuid_generate_v7() answers ({uuid}), tables and the {Triggers.Length} updated_at triggers exist, {migrations} migrations recorded");
+        report.Line("");
+        report.Line($"Reset done: {DatabaseLabel.Of(new NpgsqlConnectionStringBuilder(connectionString))}");
+        await RowCounts.PrintAsync(connection, report, ct);
+    }
+
+    private static async Task<NpgsqlConnection> OpenAsync(string connectionString, CancellationToken ct)
+    {
+        var connection = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(connectionString) { Pooling = false }.ConnectionString);
+        await connection.OpenAsync(ct);
+        return connection;
+    }
+
+    private static async Task<T> ScalarAsync<T>(NpgsqlConnection connection, string sql, CancellationToken ct, string[]? names = null)
+    {
+        await using var command = new NpgsqlCommand(sql, connection);
+        if (names is not null)
+        {
+            command.Parameters.AddWithValue("names", names);
+        }
+        var value = await command.ExecuteScalarAsync(ct);
+        return value is DBNull ? default! : (T)value!;
+    }
+}

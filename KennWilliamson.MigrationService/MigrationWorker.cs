@@ -26,6 +26,8 @@ internal sealed class MigrationWorker(
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         using var activity = Source.StartActivity($"migrations {command.Verb.ToString().ToLowerInvariant()}");
+        // Non-zero until the verb has finished: a run stopped half-way (Ctrl+C, the host shutting down) must not exit 0.
+        Environment.ExitCode = 1;
         try
         {
             if (command.NeedsDatabase)

@@ -16,11 +16,14 @@ catch (ArgumentException ex)
     return 2;
 }
 
-var builder = Host.CreateApplicationBuilder(args);
+var builder = Host.CreateApplicationBuilder([.. command.Overrides]);
 
-// From the command line (scripts/*.sh), the database may come as DATABASE_URL (postgresql://…) instead.
-if (string.IsNullOrEmpty(builder.Configuration.GetConnectionString("kennwilliamson"))
-    && builder.Configuration["DATABASE_URL"] is { Length: > 0 } url)
+// The database may come as DATABASE_URL (postgresql://…), as the scripts document it: for an operator's verb
+// it wins over any ConnectionStrings:kennwilliamson (a stale export must not point a reset elsewhere); for
+// run, info and revert (the AppHost's resource, "Migrations by hand") it is only the fallback. The dashboard
+// commands clear it, so they always act on the resource's own database.
+if (command.NeedsDatabase && builder.Configuration["DATABASE_URL"] is { Length: > 0 } url
+    && (command.IsOperatorVerb || string.IsNullOrEmpty(builder.Configuration.GetConnectionString("kennwilliamson"))))
 {
     try
     {

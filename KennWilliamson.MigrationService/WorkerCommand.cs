@@ -23,6 +23,13 @@ public enum MigrationVerb
 /// </summary>
 public sealed record WorkerCommand(MigrationVerb Verb, string? Target, bool Seed, bool Yes = false)
 {
+    /// <summary>
+    /// The configuration overrides only (<c>--Key:Sub=value</c>, <c>--Key:Sub value</c>): all the host's
+    /// command-line configuration sees, so a verb's operand (a path starting with <c>/</c>, an email) never
+    /// becomes a setting.
+    /// </summary>
+    public IReadOnlyList<string> Overrides { get; private init; } = [];
+
     private const string Usage =
         "Usage: [run|info|revert [--to NAME|0]|reset|backup|verify-backup FILE|restore FILE [--yes]|rehearse [FILE]|grant-admin EMAIL] [--seed]";
 
@@ -41,17 +48,10 @@ public sealed record WorkerCommand(MigrationVerb Verb, string? Target, bool Seed
         string? target = null;
         string? revertTo = null; // apart from the verbs' own argument: "--to" never changes whom they name
         bool seed = false, yes = false;
+        var overrides = new List<string>();
         for (var i = 0; i < args.Count; i++)
         {
             var arg = args[i];
-            string? Operand(bool required, string what)
-            {
-                if (i + 1 < args.Count && !args[i + 1].StartsWith("--", StringComparison.Ordinal))
-                {
-                    return args[++i];
-                }
-                return required ? throw new ArgumentException($"{arg} needs {what}.") : null;
-            }
             switch (arg)
             {
                 case "run" or "info" or "revert" or "reset" or "backup" when verb is null:
@@ -59,15 +59,17 @@ public sealed record WorkerCommand(MigrationVerb Verb, string? Target, bool Seed
                     break;
                 case "grant-admin" when verb is null:
                     verb = MigrationVerb.GrantAdmin;
-                    target = Operand(required: true, "the email of a registered user");
                     break;
                 case "rehearse" when verb is null:
                     verb = MigrationVerb.Rehearse;
-                    target = Operand(required: false, "a backup file"); // else the newest in Backups:Directory
                     break;
                 case "verify-backup" or "restore" when verb is null:
                     verb = arg == "restore" ? MigrationVerb.Restore : MigrationVerb.VerifyBackup;
-                    target = Operand(required: true, "a backup file");
+                    break;
+                // The one operand of the verbs that take one (before or after their flags).
+                case var a when !a.StartsWith("--", StringComparison.Ordinal) && target is null
+                    && verb is MigrationVerb.GrantAdmin or MigrationVerb.Rehearse or MigrationVerb.VerifyBackup or MigrationVerb.Restore:
+                    target = a;
                     break;
                 case "--seed":
                     seed = true;
@@ -76,12 +78,13 @@ public sealed record WorkerCommand(MigrationVerb Verb, string? Target, bool Seed
                     yes = true;
                     break;
                 case "--to":
-                    revertTo = Operand(required: true, "a migration name (or 0 for none)");
+                    revertTo = i + 1 < args.Count ? args[++i] : throw new ArgumentException("--to needs a migration name (or 0 for none).");
                     break;
                 case var a when a.StartsWith("--", StringComparison.Ordinal) && a.Contains(':', StringComparison.Ordinal):
-                    if (!a.Contains('=', StringComparison.Ordinal))
+                    overrides.Add(a);
+                    if (!a.Contains('=', StringComparison.Ordinal) && i + 1 < args.Count)
                     {
-                        i++; // "--Key value": the value belongs to the configuration.
+                        overrides.Add(args[++i]); // "--Key value": the value belongs to the configuration.
                     }
                     break;
                 default:
@@ -89,7 +92,13 @@ public sealed record WorkerCommand(MigrationVerb Verb, string? Target, bool Seed
             }
         }
 
-        var command = new WorkerCommand(verb ?? MigrationVerb.Run, target ?? revertTo, seed, yes);
+        var command = new WorkerCommand(verb ?? MigrationVerb.Run, target ?? revertTo, seed, yes) { Overrides = overrides };
+        if (target is null && command.Verb is MigrationVerb.GrantAdmin or MigrationVerb.VerifyBackup or MigrationVerb.Restore)
+        {
+            throw new ArgumentException(command.Verb == MigrationVerb.GrantAdmin
+                ? "grant-admin needs the email of a registered user."
+                : $"{(command.Verb == MigrationVerb.Restore ? "restore" : "verify-backup")} needs a backup file.");
+        }
         if (revertTo is not null && command.Verb != MigrationVerb.Revert)
         {
             throw new ArgumentException("--to goes with revert.");

@@ -18,7 +18,7 @@ case ${1:-} in
   --verify)
     [ $# -eq 2 ] || fail "usage: backup-db.sh --verify FILE"
     default_backup_key
-    run_worker verify-backup "$2"
+    run_worker verify-backup "$(realpath -m -- "$2")"
     exit 0 ;;
   "") ;;
   -h | --help) usage ;;

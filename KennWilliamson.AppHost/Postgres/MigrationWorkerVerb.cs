@@ -53,8 +53,12 @@ internal static class MigrationWorkerVerb
         {
             start.Environment[variable] = value;
         }
+        // The worker prefers DATABASE_URL for these verbs: one left in the AppHost's environment must not
+        // point a reset at another database than the resource's.
+        start.Environment.Remove("DATABASE_URL");
 
         var report = new StringBuilder();
+        var log = new Queue<string>(); // the worker's last log lines, for a failure without a reason
         var reason = "";
         logger.LogInformation("Running the migration worker: {Arguments}", string.Join(' ', args));
         try
@@ -74,6 +78,14 @@ internal static class MigrationWorkerVerb
                 if (line.StartsWith("error: ", StringComparison.Ordinal))
                 {
                     reason = line["error: ".Length..];
+                }
+                lock (log)
+                {
+                    log.Enqueue(line);
+                    if (log.Count > 20)
+                    {
+                        log.Dequeue();
+                    }
                 }
                 logger.LogDebug("{Line}", line);
             });
@@ -96,9 +108,18 @@ internal static class MigrationWorkerVerb
                 var summary = text.Split('\n').LastOrDefault(l => l.Contains(" done", StringComparison.Ordinal))?.Trim() ?? $"{verb} succeeded";
                 return CommandResults.Success(summary, text, CommandResultFormat.Text);
             }
-            reason = reason.Length > 0 ? reason : $"the migration worker's {verb} exited with code {process.ExitCode.ToString(CultureInfo.InvariantCulture)}";
+            if (reason.Length == 0)
+            {
+                // No reason of its own (it crashed): the end of its log says what happened.
+                reason = $"the migration worker's {verb} exited with code {process.ExitCode.ToString(CultureInfo.InvariantCulture)}";
+                text += "--- the worker's log (last lines) ---\n" + string.Join('\n', log);
+            }
             logger.LogWarning("{Verb} failed: {Reason}", verb, reason);
             return CommandResults.Failure(reason, text, CommandResultFormat.Text);
+        }
+        catch (System.ComponentModel.Win32Exception ex)
+        {
+            return CommandResults.Failure($"Could not start the migration worker with dotnet: {ex.Message} (the .NET SDK's dotnet must be on PATH).");
         }
         catch (OperationCanceledException) when (!ct.IsCancellationRequested)
         {

@@ -8,20 +8,24 @@ namespace KennWilliamson.MigrationService.Backups;
 /// <c>BACKUP_RETENTION_DAYS</c> (7; 0 keeps only the new one) and <c>KENNWILLIAMSON_ENV</c> (else
 /// <c>ASPNETCORE_ENVIRONMENT</c>, else development), the &lt;env&gt; of the file names.
 /// </summary>
-internal sealed record BackupSettings(string? Directory, string? Key, int RetentionDays, string EnvironmentName)
+internal sealed record BackupSettings(string? Directory, string? Key, string? Retention, string EnvironmentName)
 {
+    /// <summary>The retention in days (7 when unset), checked only by the verb that applies it, so a stray value never blocks a restore.</summary>
+    public int RetentionDays() => Retention switch
+    {
+        null => 7,
+        var text when int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var days) && days <= 36_500 => days,
+        var text => throw new InvalidOperationException($"BACKUP_RETENTION_DAYS (Backups:RetentionDays) is '{text}'; use a whole number of days."),
+    };
+
     public static BackupSettings From(IConfiguration configuration)
     {
-        var retention = configuration["Backups:RetentionDays"] ?? configuration["BACKUP_RETENTION_DAYS"] ?? "7";
-        if (!int.TryParse(retention, NumberStyles.None, CultureInfo.InvariantCulture, out var days) || days > 36_500)
-        {
-            throw new InvalidOperationException($"BACKUP_RETENTION_DAYS (Backups:RetentionDays) is '{retention}'; use a whole number of days.");
-        }
         var environment = configuration["Backups:Environment"] ?? configuration["KENNWILLIAMSON_ENV"]
             ?? configuration["ASPNETCORE_ENVIRONMENT"] ?? "development";
         var name = new string([.. environment.ToLowerInvariant().Select(c => char.IsAsciiLetterLower(c) || char.IsAsciiDigit(c) || c == '-' ? c : '-')]);
         return new(NonEmpty(configuration["Backups:Directory"]) ?? NonEmpty(configuration["BACKUP_DIR"]),
-            NonEmpty(configuration["Backups:Key"]) ?? NonEmpty(configuration["BACKUP_KEY"]), days, name.Length > 0 ? name : "development");
+            NonEmpty(configuration["Backups:Key"]) ?? NonEmpty(configuration["BACKUP_KEY"]),
+            NonEmpty(configuration["Backups:RetentionDays"]) ?? NonEmpty(configuration["BACKUP_RETENTION_DAYS"]), name.Length > 0 ? name : "development");
     }
 
     /// <summary>The folder, which must be set: the scripts and the AppHost default it to backups/ at the repository root.</summary>

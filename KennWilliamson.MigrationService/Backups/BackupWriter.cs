@@ -15,6 +15,7 @@ internal sealed class BackupWriter(BackupSettings settings, OperatorReport repor
     public async Task RunAsync(NpgsqlConnectionStringBuilder target, CancellationToken ct)
     {
         var directory = settings.RequireDirectory();
+        settings.RetentionDays(); // a bad retention stops the backup before anything runs
         Gpg.RequireKey(settings.Key); // no key: stop before anything runs
         var pgDump = ClientTools.Find("pg_dump");
         await CheckClientVersionAsync(pgDump, target, ct);
@@ -23,6 +24,10 @@ internal sealed class BackupWriter(BackupSettings settings, OperatorReport repor
         var stamp = DateTime.UtcNow.ToString("yyyyMMdd_HHmmss", CultureInfo.InvariantCulture);
         var file = Path.Combine(directory, $"kennwilliamson_{settings.EnvironmentName}_{stamp}.dump.gpg");
         var partial = file + ".partial";
+        if (File.Exists(partial))
+        {
+            throw new InvalidOperationException($"another backup is being written to {partial} (this second): try again in a moment");
+        }
         report.Line($"Backing up {DatabaseLabel.Of(target)}");
         try
         {
@@ -41,7 +46,7 @@ internal sealed class BackupWriter(BackupSettings settings, OperatorReport repor
             File.Delete(partial); // gone already after the move; a failed dump leaves nothing behind
         }
         var removed = BackupRetention.Apply(directory, settings, file, report.Line);
-        report.Line($"Backup done: {file} (kept {settings.RetentionDays} days; removed {removed} old backup(s))");
+        report.Line($"Backup done: {file} (kept {settings.RetentionDays()} days; removed {removed} old backup(s))");
     }
 
     private async Task DumpEncryptedAsync(string pgDump, NpgsqlConnectionStringBuilder target, string partial, CancellationToken ct)
@@ -63,15 +68,16 @@ internal sealed class BackupWriter(BackupSettings settings, OperatorReport repor
             await encrypt.StandardOutput.BaseStream.CopyToAsync(output, ct);
             await feed;
         }
-        await dump.WaitForExitAsync(ct);
         await encrypt.WaitForExitAsync(ct);
-        if (dump.ExitCode != 0)
-        {
-            throw new InvalidOperationException($"pg_dump failed: {ToolProcess.LastLine(await dumpError)}");
-        }
+        await dump.WaitForExitAsync(ct);
+        // gpg first: when it fails, pg_dump was stopped for it and its own exit says nothing.
         if (encrypt.ExitCode != 0)
         {
             throw new InvalidOperationException($"encryption failed: {ToolProcess.LastLine(await encryptError)}");
+        }
+        if (dump.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"pg_dump failed: {ToolProcess.LastLine(await dumpError)}");
         }
 
         async Task FeedAsync()
@@ -83,7 +89,9 @@ internal sealed class BackupWriter(BackupSettings settings, OperatorReport repor
             }
             catch (IOException)
             {
-                // gpg stopped reading: its exit code and message say why.
+                // gpg stopped reading: its exit code and message say why. pg_dump, blocked on a full pipe
+                // nobody reads, is stopped, or it would never exit.
+                dump.Kill();
             }
         }
     }

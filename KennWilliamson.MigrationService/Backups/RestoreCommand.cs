@@ -23,7 +23,7 @@ internal sealed class RestoreCommand(BackupSettings settings, OperatorReport rep
         if (!yes)
         {
             report.Line($"This replaces the data of {label} with the backup.");
-            if (report.Ask($"Type the database name ({target.Database}) to continue: ", input) != target.Database)
+            if ((await report.AskAsync($"Type the database name ({target.Database}) to continue: ", input, ct))?.Trim() != target.Database)
             {
                 throw new InvalidOperationException($"not confirmed: nothing was restored (type '{target.Database}', or pass --yes)");
             }
@@ -41,6 +41,11 @@ internal sealed class RestoreCommand(BackupSettings settings, OperatorReport rep
 
         report.Line($"Restoring into {label}");
         var result = await DumpReader.RunAsync(file, settings.Key, options, target, ct, pgOptions: "-c lock_timeout=30s");
+        if (result.ExitCode == 0 && result.DecryptError is not null)
+        {
+            // pg_restore committed what it read, but gpg failed at the end: the file changed since it was verified.
+            throw new InvalidOperationException($"the restore committed, but the backup stopped decrypting at its end (gpg: {result.DecryptError}): check the data, or restore a sound backup");
+        }
         if (result.DecryptError is not null || result.ExitCode != 0)
         {
             var first = result.Error.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).FirstOrDefault();

@@ -63,7 +63,8 @@ internal static class DatabaseReset
             """, ct, Triggers);
         if (missingTables is not null || missingTriggers is not null)
         {
-            throw new InvalidOperationException($"verification failed: missing {missingTables ?? missingTriggers}");
+            throw new InvalidOperationException(
+                $"verification failed: missing {string.Join("; ", new[] { missingTables is null ? null : $"tables {missingTables}", missingTriggers is null ? null : $"triggers {missingTriggers}" }.OfType<string>())}");
         }
         var migrations = await ScalarAsync<long>(connection, """SELECT count(*) FROM "__EFMigrationsHistory" """, ct);
         report.Line($"  verified: uuid_generate_v7() answers ({uuid}), tables and the {Triggers.Length} updated_at triggers exist, {migrations} migrations recorded");

@@ -12,23 +12,35 @@ public static class DatabaseUrl
 {
     public static string ToConnectionString(string url)
     {
-        if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || uri.Scheme is not ("postgresql" or "postgres"))
+        var scheme = url.IndexOf("://", StringComparison.Ordinal);
+        if (scheme < 0 || url[..scheme] is not ("postgresql" or "postgres"))
         {
             throw new ArgumentException("DATABASE_URL must be a postgresql:// URI (postgresql://user:password@host:port/database).");
         }
-        var userInfo = uri.UserInfo.Split(':', 2);
+        // Split by hand, not by System.Uri: a percent-encoded socket folder as the host
+        // (postgresql://user@%2Fvar%2Frun%2Fpostgresql/db) is valid for libpq and not a URI host.
+        var (rest, query) = Cut(url[(scheme + 3)..], '?');
+        var (authority, path) = Cut(rest, '/');
+        var at = authority.LastIndexOf('@');
+        var (user, password) = at < 0 ? ("", null) : Cut(authority[..at], ':');
+        var hostPort = authority[(at + 1)..];
+        var portAt = hostPort.StartsWith('[') ? hostPort.IndexOf("]:", StringComparison.Ordinal) + 1 : hostPort.LastIndexOf(':');
+        var host = (portAt > 0 ? hostPort[..portAt] : hostPort).Trim('[', ']');
+        var port = portAt > 0 ? hostPort[(portAt + 1)..] : "";
         var builder = new NpgsqlConnectionStringBuilder
         {
-            Host = uri.Host.Length > 0 ? uri.Host.Trim('[', ']') : "localhost",
-            Port = uri.IsDefaultPort || uri.Port < 0 ? 5432 : uri.Port,
-            Username = userInfo[0].Length > 0 ? Uri.UnescapeDataString(userInfo[0]) : "postgres",
-            Database = uri.AbsolutePath.Trim('/') is { Length: > 0 } path ? Uri.UnescapeDataString(path) : "kennwilliamson",
+            Host = host.Length > 0 ? Uri.UnescapeDataString(host) : "localhost",
+            Port = port.Length == 0 ? 5432
+                : int.TryParse(port, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var p) && p is > 0 and < 65536 ? p
+                : throw new ArgumentException($"DATABASE_URL: the port '{port}' is not a port number."),
+            Username = user.Length > 0 ? Uri.UnescapeDataString(user) : "postgres",
+            Database = path is { Length: > 0 } ? Uri.UnescapeDataString(path) : "kennwilliamson",
         };
-        if (userInfo.Length == 2)
+        if (password is not null)
         {
-            builder.Password = Uri.UnescapeDataString(userInfo[1]);
+            builder.Password = Uri.UnescapeDataString(password);
         }
-        foreach (var pair in uri.Query.TrimStart('?').Split('&', StringSplitOptions.RemoveEmptyEntries))
+        foreach (var pair in (query ?? "").Split('&', StringSplitOptions.RemoveEmptyEntries))
         {
             if (pair.StartsWith("sslmode=", StringComparison.Ordinal))
             {
@@ -46,4 +58,8 @@ public static class DatabaseUrl
         }
         return builder.ConnectionString;
     }
+
+    /// <summary>The text before the first <paramref name="separator"/>, and after it (null without one).</summary>
+    private static (string Before, string? After) Cut(string text, char separator) =>
+        text.IndexOf(separator, StringComparison.Ordinal) is var i and >= 0 ? (text[..i], text[(i + 1)..]) : (text, null);
 }

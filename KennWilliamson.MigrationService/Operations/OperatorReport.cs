@@ -18,12 +18,15 @@ internal sealed class OperatorReport(TextWriter output, ILogger logger)
         }
     }
 
-    /// <summary>A question whose answer is read from standard input (a closed input answers nothing).</summary>
-    public string? Ask(string question, TextReader input)
+    /// <summary>
+    /// A question whose answer is read from standard input (a closed input answers nothing). The read
+    /// itself cannot be cancelled, so it is waited for with the token: Ctrl+C ends the verb at once.
+    /// </summary>
+    public async Task<string?> AskAsync(string question, TextReader input, CancellationToken ct)
     {
         output.Write(question);
         output.Flush();
-        var answer = input.ReadLine();
+        var answer = await Task.Run(input.ReadLine, CancellationToken.None).WaitAsync(ct);
         output.WriteLine();
         return answer;
     }

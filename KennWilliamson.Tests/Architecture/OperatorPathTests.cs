@@ -22,6 +22,7 @@ public sealed partial class OperatorPathTests
         Assert.Contains("MigrationWorkerVerb.RunAsync", commands, StringComparison.Ordinal);
         Assert.Contains("new ProcessStartInfo(\"dotnet\")", runner, StringComparison.Ordinal);
         Assert.Contains("ConnectionStrings__kennwilliamson", runner, StringComparison.Ordinal); // the connection string as it is, no URL
+        Assert.Contains("Environment.Remove(\"DATABASE_URL\")", runner, StringComparison.Ordinal); // and nothing that would win over it
         Assert.DoesNotMatch(ShellOrScript(), Code(commands));
         Assert.DoesNotMatch(ShellOrScript(), Code(runner));
     }
@@ -49,7 +50,7 @@ public sealed partial class OperatorPathTests
         }
     }
 
-    [GeneratedRegex(@"""(ba)?sh""|scripts[/\\]|\.sh""|DATABASE_URL")]
+    [GeneratedRegex(@"""(ba)?sh""|scripts[/\\]|\.sh""|postgres(ql)?://")]
     private static partial Regex ShellOrScript();
 
     [GeneratedRegex(@"^run_worker (reset|backup|verify-backup|restore|rehearse|grant-admin)\b", RegexOptions.Multiline)]

@@ -50,4 +50,18 @@ public sealed class DatabaseUrlTests(AppFixture fixture)
             }
         }
     }
+
+    /// <summary>A stale ConnectionStrings__kennwilliamson in the shell does not turn a script to another database than DATABASE_URL names.</summary>
+    [Fact]
+    public async Task For_a_script_database_url_wins_over_a_connection_string_left_in_the_environment()
+    {
+        var environment = new Dictionary<string, string>(Scripts.Environment(fixture, fixture.OwnerConnectionString))
+        {
+            ["ConnectionStrings__kennwilliamson"] = $"Host=127.0.0.1;Port={Scripts.ClosedPort()};Username=postgres;Password=stale;Database=elsewhere",
+        };
+
+        var result = await Scripts.RunAsync("grant-admin.sh", environment, null, "nobody@example.com");
+
+        Assert.StartsWith("grant-admin.sh: No user is registered with the email 'nobody@example.com'", result.Error, StringComparison.Ordinal);
+    }
 }

@@ -9,6 +9,7 @@ using KennWilliamson.Api.Users;
 using KennWilliamson.Data;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.Extensions.Options;
 using Scalar.AspNetCore;
 
@@ -95,13 +96,19 @@ builder.Services.AddOpenApi(o => o.AddOperationTransformer<CommonResponses>());
 
 var app = builder.Build();
 
-app.UseForwardedHeaders();
+// Only behind a configured proxy: with none, no header is believed and the middleware would do nothing.
+if (app.Services.GetRequiredService<IOptions<ForwardedHeadersOptions>>().Value.ForwardedHeaders != ForwardedHeaders.None)
+{
+    app.UseForwardedHeaders();
+}
 app.UseExceptionHandler();
 app.UseStatusCodePages();
+// CORS before routing: one default policy for every route, so it needs no endpoint, and it also serves the
+// public read, which runs inside routing (ShortCircuit) and skips everything after it.
+app.UseCors();
 app.UseRouting();
 // A path no endpoint matches is 404 for everyone, as in the original backend (deny-by-default would say 401).
 app.UseUnknownRoutesAsNotFound();
-app.UseCors();
 // Routing's own refusals (415 for a body that is not JSON, 405 for a method the route lacks) are endpoints without
 // metadata: they answer what is wrong with the request whoever sent it, so the deny-by-default policy must not
 // turn them into 401 for an anonymous caller of a public route (the fuzz suite found register answering 401).

@@ -64,4 +64,45 @@ public sealed partial class AuthorizationTests
         using var response = await Http.SendAsync(request).WaitAsync(ApiClient.Timeout);
         await response.AssertProblemAsync(HttpStatusCode.RequestEntityTooLarge);
     }
+
+    /// <summary>
+    /// The public read runs inside routing (ShortCircuit), so CORS comes before routing: the web client's
+    /// origin still gets its headers on the read and its preflight, another origin none; a bearer header,
+    /// valid or not, changes nothing for an anonymous route.
+    /// </summary>
+    [Fact]
+    public async Task ThePublicReadAnswersTheWebClientOriginWithCorsHeadersAndOthersWithout()
+    {
+        var owner = await Http.RegisterAsync();
+        using (var created = await Http.SendAsync(HttpMethod.Post, "/api/incident-timers", new { notes = "cors" }, token: owner.Token))
+        {
+            Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        }
+        var path = new Uri($"/api/{owner.Slug}/incident-timer", UriKind.Relative);
+        foreach (var (origin, allowed) in new[] { ("http://localhost:3000", true), ("https://evil.example", false) })
+        {
+            foreach (var method in new[] { HttpMethod.Get, HttpMethod.Options })
+            {
+                using var request = new HttpRequestMessage(method, path);
+                request.Headers.Add("Origin", origin);
+                request.Headers.Add("Authorization", "Bearer not-a-token");
+                if (method == HttpMethod.Options)
+                {
+                    request.Headers.Add("Access-Control-Request-Method", "GET");
+                }
+                using var response = await Http.SendAsync(request).WaitAsync(ApiClient.Timeout);
+
+                Assert.True(response.IsSuccessStatusCode, $"{method} from {origin}: {(int)response.StatusCode}");
+                Assert.Equal(allowed, response.Headers.Contains("Access-Control-Allow-Origin"));
+                if (allowed)
+                {
+                    Assert.Equal(origin, Assert.Single(response.Headers.GetValues("Access-Control-Allow-Origin")));
+                }
+                if (method == HttpMethod.Get)
+                {
+                    Assert.Equal("cors", (await response.JsonAsync()).GetProperty("notes").GetString());
+                }
+            }
+        }
+    }
 }

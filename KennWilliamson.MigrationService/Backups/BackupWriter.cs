@@ -100,8 +100,7 @@ internal sealed class BackupWriter(BackupSettings settings, OperatorReport repor
     private static async Task CheckClientVersionAsync(string pgDump, NpgsqlConnectionStringBuilder target, CancellationToken ct)
     {
         var client = await ToolProcess.MajorVersionAsync(pgDump, ct);
-        await using var connection = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(target.ConnectionString) { Pooling = false }.ConnectionString);
-        await connection.OpenAsync(ct);
+        await using var connection = await Unpooled.OpenAsync(target.ConnectionString, ct);
         await using var command = new NpgsqlCommand("SELECT current_setting('server_version_num')::int / 10000", connection);
         var server = (int)(await command.ExecuteScalarAsync(ct))!;
         if (client < server)

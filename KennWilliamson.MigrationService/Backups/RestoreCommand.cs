@@ -30,8 +30,7 @@ internal sealed class RestoreCommand(BackupSettings settings, OperatorReport rep
         }
 
         List<string> options = ["--clean", "--if-exists", "--no-owner", "--single-transaction", "--exit-on-error", $"--dbname={target.Database}"];
-        await using var connection = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(target.ConnectionString) { Pooling = false }.ConnectionString);
-        await connection.OpenAsync(ct);
+        await using var connection = await Unpooled.OpenAsync(target.ConnectionString, ct);
         var missing = await MissingRolesAsync(file, connection, ct);
         if (missing.Count > 0)
         {

@@ -46,15 +46,7 @@ internal static class ToolProcess
         start.Environment["PGDATABASE"] = target.Database;
         start.Environment["PGAPPNAME"] = "kennwilliamson-worker";
         start.Environment["PGCONNECT_TIMEOUT"] = "5";
-        start.Environment["PGSSLMODE"] = target.SslMode switch
-        {
-            SslMode.Disable => "disable",
-            SslMode.Allow => "allow",
-            SslMode.Require => "require",
-            SslMode.VerifyCA => "verify-ca",
-            SslMode.VerifyFull => "verify-full",
-            _ => "prefer",
-        };
+        start.Environment["PGSSLMODE"] = Operations.DatabaseUrl.SslModeName(target.SslMode);
         // A service file of the user's must not redirect the connection.
         start.Environment.Remove("PGSERVICE");
         start.Environment.Remove("PGSERVICEFILE");

@@ -32,7 +32,7 @@ internal static class DatabaseReset
     {
         var label = DatabaseLabel.Of(new NpgsqlConnectionStringBuilder(connectionString));
         report.Line($"Resetting {label}");
-        await using var connection = await OpenAsync(connectionString, ct);
+        await using var connection = await Unpooled.OpenAsync(connectionString, ct);
         try
         {
             await using var command = new NpgsqlCommand(DropSql, connection);
@@ -48,7 +48,7 @@ internal static class DatabaseReset
     public static async Task VerifyAsync(string connectionString, bool seeded, OperatorReport report, CancellationToken ct)
     {
         report.Line($"  applied every migration{(seeded ? " and the seed data" : "")} (migration worker)");
-        await using var connection = await OpenAsync(connectionString, ct);
+        await using var connection = await Unpooled.OpenAsync(connectionString, ct);
         var uuid = await ScalarAsync<Guid>(connection, "SELECT uuid_generate_v7()", ct);
         if (uuid.Version != 7)
         {
@@ -71,13 +71,6 @@ internal static class DatabaseReset
         report.Line("");
         report.Line($"Reset done: {DatabaseLabel.Of(new NpgsqlConnectionStringBuilder(connectionString))}");
         await RowCounts.PrintAsync(connection, report, ct);
-    }
-
-    private static async Task<NpgsqlConnection> OpenAsync(string connectionString, CancellationToken ct)
-    {
-        var connection = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(connectionString) { Pooling = false }.ConnectionString);
-        await connection.OpenAsync(ct);
-        return connection;
     }
 
     private static async Task<T> ScalarAsync<T>(NpgsqlConnection connection, string sql, CancellationToken ct, string[]? names = null)

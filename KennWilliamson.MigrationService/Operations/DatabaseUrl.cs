@@ -44,20 +44,24 @@ public static class DatabaseUrl
         {
             if (pair.StartsWith("sslmode=", StringComparison.Ordinal))
             {
-                builder.SslMode = pair["sslmode=".Length..] switch
-                {
-                    "disable" => SslMode.Disable,
-                    "allow" => SslMode.Allow,
-                    "prefer" => SslMode.Prefer,
-                    "require" => SslMode.Require,
-                    "verify-ca" => SslMode.VerifyCA,
-                    "verify-full" => SslMode.VerifyFull,
-                    var other => throw new ArgumentException($"DATABASE_URL: unknown sslmode '{other}' (disable, allow, prefer, require, verify-ca, verify-full)."),
-                };
+                var name = pair["sslmode=".Length..];
+                var known = SslModes.Where(m => m.Name == name).ToArray();
+                builder.SslMode = known.Length == 1 ? known[0].Mode
+                    : throw new ArgumentException($"DATABASE_URL: unknown sslmode '{name}' ({string.Join(", ", SslModes.Select(m => m.Name))}).");
             }
         }
         return builder.ConnectionString;
     }
+
+    /// <summary>libpq's sslmode names and Npgsql's modes: read from a URL here, handed to pg_dump and pg_restore as PGSSLMODE.</summary>
+    internal static readonly (string Name, SslMode Mode)[] SslModes =
+    [
+        ("disable", SslMode.Disable), ("allow", SslMode.Allow), ("prefer", SslMode.Prefer),
+        ("require", SslMode.Require), ("verify-ca", SslMode.VerifyCA), ("verify-full", SslMode.VerifyFull),
+    ];
+
+    /// <summary>The libpq name of an Npgsql mode (prefer for any mode libpq lacks).</summary>
+    internal static string SslModeName(SslMode mode) => SslModes.FirstOrDefault(m => m.Mode == mode).Name ?? "prefer";
 
     /// <summary>The text before the first <paramref name="separator"/>, and after it (null without one).</summary>
     private static (string Before, string? After) Cut(string text, char separator) =>

@@ -17,7 +17,7 @@ internal static class DatabaseWait
         {
             try
             {
-                await OpenOnceAsync(connectionString, ct);
+                await (await Unpooled.OpenAsync(connectionString, ct, timeoutSeconds: 5)).DisposeAsync();
                 if (attempt > 1)
                 {
                     logger.LogInformation("Database reachable after {Attempts} attempts.", attempt);
@@ -36,18 +36,12 @@ internal static class DatabaseWait
     {
         try
         {
-            await OpenOnceAsync(connectionString, ct);
+            await (await Unpooled.OpenAsync(connectionString, ct, timeoutSeconds: 5)).DisposeAsync();
         }
         catch (Exception ex) when (ex is NpgsqlException or TimeoutException)
         {
             var reason = ex is PostgresException pg ? pg.MessageText : ex.InnerException?.Message is { } inner ? $"{ex.Message} ({inner})" : ex.Message;
             throw new InvalidOperationException($"cannot connect to {DatabaseLabel.Of(new NpgsqlConnectionStringBuilder(connectionString))}: {reason}", ex);
         }
-    }
-
-    private static async Task OpenOnceAsync(string connectionString, CancellationToken ct)
-    {
-        await using var connection = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(connectionString) { Pooling = false, Timeout = 5 }.ConnectionString);
-        await connection.OpenAsync(ct);
     }
 }

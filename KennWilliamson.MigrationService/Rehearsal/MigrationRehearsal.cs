@@ -22,7 +22,8 @@ internal sealed class MigrationRehearsal(IConfiguration configuration, ILogger l
 {
     public async Task RunAsync(AppDbContext db, string? file, CancellationToken ct)
     {
-        var backup = BackupSource.Resolve(file, BackupSettings.From(configuration).Directory);
+        var settings = BackupSettings.From(configuration);
+        var backup = BackupSource.Resolve(file, settings.Directory);
         var real = new NpgsqlConnectionStringBuilder(db.Database.GetConnectionString());
         var scratch = new NpgsqlConnectionStringBuilder(real.ConnectionString)
         {
@@ -36,7 +37,7 @@ internal sealed class MigrationRehearsal(IConfiguration configuration, ILogger l
         try
         {
             var restore = Stopwatch.StartNew();
-            await BackupRestore.RestoreAsync(backup, BackupSettings.From(configuration).Key, scratch, ct);
+            await BackupRestore.RestoreAsync(backup, settings.Key, scratch, ct);
             report.Line($"  restored in {Seconds(restore.Elapsed)}");
             await using var copy = OpenCopy(scratch.ConnectionString);
             await MigrateCopyAsync(copy, ct);

@@ -1,0 +1,30 @@
+using Npgsql;
+
+namespace KennWilliamson.MigrationService.Operations;
+
+/// <summary>
+/// A connection of its own for an operator's verb: outside every pool, so a verb that ends (or a dropped
+/// schema) leaves no pooled connection with stale state behind.
+/// </summary>
+internal static class Unpooled
+{
+    public static async Task<NpgsqlConnection> OpenAsync(string connectionString, CancellationToken ct, int? timeoutSeconds = null)
+    {
+        var builder = new NpgsqlConnectionStringBuilder(connectionString) { Pooling = false };
+        if (timeoutSeconds is { } timeout)
+        {
+            builder.Timeout = timeout;
+        }
+        var connection = new NpgsqlConnection(builder.ConnectionString);
+        try
+        {
+            await connection.OpenAsync(ct);
+            return connection;
+        }
+        catch
+        {
+            await connection.DisposeAsync();
+            throw;
+        }
+    }
+}

@@ -6,7 +6,6 @@ using KennWilliamson.Api.Health;
 using KennWilliamson.Api.IncidentTimers;
 using KennWilliamson.Api.Infrastructure;
 using KennWilliamson.Api.Users;
-using KennWilliamson.Data;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.HttpOverrides;
@@ -18,14 +17,9 @@ var builder = WebApplication.CreateBuilder(args);
 // Telemetry, /health and /alive, resilience, service discovery.
 builder.AddServiceDefaults();
 
-// The database, as the least-privilege role the AppHost hands us (pooled DbContext, health check, tracing),
-// with the pool settings of the Database section.
-builder.ApplyDatabasePoolSettings("kennwilliamson");
-// No automatic retries: ids come from the database, so re-running an insert whose commit was lost would
-// store a second row; a request during an outage fails fast with 503 + Retry-After and the client retries.
-builder.AddNpgsqlDbContext<AppDbContext>("kennwilliamson",
-    settings => settings.DisableRetry = true,
-    AppDbContext.Configure);
+// The database, as the least-privilege role the AppHost hands us: one pool (the Database section's settings)
+// shared by the hot endpoints' plain Npgsql and the pooled DbContext, health check, tracing, no retries.
+builder.AddApiDatabase("kennwilliamson");
 
 // snake_case JSON, as the original backend's web client expects; nesting capped well below the default 64.
 builder.Services.ConfigureHttpJsonOptions(o =>

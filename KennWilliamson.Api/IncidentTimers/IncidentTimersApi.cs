@@ -4,6 +4,7 @@ using KennWilliamson.Api.Infrastructure;
 using KennWilliamson.Data;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
+using Npgsql;
 
 namespace KennWilliamson.Api.IncidentTimers;
 
@@ -31,9 +32,9 @@ public static class IncidentTimersApi
     }
 
     private static async Task<Results<Ok<PublicTimerResponse>, NotFoundProblem>> GetPublicAsync(
-        [Microsoft.AspNetCore.Mvc.FromRoute(Name = "user_slug")] string userSlug, AppDbContext db, CancellationToken ct)
+        [Microsoft.AspNetCore.Mvc.FromRoute(Name = "user_slug")] string userSlug, NpgsqlDataSource database, CancellationToken ct)
     {
-        var timer = await TimerQueries.NewestBySlugAsync(db, userSlug, ct);
+        var timer = await TimerQueries.NewestBySlugAsync(database, userSlug, ct);
         return timer is null
             ? new NotFoundProblem("No timer found for this user")
             : TypedResults.Ok(timer);
@@ -41,9 +42,9 @@ public static class IncidentTimersApi
 
     /// <summary>The newest <c>limit</c> timers (default 100), older ones page by page with <c>before</c>; still a JSON array.</summary>
     private static async Task<Ok<List<TimerResponse>>> ListAsync(
-        [AsParameters] TimerPageRequest page, ClaimsPrincipal principal, AppDbContext db, HttpContext http, CancellationToken ct)
+        [AsParameters] TimerPageRequest page, ClaimsPrincipal principal, NpgsqlDataSource database, HttpContext http, CancellationToken ct)
     {
-        var timers = await TimerQueries.PageAsync(db, Caller(principal), page.PageSize, page.Cursor, ct);
+        var timers = await TimerQueries.PageAsync(database, Caller(principal), page.PageSize, page.Cursor, ct);
         if (TimerPageRequest.NextLink(http.Request, timers, page.PageSize) is { } next)
         {
             http.Response.Headers.Link = next;
@@ -52,9 +53,9 @@ public static class IncidentTimersApi
     }
 
     private static async Task<Results<Created<TimerResponse>, NotFoundProblem>> CreateAsync(
-        TimerRequest request, ClaimsPrincipal principal, AppDbContext db, TimeProvider time, CancellationToken ct)
+        TimerRequest request, ClaimsPrincipal principal, NpgsqlDataSource database, TimeProvider time, CancellationToken ct)
     {
-        var timer = await TimerInserts.CreateAsync(db, Caller(principal), TimerRequest.ToStored(request.ResetTimestamp ?? time.GetUtcNow()), request.Notes, ct);
+        var timer = await TimerInserts.CreateAsync(database, Caller(principal), TimerRequest.ToStored(request.ResetTimestamp ?? time.GetUtcNow()), request.Notes, ct);
         return timer is null
             ? new NotFoundProblem("User not found") // a valid token of a deleted account
             : TypedResults.Created($"/api/incident-timers/{timer.Id}", timer);

@@ -1,10 +1,9 @@
-using KennWilliamson.Data;
 using Npgsql;
 
 namespace KennWilliamson.Api.IncidentTimers;
 
 /// <summary>
-/// <c>POST /api/incident-timers</c>'s one statement. Plain Npgsql on the context's connection: EF's
+/// <c>POST /api/incident-timers</c>'s one statement. Plain Npgsql on the API's data source: EF's
 /// SaveChanges (change tracking, command batching, reading back generated values) was most of the
 /// difference to a raw Npgsql endpoint doing the same INSERT (docs/benchmarks.md §5).
 /// </summary>
@@ -17,24 +16,23 @@ public static class TimerInserts
     /// Inserts the caller's timer; the database fills its UUIDv7 id, created_at and updated_at. Null when
     /// the user no longer exists (a valid token of a deleted account: the foreign key refuses the row).
     /// </summary>
-    public static Task<TimerResponse?> CreateAsync(AppDbContext db, Guid userId, DateTimeOffset resetTimestamp, string? notes, CancellationToken ct) =>
-        TimerQueries.OnContextConnectionAsync<TimerResponse?>(db, async connection =>
+    public static async Task<TimerResponse?> CreateAsync(NpgsqlDataSource database, Guid userId, DateTimeOffset resetTimestamp, string? notes, CancellationToken ct)
+    {
+        await using var command = database.CreateCommand(CreateSql);
+        command.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = userId });
+        command.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = resetTimestamp });
+        command.Parameters.Add(new NpgsqlParameter { Value = (object?)notes ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text });
+        try
         {
-            await using var command = new NpgsqlCommand(CreateSql, connection);
-            command.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = userId });
-            command.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = resetTimestamp });
-            command.Parameters.Add(new NpgsqlParameter { Value = (object?)notes ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text });
-            try
-            {
-                await using var reader = await command.ExecuteReaderAsync(System.Data.CommandBehavior.SingleRow, ct);
-                await reader.ReadAsync(ct);
-                return new TimerResponse(reader.GetGuid(0), resetTimestamp, notes, reader.GetFieldValue<DateTimeOffset>(1), reader.GetFieldValue<DateTimeOffset>(2));
-            }
-            catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.ForeignKeyViolation)
-            {
-                return null;
-            }
-        }, ct);
+            await using var reader = await command.ExecuteReaderAsync(System.Data.CommandBehavior.SingleRow, ct);
+            await reader.ReadAsync(ct);
+            return new TimerResponse(reader.GetGuid(0), resetTimestamp, notes, reader.GetFieldValue<DateTimeOffset>(1), reader.GetFieldValue<DateTimeOffset>(2));
+        }
+        catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.ForeignKeyViolation)
+        {
+            return null;
+        }
+    }
 
     private const string CreateSql = "-- " + CreateTag + """
 

@@ -1,6 +1,4 @@
 using System.Data;
-using KennWilliamson.Data;
-using Microsoft.EntityFrameworkCore;
 using Npgsql;
 
 namespace KennWilliamson.Api.IncidentTimers;
@@ -22,21 +20,21 @@ public static class TimerQueries
     /// this user", which is one entry of idx_incident_timers_user_reset_id. Raw SQL because EF turns
     /// every LINQ form of "first timer per user" into ROW_NUMBER() over all of incident_timers, and the
     /// plain join-then-sort (`… JOIN users … ORDER BY … LIMIT 1`) read and sorted every timer of the user.
-    /// Read with plain Npgsql on the context's pooled connection: the hottest read, and EF's query
-    /// pipeline was a fifth of its running time for a statement EF adds nothing to (docs/benchmarks.md,
-    /// the profile). Npgsql's own tracing still covers it; the comment names it in pg_stat_statements.
+    /// Plain Npgsql on the API's data source (a pooled connection for the one statement): the hottest read, and
+    /// EF's query pipeline was a fifth of its running time, and borrowing a DbContext's connection a tenth, for a
+    /// statement EF adds nothing to (docs/benchmarks.md, the profiles). Npgsql's own tracing still covers it;
+    /// the comment names it in pg_stat_statements.
     /// </summary>
-    public static Task<PublicTimerResponse?> NewestBySlugAsync(AppDbContext db, string slug, CancellationToken ct) =>
-        OnContextConnectionAsync(db, async connection =>
-        {
-            await using var command = new NpgsqlCommand(PublicReadSql, connection);
-            command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = slug });
-            await using var reader = await command.ExecuteReaderAsync(CommandBehavior.SingleRow, ct);
-            return await reader.ReadAsync(ct)
-                ? new PublicTimerResponse(reader.GetGuid(0), reader.GetFieldValue<DateTimeOffset>(1), await reader.IsDBNullAsync(2, ct) ? null : reader.GetString(2),
-                    reader.GetFieldValue<DateTimeOffset>(3), reader.GetFieldValue<DateTimeOffset>(4), reader.GetString(5))
-                : null;
-        }, ct);
+    public static async Task<PublicTimerResponse?> NewestBySlugAsync(NpgsqlDataSource database, string slug, CancellationToken ct)
+    {
+        await using var command = database.CreateCommand(PublicReadSql);
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = slug });
+        await using var reader = await command.ExecuteReaderAsync(CommandBehavior.SingleRow, ct);
+        return await reader.ReadAsync(ct)
+            ? new PublicTimerResponse(reader.GetGuid(0), reader.GetFieldValue<DateTimeOffset>(1), reader.IsDBNull(2) ? null : reader.GetString(2),
+                reader.GetFieldValue<DateTimeOffset>(3), reader.GetFieldValue<DateTimeOffset>(4), reader.GetString(5))
+            : null;
+    }
 
     private const string PublicReadSql = "-- " + PublicReadTag + """
 
@@ -58,26 +56,25 @@ public static class TimerQueries
     /// Plain Npgsql for the same reason as the public read: EF's pipeline was 17 % of the list's running
     /// time (benchmarks/results/profile-20261203T063616Z.txt).
     /// </summary>
-    public static Task<List<TimerResponse>> PageAsync(AppDbContext db, Guid userId, int limit, TimerCursor? before, CancellationToken ct) =>
-        OnContextConnectionAsync(db, async connection =>
+    public static async Task<List<TimerResponse>> PageAsync(NpgsqlDataSource database, Guid userId, int limit, TimerCursor? before, CancellationToken ct)
+    {
+        await using var command = database.CreateCommand(before is null ? FirstPageSql : NextPageSql);
+        command.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = userId });
+        command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = limit });
+        if (before is { } cursor)
         {
-            await using var command = new NpgsqlCommand(before is null ? FirstPageSql : NextPageSql, connection);
-            command.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = userId });
-            command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = limit });
-            if (before is { } cursor)
-            {
-                command.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = cursor.ResetTimestamp });
-                command.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = cursor.Id });
-            }
-            var page = new List<TimerResponse>(limit);
-            await using var reader = await command.ExecuteReaderAsync(ct);
-            while (await reader.ReadAsync(ct))
-            {
-                page.Add(new TimerResponse(reader.GetGuid(0), reader.GetFieldValue<DateTimeOffset>(1), reader.IsDBNull(2) ? null : reader.GetString(2),
-                    reader.GetFieldValue<DateTimeOffset>(3), reader.GetFieldValue<DateTimeOffset>(4)));
-            }
-            return page;
-        }, ct);
+            command.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = cursor.ResetTimestamp });
+            command.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = cursor.Id });
+        }
+        var page = new List<TimerResponse>(limit);
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+        {
+            page.Add(new TimerResponse(reader.GetGuid(0), reader.GetFieldValue<DateTimeOffset>(1), reader.IsDBNull(2) ? null : reader.GetString(2),
+                reader.GetFieldValue<DateTimeOffset>(3), reader.GetFieldValue<DateTimeOffset>(4)));
+        }
+        return page;
+    }
 
     private const string FirstPageSql = "-- " + ListTag + """
 
@@ -96,18 +93,4 @@ public static class TimerQueries
         ORDER BY reset_timestamp DESC, id DESC
         LIMIT $2
         """;
-
-    /// <summary>Runs <paramref name="work"/> on the DbContext's pooled connection (opened and closed as EF would).</summary>
-    internal static async Task<T> OnContextConnectionAsync<T>(AppDbContext db, Func<NpgsqlConnection, Task<T>> work, CancellationToken ct)
-    {
-        await db.Database.OpenConnectionAsync(ct);
-        try
-        {
-            return await work((NpgsqlConnection)db.Database.GetDbConnection());
-        }
-        finally
-        {
-            await db.Database.CloseConnectionAsync();
-        }
-    }
 }

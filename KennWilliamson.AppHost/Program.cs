@@ -53,7 +53,7 @@ builder.AddProject<Projects.KennWilliamson_Api>("api")
     // (docs/benchmarks.md), the storage monitor's low-space limit and interval, rate limits (load tests; the
     // per-account timer write limit is 60 a minute by default), the access-token lifetime (the original web
     // client never refreshes; README), and the reverse proxies whose X-Forwarded-For is believed (docs/deploy.md).
-    .WithSettingsFrom(builder.Configuration, "Telemetry:TraceSampleRatio", "Monitoring:LowFreeSpaceRatio", "Monitoring:StorageIntervalSeconds",
+    .WithSettingsFrom(builder.Configuration, "Telemetry:TraceSampleRatio", "Telemetry:MaxTracesPerSecond", "Monitoring:LowFreeSpaceRatio", "Monitoring:StorageIntervalSeconds",
         "RateLimiting:Auth:PermitLimit", "RateLimiting:FailedLogins:PermitLimit", "RateLimiting:TimerWrites:PermitLimit", "Jwt:AccessTokenLifetime",
         "ForwardedHeaders:KnownProxies", "ForwardedHeaders:KnownNetworks")
     .WithDataDirectoryOf(postgres)

@@ -5,13 +5,14 @@ namespace KennWilliamson.Tests.Infrastructure;
 
 /// <summary>
 /// A stand-in OpenTelemetry collector (what the dashboard is to a resource): OTLP over HTTP/protobuf on a
-/// loopback port, keeping the body of every metrics export (traces and logs are taken and dropped). Metric names and attribute values are plain UTF-8 in
-/// the protobuf payload, so a byte search tells whether they were exported.
+/// loopback port, keeping the body of every metrics and trace export (logs are taken and dropped). Metric names, span
+/// names and attribute values are plain UTF-8 in the protobuf payload, so a byte search tells whether they were exported.
 /// </summary>
 public sealed class OtlpCollector : IDisposable
 {
     private readonly HttpListener _listener = new();
     private readonly List<byte[]> _bodies = [];
+    private readonly List<byte[]> _traces = [];
     private readonly Dictionary<string, int> _requests = new(StringComparer.Ordinal);
     private readonly Task _loop;
 
@@ -31,6 +32,15 @@ public sealed class OtlpCollector : IDisposable
         lock (_bodies)
         {
             return _requests.GetValueOrDefault(path);
+        }
+    }
+
+    /// <summary>The bodies of the trace exports received so far.</summary>
+    public IReadOnlyList<byte[]> TraceBodies()
+    {
+        lock (_bodies)
+        {
+            return [.. _traces];
         }
     }
 
@@ -88,6 +98,10 @@ public sealed class OtlpCollector : IDisposable
                 if (path == "/v1/metrics")
                 {
                     _bodies.Add(body.ToArray());
+                }
+                else if (path == "/v1/traces")
+                {
+                    _traces.Add(body.ToArray());
                 }
             }
             context.Response.StatusCode = (int)HttpStatusCode.OK;

@@ -97,26 +97,3 @@ public sealed class StorageMetricsTests
         Assert.Contains(lines, l => l.Contains("Now listening", StringComparison.Ordinal)); // the log was read
     }
 }
-
-/// <summary>Telemetry:TraceSampleRatio: 0 keeps no traces while metrics still flow (the default keeps every trace: see above).</summary>
-public sealed class TelemetrySamplingTests
-{
-    [Fact]
-    public async Task With_a_trace_sample_ratio_of_0_the_api_exports_metrics_and_no_traces()
-    {
-        using var collector = new OtlpCollector();
-        await using var app = await IsolatedApp.StartAsync("sampling",
-            builder => builder.CreateResourceBuilder<ProjectResource>("api").WithEnvironment(collector.Configure),
-            "--Telemetry:TraceSampleRatio=0");
-        for (var i = 0; i < 20; i++)
-        {
-            using var response = await app.Api.SendAsync(HttpMethod.Get, $"/api/no-such-user-{i}/incident-timer");
-            Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
-        }
-
-        await collector.WaitForAsync(["kennwilliamson.db.size", "http.server.request.duration"], TimeSpan.FromSeconds(60));
-        await Task.Delay(TimeSpan.FromSeconds(2)); // four span export intervals
-
-        Assert.Equal(0, collector.Requests("/v1/traces"));
-    }
-}

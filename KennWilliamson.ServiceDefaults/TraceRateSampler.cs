@@ -1,0 +1,56 @@
+using OpenTelemetry.Trace;
+
+namespace Microsoft.Extensions.Hosting;
+
+/// <summary>
+/// Keeps at most <c>maxPerSecond</c> of the traces that the inner sampler keeps, per clock second:
+/// while traffic is light (development, a quiet day) every trace is kept; under load the trace count stops
+/// growing with the request rate. Without a cap the exporter's queue (2,048 spans) overflows above a few
+/// thousand requests a second and drops spans one by one, so parents lose children at random and the
+/// collector still pays for all it receives (docs/benchmarks.md §5 measured both). The decision is taken once,
+/// at the trace's root; a caller's sampled parent is honoured by the ParentBasedSampler around this one.
+/// </summary>
+public sealed class TraceRateSampler : Sampler
+{
+    private static readonly SamplingResult Drop = new(SamplingDecision.Drop);
+    private readonly Sampler _inner;
+    private readonly int _maxPerSecond;
+    private readonly TimeProvider _time;
+
+    // The second being counted and how many traces it kept, in one 64-bit word so that moving to a new second
+    // and counting in it cannot interleave: high 40 bits the second, low 24 bits the count.
+    private long _window;
+
+    public TraceRateSampler(Sampler inner, int maxPerSecond, TimeProvider time)
+    {
+        _inner = inner;
+        _maxPerSecond = maxPerSecond is >= 1 and <= 0xFFFFFF ? maxPerSecond
+            : throw new InvalidOperationException($"Telemetry:MaxTracesPerSecond is {maxPerSecond}; use a whole number from 1 to {0xFFFFFF}.");
+        _time = time;
+        Description = $"{inner.Description}, at most {maxPerSecond} per second";
+    }
+
+    public override SamplingResult ShouldSample(in SamplingParameters samplingParameters)
+    {
+        var result = _inner.ShouldSample(samplingParameters);
+        return result.Decision == SamplingDecision.Drop || TryTake() ? result : Drop;
+    }
+
+    private bool TryTake()
+    {
+        var second = _time.GetTimestamp() / _time.TimestampFrequency;
+        while (true)
+        {
+            var seen = Volatile.Read(ref _window);
+            var count = (seen >> 40) == second ? seen & 0xFFFFFF : 0;
+            if (count >= _maxPerSecond)
+            {
+                return false;
+            }
+            if (Interlocked.CompareExchange(ref _window, (second << 40) | (count + 1), seen) == seen)
+            {
+                return true;
+            }
+        }
+    }
+}

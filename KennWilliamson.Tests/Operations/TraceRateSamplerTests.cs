@@ -1,0 +1,85 @@
+using System.Diagnostics;
+using CsCheck;
+using Microsoft.Extensions.Hosting;
+using OpenTelemetry.Trace;
+
+namespace KennWilliamson.Tests.Operations;
+
+/// <summary>Telemetry:MaxTracesPerSecond: the cap on top of the trace sample ratio (a clock the test moves).</summary>
+public sealed class TraceRateSamplerTests
+{
+    private sealed class ManualClock : TimeProvider
+    {
+        public long Ticks { get; set; }
+        public override long TimestampFrequency => 1_000;
+        public override long GetTimestamp() => Ticks;
+    }
+
+    private static bool Sampled(Sampler sampler) =>
+        sampler.ShouldSample(new SamplingParameters(default, ActivityTraceId.CreateRandom(), "GET /", ActivityKind.Server)).Decision
+            == SamplingDecision.RecordAndSample;
+
+    [Fact]
+    public void EachSecondKeepsEveryTraceUpToTheCapAndNoneBeyond() =>
+        // Random bursts: (milliseconds to move the clock, traces asked for at that moment), any cap.
+        Gen.Select(Gen.Int[1, 50], Gen.Select(Gen.Int[0, 2_500], Gen.Int[0, 80]).Array[1, 60]).Sample((cap, bursts) =>
+        {
+            var clock = new ManualClock { Ticks = 123_456 };
+            var sampler = new TraceRateSampler(new AlwaysOnSampler(), cap, clock);
+            var asked = new Dictionary<long, int>();
+            var kept = new Dictionary<long, int>();
+            foreach (var (advance, traces) in bursts)
+            {
+                clock.Ticks += advance;
+                var second = clock.Ticks / 1_000;
+                for (var i = 0; i < traces; i++)
+                {
+                    asked[second] = asked.GetValueOrDefault(second) + 1;
+                    kept[second] = kept.GetValueOrDefault(second) + (Sampled(sampler) ? 1 : 0);
+                }
+            }
+            // Within a second: every trace while under the cap, then none; a new second starts afresh.
+            return asked.All(a => kept[a.Key] == Math.Min(a.Value, cap));
+        });
+
+    [Fact]
+    public async Task ConcurrentRequestsInOneSecondKeepExactlyTheCap()
+    {
+        var sampler = new TraceRateSampler(new AlwaysOnSampler(), 100, new ManualClock { Ticks = 5_000 });
+        var kept = 0;
+        await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => Task.Run(() =>
+        {
+            for (var i = 0; i < 20_000; i++)
+            {
+                if (Sampled(sampler))
+                {
+                    Interlocked.Increment(ref kept);
+                }
+            }
+        })));
+        Assert.Equal(100, kept);
+    }
+
+    [Fact]
+    public void WhatTheRatioDropsIsDroppedAndDoesNotUseTheCap()
+    {
+        var clock = new ManualClock();
+        var none = new TraceRateSampler(new TraceIdRatioBasedSampler(0), 10, clock);
+        Assert.DoesNotContain(true, Enumerable.Range(0, 1_000).Select(_ => Sampled(none)));
+
+        // A tenth by trace id, capped at 1,000 a second: about 10,000 / 10 kept, so the cap never bites.
+        var tenth = new TraceRateSampler(new TraceIdRatioBasedSampler(0.1), 1_000, clock);
+        var kept = Enumerable.Range(0, 10_000).Count(_ => Sampled(tenth));
+        Assert.InRange(kept, 800, 1_200);
+    }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(-1)]
+    [InlineData(16_777_216)]
+    public void ACapThatIsNoCountStopsTheStartWithWhatToSet(int cap)
+    {
+        var error = Assert.Throws<InvalidOperationException>(() => new TraceRateSampler(new AlwaysOnSampler(), cap, TimeProvider.System));
+        Assert.Contains("Telemetry:MaxTracesPerSecond", error.Message, StringComparison.Ordinal);
+    }
+}

@@ -7,20 +7,18 @@ namespace KennWilliamson.Api.Infrastructure;
 /// </summary>
 public static class UnknownRoutes
 {
+    // A matched request goes straight on (no async state machine on every request); only a miss awaits.
     public static IApplicationBuilder UseUnknownRoutesAsNotFound(this IApplicationBuilder app) =>
-        app.Use(async (context, next) =>
+        app.Use((context, next) => context.GetEndpoint() is not null ? next(context) : NotFoundAsync(context));
+
+    private static async Task NotFoundAsync(HttpContext context)
+    {
+        context.Response.StatusCode = StatusCodes.Status404NotFound;
+        var problems = context.RequestServices.GetRequiredService<IProblemDetailsService>();
+        await problems.WriteAsync(new ProblemDetailsContext
         {
-            if (context.GetEndpoint() is not null)
-            {
-                await next(context);
-                return;
-            }
-            context.Response.StatusCode = StatusCodes.Status404NotFound;
-            var problems = context.RequestServices.GetRequiredService<IProblemDetailsService>();
-            await problems.WriteAsync(new ProblemDetailsContext
-            {
-                HttpContext = context,
-                ProblemDetails = ApiProblems.Create(StatusCodes.Status404NotFound, "Not found"),
-            });
+            HttpContext = context,
+            ProblemDetails = ApiProblems.Create(StatusCodes.Status404NotFound, "Not found"),
         });
+    }
 }

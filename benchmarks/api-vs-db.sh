@@ -93,6 +93,7 @@ sides() {
 {
   echo "# api-vs-db $stamp: $(nproc) cores, $CONFIGURATION build, $CONNECTIONS connections, ${DURATION}s per measurement, $RUNS runs"
   echo "# machine: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $(free -m | awk '/Mem:/{print $2}') MB"
+  echo "# telemetry on: metrics and logs to the dashboard; traces: ratio ${TRACE_SAMPLE_RATIO:-1}, at most ${MAX_TRACES_PER_SECOND:-100} a second; load average $(cut -d' ' -f1-3 /proc/loadavg)"
 } > "$out"
 : > "$json"
 

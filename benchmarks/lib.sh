@@ -72,10 +72,12 @@ start_load_run() {
   trap 'stop_apphost; rm -rf "$work"' EXIT
   trap 'log "stopped (time bound or signal)"; exit 143' TERM INT
   log "starting the AppHost (data in $work/pgdata)"
-  # TRACE_SAMPLE_RATIO: the share of traces the API keeps (Telemetry:TraceSampleRatio; unset: every one).
+  # TRACE_SAMPLE_RATIO: the share of traces the API keeps (Telemetry:TraceSampleRatio; unset: every one);
+  # MAX_TRACES_PER_SECOND: its cap on traces a second (Telemetry:MaxTracesPerSecond; unset: the API's 100).
   start_apphost "$work/pgdata" "$work/apphost.log" \
     --RateLimiting:Auth:PermitLimit=100000000 --RateLimiting:TimerWrites:PermitLimit=100000000 \
-    ${TRACE_SAMPLE_RATIO:+--Telemetry:TraceSampleRatio=$TRACE_SAMPLE_RATIO}
+    ${TRACE_SAMPLE_RATIO:+--Telemetry:TraceSampleRatio=$TRACE_SAMPLE_RATIO} \
+    ${MAX_TRACES_PER_SECOND:+--Telemetry:MaxTracesPerSecond=$MAX_TRACES_PER_SECOND}
   wait_healthy 180
 }
 

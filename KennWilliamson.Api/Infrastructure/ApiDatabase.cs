@@ -8,7 +8,7 @@ namespace KennWilliamson.Api.Infrastructure;
 /// One <see cref="NpgsqlDataSource"/>, so one connection pool, for the whole API: the hot endpoints (public
 /// read, timer list, timer create) run their statement on it directly, and the pooled <see cref="AppDbContext"/>
 /// runs on the same data source for everything else. Before, the hot endpoints leased a DbContext only to
-/// borrow its connection: the lease, EF's connection handling and its execution strategy were a tenth of the
+/// borrow its connection: the lease, EF's connection handling and its execution strategy were about a sixth of the
 /// public read's running time (docs/benchmarks.md §5).
 /// </summary>
 public static class ApiDatabase

@@ -51,12 +51,12 @@ public static class Extensions
                 .AddRuntimeInstrumentation())
             .WithTracing(tracing => tracing
                 // Telemetry:TraceSampleRatio (default 1: every trace) keeps that share of the traces that start
-                // here, chosen by trace id, and Telemetry:MaxTracesPerSecond (default 100) caps how many a second;
-                // a request that arrives with a sampled parent keeps its parent's decision. Metrics and logs are
-                // never sampled (docs/benchmarks.md §5 has what full tracing cost under load).
-                .SetSampler(new ParentBasedSampler(new TraceRateSampler(
-                    new TraceIdRatioBasedSampler(TraceSampleRatio(builder.Configuration)),
-                    builder.Configuration.GetValue("Telemetry:MaxTracesPerSecond", 100), TimeProvider.System)))
+                // here, chosen by trace id; a request that arrives with a parent keeps its parent's decision; and
+                // Telemetry:MaxTracesPerSecond (default 100) caps both, so a forged "sampled" header cannot force
+                // more. Metrics and logs are never sampled (docs/benchmarks.md §5: what full tracing cost under load).
+                .SetSampler(new TraceRateSampler(
+                    new ParentBasedSampler(new TraceIdRatioBasedSampler(TraceSampleRatio(builder.Configuration))),
+                    builder.Configuration.GetValue("Telemetry:MaxTracesPerSecond", 100), TimeProvider.System))
                 .AddSource(builder.Environment.ApplicationName)
                 .AddSource(activitySources)
                 // Health probes every few seconds would drown the traces people look for.

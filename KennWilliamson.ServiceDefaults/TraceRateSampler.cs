@@ -7,8 +7,10 @@ namespace Microsoft.Extensions.Hosting;
 /// while traffic is light (development, a quiet day) every trace is kept; under load the trace count stops
 /// growing with the request rate. Without a cap the exporter's queue (2,048 spans) overflows above a few
 /// thousand requests a second and drops spans one by one, so parents lose children at random and the
-/// collector still pays for all it receives (docs/benchmarks.md §5 measured both). The decision is taken once,
-/// at the trace's root; a caller's sampled parent is honoured by the ParentBasedSampler around this one.
+/// collector still pays for all it receives (docs/benchmarks-reference.md measured both). Counted where a trace
+/// enters this process: a root, or a parent from another process (a caller's <c>traceparent</c> header, which
+/// anyone can send with its "sampled" flag set: the cap holds for them too). A span inside a trace this process
+/// already keeps is never dropped, so a kept trace is whole.
 /// </summary>
 public sealed class TraceRateSampler : Sampler
 {
@@ -33,7 +35,9 @@ public sealed class TraceRateSampler : Sampler
     public override SamplingResult ShouldSample(in SamplingParameters samplingParameters)
     {
         var result = _inner.ShouldSample(samplingParameters);
-        return result.Decision == SamplingDecision.Drop || TryTake() ? result : Drop;
+        var parent = samplingParameters.ParentContext;
+        var insideKeptTrace = parent.TraceId != default && !parent.IsRemote;
+        return result.Decision == SamplingDecision.Drop || insideKeptTrace || TryTake() ? result : Drop;
     }
 
     private bool TryTake()

@@ -48,11 +48,15 @@ public sealed class TelemetrySamplingTests
         }
         await WaitForTraceAsync(collector, "/api/cap-first/incident-timer");
 
-        // Then 600 requests, 16 at a time, each with its own path, so each exported trace names its request.
+        // Then 600 requests, 16 at a time, each with its own path, so each exported trace names its request; every
+        // other one carries a forged traceparent with the "sampled" flag, which must not lift the cap.
         var clock = Stopwatch.StartNew();
         await Parallel.ForEachAsync(Enumerable.Range(0, 600), new ParallelOptions { MaxDegreeOfParallelism = 16 }, async (i, ct) =>
         {
-            using var response = await app.Api.SendAsync(HttpMethod.Get, $"/api/cap-probe-{i:D4}/incident-timer");
+            var forged = i % 2 == 0
+                ? new Dictionary<string, string> { ["traceparent"] = $"00-{ActivityTraceId.CreateRandom()}-{ActivitySpanId.CreateRandom()}-01" }
+                : null;
+            using var response = await app.Api.SendAsync(HttpMethod.Get, $"/api/cap-probe-{i:D4}/incident-timer", headers: forged);
             Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
         });
         var seconds = (int)Math.Ceiling(clock.Elapsed.TotalSeconds);

@@ -73,6 +73,20 @@ public sealed class TraceRateSamplerTests
         Assert.InRange(kept, 800, 1_200);
     }
 
+    [Fact]
+    public void AForgedSampledParentCountsAgainstTheCapButSpansInsideAKeptTraceNeverDo()
+    {
+        var sampler = new TraceRateSampler(new ParentBasedSampler(new AlwaysOnSampler()), 3, new ManualClock());
+        bool Decide(bool remote) => sampler.ShouldSample(new SamplingParameters(
+            new ActivityContext(ActivityTraceId.CreateRandom(), ActivitySpanId.CreateRandom(), ActivityTraceFlags.Recorded, isRemote: remote),
+            ActivityTraceId.CreateRandom(), "span", ActivityKind.Server)).Decision == SamplingDecision.RecordAndSample;
+
+        // A caller's traceparent with the sampled flag, 100 times in one second: the cap's 3, no more.
+        Assert.Equal(3, Enumerable.Range(0, 100).Count(_ => Decide(remote: true)));
+        // Child spans of a trace this process keeps (the database span under the request's): all kept, cap or not.
+        Assert.Equal(100, Enumerable.Range(0, 100).Count(_ => Decide(remote: false)));
+    }
+
     [Theory]
     [InlineData(0)]
     [InlineData(-1)]

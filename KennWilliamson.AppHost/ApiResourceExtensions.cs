@@ -33,7 +33,7 @@ internal static class ApiResourceExtensions
     /// <summary>
     /// Run mode: the API listens on <c>Api:HttpPort</c> (else the launch profile's 8080) itself. Behind the
     /// development proxy Aspire puts in front of an endpoint by default, the public read lost about 30 % of its
-    /// throughput (docs/benchmarks.md §5); a local application has no use for the proxy's port juggling.
+    /// throughput (docs/benchmarks-reference.md); a local application has no use for the proxy's port juggling.
     /// Publish mode keeps the endpoint as modelled: a deployment's ingress decides.
     /// </summary>
     public static IResourceBuilder<ProjectResource> WithDirectHttpPort(this IResourceBuilder<ProjectResource> api, int? port)

@@ -53,7 +53,7 @@ public static class Extensions
                 // Telemetry:TraceSampleRatio (default 1: every trace) keeps that share of the traces that start
                 // here, chosen by trace id; a request that arrives with a parent keeps its parent's decision; and
                 // Telemetry:MaxTracesPerSecond (default 100) caps both, so a forged "sampled" header cannot force
-                // more. Metrics and logs are never sampled (docs/benchmarks.md §5: what full tracing cost under load).
+                // more. Metrics and logs are never sampled (docs/benchmarks-reference.md: what full tracing cost under load).
                 .SetSampler(new TraceRateSampler(
                     new ParentBasedSampler(new TraceIdRatioBasedSampler(TraceSampleRatio(builder.Configuration))),
                     builder.Configuration.GetValue("Telemetry:MaxTracesPerSecond", 100), TimeProvider.System))

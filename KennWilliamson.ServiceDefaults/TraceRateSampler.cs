@@ -14,20 +14,24 @@ namespace Microsoft.Extensions.Hosting;
 /// </summary>
 public sealed class TraceRateSampler : Sampler
 {
+    private const int CountBits = 24;
+    private const long CountMask = (1L << CountBits) - 1;
+    private const long SecondMask = (1L << (63 - CountBits)) - 1;
     private static readonly SamplingResult Drop = new(SamplingDecision.Drop);
     private readonly Sampler _inner;
     private readonly int _maxPerSecond;
     private readonly TimeProvider _time;
 
     // The second being counted and how many traces it kept, in one 64-bit word so that moving to a new second
-    // and counting in it cannot interleave: high 40 bits the second, low 24 bits the count.
+    // and counting in it cannot interleave: the second (since the clock's start; 39 bits) above, the count in
+    // the low 24 bits.
     private long _window;
 
     public TraceRateSampler(Sampler inner, int maxPerSecond, TimeProvider time)
     {
         _inner = inner;
-        _maxPerSecond = maxPerSecond is >= 1 and <= 0xFFFFFF ? maxPerSecond
-            : throw new InvalidOperationException($"Telemetry:MaxTracesPerSecond is {maxPerSecond}; use a whole number from 1 to {0xFFFFFF}.");
+        _maxPerSecond = maxPerSecond is >= 1 and <= (int)CountMask ? maxPerSecond
+            : throw new InvalidOperationException($"Telemetry:MaxTracesPerSecond is {maxPerSecond}; use a whole number from 1 to {CountMask}.");
         _time = time;
         Description = $"{inner.Description}, at most {maxPerSecond} per second";
     }
@@ -42,16 +46,19 @@ public sealed class TraceRateSampler : Sampler
 
     private bool TryTake()
     {
-        var second = _time.GetTimestamp() / _time.TimestampFrequency;
+        var now = (_time.GetTimestamp() / _time.TimestampFrequency) & SecondMask;
         while (true)
         {
             var seen = Volatile.Read(ref _window);
-            var count = (seen >> 40) == second ? seen & 0xFFFFFF : 0;
+            // Never back: a thread that read the clock just before another moved the window on counts in the
+            // newer second, so no second hands out more than the cap.
+            var second = Math.Max(now, seen >> CountBits);
+            var count = (seen >> CountBits) == second ? seen & CountMask : 0;
             if (count >= _maxPerSecond)
             {
                 return false;
             }
-            if (Interlocked.CompareExchange(ref _window, (second << 40) | (count + 1), seen) == seen)
+            if (Interlocked.CompareExchange(ref _window, (second << CountBits) | (count + 1), seen) == seen)
             {
                 return true;
             }

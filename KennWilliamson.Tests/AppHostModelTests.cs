@@ -56,7 +56,7 @@ public sealed class AppHostModelTests
         var api = Assert.Single(builder.Resources, r => r.Name == "api");
         var http = Assert.Single(api.Annotations.OfType<EndpointAnnotation>(), e => e.Name == "http");
         // Proxied, every request would cross Aspire's development proxy first: about 30 % of the public
-        // read's throughput (docs/benchmarks.md §5).
+        // read's throughput (docs/benchmarks-reference.md).
         Assert.False(http.IsProxied);
         Assert.Equal(expectedPort, http.Port);
     }

@@ -17,7 +17,7 @@ public static class IncidentTimersApi
     {
         // The hot public read runs inside routing (ShortCircuit): it is anonymous, not rate limited and CORS is
         // applied before routing, so authentication, authorization, the rate limiter and the unknown-route
-        // check after routing have nothing to do for it (docs/benchmarks.md §5). Its filters still run.
+        // check after routing have nothing to do for it (docs/benchmarks-reference.md). Its filters still run.
         routes.MapGet("/{user_slug}/incident-timer", GetPublicAsync).WithTags("IncidentTimers").AllowAnonymous().ShortCircuit();
 
         var group = routes.MapGroup("/incident-timers").WithTags("IncidentTimers")

@@ -4,8 +4,8 @@ namespace KennWilliamson.Api.IncidentTimers;
 
 /// <summary>
 /// <c>POST /api/incident-timers</c>'s one statement. Plain Npgsql on the API's data source: EF's
-/// SaveChanges (change tracking, command batching, reading back generated values) was most of the
-/// difference to a raw Npgsql endpoint doing the same INSERT (docs/benchmarks.md §5).
+/// SaveChanges (change tracking, command batching, reading back generated values) is work a one-row insert
+/// does not need, as EF's query pipeline was for the reads (docs/benchmarks-reference.md).
 /// </summary>
 public static class TimerInserts
 {

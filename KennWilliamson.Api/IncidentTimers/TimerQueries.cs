@@ -21,8 +21,8 @@ public static class TimerQueries
     /// every LINQ form of "first timer per user" into ROW_NUMBER() over all of incident_timers, and the
     /// plain join-then-sort (`… JOIN users … ORDER BY … LIMIT 1`) read and sorted every timer of the user.
     /// Plain Npgsql on the API's data source (a pooled connection for the one statement): the hottest read, and
-    /// EF's query pipeline was a fifth of its running time, and borrowing a DbContext's connection a tenth, for a
-    /// statement EF adds nothing to (docs/benchmarks.md, the profiles). Npgsql's own tracing still covers it;
+    /// EF's query pipeline was a fifth of its running time, and borrowing a DbContext's connection a sixth, for a
+    /// statement EF adds nothing to (docs/benchmarks-reference.md, the profiles). Npgsql's own tracing still covers it;
     /// the comment names it in pg_stat_statements.
     /// </summary>
     public static async Task<PublicTimerResponse?> NewestBySlugAsync(NpgsqlDataSource database, string slug, CancellationToken ct)

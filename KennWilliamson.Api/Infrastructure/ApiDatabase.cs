@@ -9,7 +9,7 @@ namespace KennWilliamson.Api.Infrastructure;
 /// read, timer list, timer create) run their statement on it directly, and the pooled <see cref="AppDbContext"/>
 /// runs on the same data source for everything else. Before, the hot endpoints leased a DbContext only to
 /// borrow its connection: the lease, EF's connection handling and its execution strategy were about a sixth of the
-/// public read's running time (docs/benchmarks.md §5).
+/// public read's running time (docs/benchmarks-reference.md).
 /// </summary>
 public static class ApiDatabase
 {

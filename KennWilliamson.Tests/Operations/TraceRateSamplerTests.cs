@@ -21,10 +21,11 @@ public sealed class TraceRateSamplerTests
 
     [Fact]
     public void EachSecondKeepsEveryTraceUpToTheCapAndNoneBeyond() =>
-        // Random bursts: (milliseconds to move the clock, traces asked for at that moment), any cap.
-        Gen.Select(Gen.Int[1, 50], Gen.Select(Gen.Int[0, 2_500], Gen.Int[0, 80]).Array[1, 60]).Sample((cap, bursts) =>
+        // Random bursts: (milliseconds to move the clock, traces asked for at that moment), any cap, and a clock
+        // that has run anywhere from zero to 300 years (a host's uptime: 97 and 194 days are in range).
+        Gen.Select(Gen.Int[1, 50], Gen.Select(Gen.Int[0, 2_500], Gen.Int[0, 80]).Array[1, 60], Gen.Long[0, 10_000_000_000_000]).Sample((cap, bursts, start) =>
         {
-            var clock = new ManualClock { Ticks = 123_456 };
+            var clock = new ManualClock { Ticks = start };
             var sampler = new TraceRateSampler(new AlwaysOnSampler(), cap, clock);
             var asked = new Dictionary<long, int>();
             var kept = new Dictionary<long, int>();
@@ -41,6 +42,20 @@ public sealed class TraceRateSamplerTests
             // Within a second: every trace while under the cap, then none; a new second starts afresh.
             return asked.All(a => kept[a.Key] == Math.Min(a.Value, cap));
         });
+
+    [Fact]
+    public void AThreadThatReadTheClockLateCountsInTheNewerSecond()
+    {
+        var clock = new ManualClock { Ticks = 8_400_000_000 }; // second 8,400,000: past 2^23, 97 days of uptime
+        var sampler = new TraceRateSampler(new AlwaysOnSampler(), 10, clock);
+        Assert.Equal(10, Enumerable.Range(0, 50).Count(_ => Sampled(sampler)));
+
+        // Threads that read the previous second before the window moved on: they get nothing more this second.
+        clock.Ticks -= 1_000;
+        Assert.Equal(0, Enumerable.Range(0, 50).Count(_ => Sampled(sampler)));
+        clock.Ticks += 2_000;
+        Assert.Equal(10, Enumerable.Range(0, 50).Count(_ => Sampled(sampler)));
+    }
 
     [Fact]
     public async Task ConcurrentRequestsInOneSecondKeepExactlyTheCap()
@@ -67,8 +82,8 @@ public sealed class TraceRateSamplerTests
         var none = new TraceRateSampler(new TraceIdRatioBasedSampler(0), 10, clock);
         Assert.DoesNotContain(true, Enumerable.Range(0, 1_000).Select(_ => Sampled(none)));
 
-        // A tenth by trace id, capped at 1,000 a second: about 10,000 / 10 kept, so the cap never bites.
-        var tenth = new TraceRateSampler(new TraceIdRatioBasedSampler(0.1), 1_000, clock);
+        // A tenth by trace id, capped at 5,000 a second: about 10,000 / 10 kept, so the cap never bites.
+        var tenth = new TraceRateSampler(new TraceIdRatioBasedSampler(0.1), 5_000, clock);
         var kept = Enumerable.Range(0, 10_000).Count(_ => Sampled(tenth));
         Assert.InRange(kept, 800, 1_200);
     }

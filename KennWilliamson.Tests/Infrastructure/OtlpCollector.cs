@@ -54,6 +54,10 @@ public sealed class OtlpCollector : IDisposable
         context.EnvironmentVariables["OTEL_BSP_SCHEDULE_DELAY"] = "500";
     }
 
+    /// <summary>An application of its own whose API exports its telemetry here.</summary>
+    public Task<IsolatedApp> StartAppAsync(string purpose, params string[] args) =>
+        IsolatedApp.StartAsync(purpose, builder => builder.CreateResourceBuilder<ProjectResource>("api").WithEnvironment(Configure), args);
+
     /// <summary>Waits until every one of <paramref name="texts"/> has appeared in what was received.</summary>
     public async Task WaitForAsync(IReadOnlyList<string> texts, TimeSpan timeout)
     {

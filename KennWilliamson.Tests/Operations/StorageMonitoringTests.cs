@@ -64,9 +64,7 @@ public sealed class StorageMetricsTests
     public async Task The_storage_gauges_are_exported_and_a_low_free_space_warning_is_logged()
     {
         using var collector = new OtlpCollector();
-        await using var app = await IsolatedApp.StartAsync("storage",
-            builder => builder.CreateResourceBuilder<ProjectResource>("api").WithEnvironment(collector.Configure),
-            "--Monitoring:LowFreeSpaceRatio=1", "--Monitoring:StorageIntervalSeconds=1");
+        await using var app = await collector.StartAppAsync("storage", "--Monitoring:LowFreeSpaceRatio=1", "--Monitoring:StorageIntervalSeconds=1");
 
         await using var owner = new Npgsql.NpgsqlConnection(await app.ConnectionStringAsync("kennwilliamson"));
         await owner.OpenAsync();

@@ -17,9 +17,7 @@ public sealed class TelemetrySamplingTests
     public async Task With_a_trace_sample_ratio_of_0_the_api_exports_metrics_and_no_traces()
     {
         using var collector = new OtlpCollector();
-        await using var app = await IsolatedApp.StartAsync("sampling",
-            builder => builder.CreateResourceBuilder<ProjectResource>("api").WithEnvironment(collector.Configure),
-            "--Telemetry:TraceSampleRatio=0");
+        await using var app = await collector.StartAppAsync("sampling", "--Telemetry:TraceSampleRatio=0");
         for (var i = 0; i < 20; i++)
         {
             using var response = await app.Api.SendAsync(HttpMethod.Get, $"/api/no-such-user-{i}/incident-timer");
@@ -37,9 +35,7 @@ public sealed class TelemetrySamplingTests
     {
         const int cap = 5;
         using var collector = new OtlpCollector();
-        await using var app = await IsolatedApp.StartAsync("trace-cap",
-            builder => builder.CreateResourceBuilder<ProjectResource>("api").WithEnvironment(collector.Configure),
-            $"--Telemetry:MaxTracesPerSecond={cap}");
+        await using var app = await collector.StartAppAsync("trace-cap", $"--Telemetry:MaxTracesPerSecond={cap}");
 
         // Light traffic first: one request, well under the cap, is traced.
         using (var first = await app.Api.SendAsync(HttpMethod.Get, "/api/cap-first/incident-timer"))

@@ -3,9 +3,10 @@ using CsCheck;
 using Microsoft.Extensions.Hosting;
 using OpenTelemetry.Trace;
 
-namespace KennWilliamson.Tests.Operations;
+namespace KennWilliamson.UnitTests;
 
 /// <summary>Telemetry:MaxTracesPerSecond: the cap on top of the trace sample ratio (a clock the test moves).</summary>
+[Trait("Category", "Unit")]
 public sealed class TraceRateSamplerTests
 {
     private sealed class ManualClock : TimeProvider

@@ -13,9 +13,11 @@ internal static class ScramVerifier
 {
     private const int Iterations = 4096; // PostgreSQL's scram_iterations default
 
-    public static string Create(string password)
+    public static string Create(string password) => Create(password, RandomNumberGenerator.GetBytes(16));
+
+    /// <summary>The verifier for a given salt: what the RFC's test vector pins down.</summary>
+    internal static string Create(string password, byte[] salt)
     {
-        var salt = RandomNumberGenerator.GetBytes(16);
         var salted = Rfc2898DeriveBytes.Pbkdf2(Normalize(password), salt, Iterations, HashAlgorithmName.SHA256, 32);
         var clientKey = HMACSHA256.HashData(salted, "Client Key"u8);
         var storedKey = SHA256.HashData(clientKey);

@@ -11,6 +11,7 @@ namespace KennWilliamson.Api.Users;
 public static class Slugs
 {
     public const string Fallback = "user";
+    public const int MaxLength = 200;
 
     public static string FromDisplayName(string displayName)
     {
@@ -27,8 +28,10 @@ public static class Slugs
                 slug.Append(c);
             }
         }
-        var result = slug.ToString().Trim('-');
-        return result.Length == 0 ? Fallback : result[..Math.Min(result.Length, 200)];
+        var trimmed = slug.ToString().Trim('-');
+        // Trimmed again after the cut: a cut at a hyphen must not leave one at the end.
+        var result = trimmed[..Math.Min(trimmed.Length, MaxLength)].TrimEnd('-');
+        return result.Length == 0 ? Fallback : result;
     }
 
     /// <summary>The first of <c>slug</c>, <c>slug-2</c>, <c>slug-3</c>, ... that no user has yet.</summary>

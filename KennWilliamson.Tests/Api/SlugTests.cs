@@ -3,8 +3,8 @@ using KennWilliamson.Tests.Infrastructure;
 
 namespace KennWilliamson.Tests.Api;
 
-[Collection(SharedApp.Name)]
-public sealed class SlugTests(AppFixture fixture)
+[Trait("Category", "Api")]
+public sealed class SlugTests(ApiFixture fixture) : IClassFixture<ApiFixture>
 {
     private HttpClient Http => fixture.Api;
 

@@ -6,7 +6,7 @@ namespace KennWilliamson.Tests.Infrastructure;
 /// One running AppHost (local mode, fresh data directory) shared by a test collection: PostgreSQL,
 /// the database, the finished migration worker and a healthy API.
 /// </summary>
-public sealed class AppFixture : IAsyncLifetime
+public sealed class AppFixture : IAsyncLifetime, ITestApp
 {
     private readonly string _dataRoot = TestPaths.NewTempDirectory("app");
 

@@ -3,7 +3,7 @@ using CsCheck;
 using Microsoft.Extensions.Hosting;
 using OpenTelemetry.Trace;
 
-namespace KennWilliamson.UnitTests;
+namespace KennWilliamson.UnitTests.Telemetry;
 
 /// <summary>Telemetry:MaxTracesPerSecond: the cap on top of the trace sample ratio (a clock the test moves).</summary>
 [Trait("Category", "Unit")]

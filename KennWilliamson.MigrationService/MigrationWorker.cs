@@ -90,6 +90,7 @@ internal sealed class MigrationWorker(
                 await migrations.RevertAsync(db, command.Target, ct);
                 break;
             case MigrationVerb.Reset:
+                await DatabaseReset.ConfirmAsync(target, command.Yes, report, Console.In, ct);
                 await DatabaseReset.DropEverythingAsync(target.ConnectionString, report, ct);
                 await migrations.ApplyAsync(db, ct);
                 await SeedIfAskedAsync(db, ct);

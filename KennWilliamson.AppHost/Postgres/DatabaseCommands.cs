@@ -5,6 +5,8 @@ namespace KennWilliamson.AppHost.Postgres;
 /// "Reset database", "Reset database with seed data", "Back up now", "Rehearse migrations" and "Grant admin…". Each runs the
 /// migration worker's verb (<c>reset [--seed]</c>, <c>backup</c>, <c>rehearse</c>, <c>grant-admin EMAIL</c>) against the resource's own
 /// connection string; scripts/*.sh run the same verbs from a terminal, so the dashboard and the command line behave the same.
+/// The dashboard's confirmation dialog is the reset's confirmation (the worker gets <c>--yes</c>), and the worker runs in the
+/// AppHost's environment, which decides whether it may seed.
 /// <c>Backups:Directory</c> (else <c>backups/</c> at the repository root, as the scripts) is where "Back up now" writes and
 /// "Rehearse migrations" takes the newest backup from.
 /// </summary>
@@ -25,20 +27,28 @@ public static class DatabaseCommands
         var backupDirectory = Path.GetFullPath(Path.Combine(builder.AppHostDirectory,
             builder.Configuration["Backups:Directory"] is { Length: > 0 } dir ? dir : Path.Combine("..", "backups")));
         var secrets = new Dictionary<string, ParameterResource> { ["AppDatabase__Password"] = appDbPassword.Resource, ["Backups__Key"] = backupKey.Resource };
-        var settings = new Dictionary<string, string> { ["Backups__Directory"] = backupDirectory, ["OTEL_EXPORTER_OTLP_ENDPOINT"] = "" };
+        var environment = builder.Environment.EnvironmentName;
+        var settings = new Dictionary<string, string>
+        {
+            ["Backups__Directory"] = backupDirectory,
+            ["OTEL_EXPORTER_OTLP_ENDPOINT"] = "",
+            // Both names, so neither can be left over from the AppHost's own environment and disagree.
+            ["DOTNET_ENVIRONMENT"] = environment,
+            ["ASPNETCORE_ENVIRONMENT"] = environment,
+        };
 
         Task<ExecuteCommandResult> Run(ExecuteCommandContext context, params string[] args) =>
             MigrationWorkerVerb.RunAsync(context, database.Resource, secrets, settings, args);
 
-        database.WithCommand(Reset, "Reset database", c => Run(c, "reset"), new CommandOptions
+        database.WithCommand(Reset, "Reset database", c => Run(c, "reset", "--yes"), new CommandOptions
         {
             Description = "Drops all data, reapplies every migration and verifies the schema (worker verb reset; scripts/reset-db.sh).",
             ConfirmationMessage = "Reset the database? Every row is deleted and every migration is applied again.",
             IconName = "ArrowCounterclockwise",
         });
-        database.WithCommand(ResetWithSeed, "Reset database with seed data", c => Run(c, "reset", "--seed"), new CommandOptions
+        database.WithCommand(ResetWithSeed, "Reset database with seed data", c => Run(c, "reset", "--seed", "--yes"), new CommandOptions
         {
-            Description = "Reset, then add the development user kenn@example.com and a timer (worker verb reset --seed).",
+            Description = "Reset, then add the development user kenn@example.com and a timer (worker verb reset --seed; the AppHost's environment must be Development).",
             ConfirmationMessage = "Reset the database and add the seed data? Every row is deleted first.",
             IconName = "DatabaseArrowRight",
         });

@@ -16,6 +16,7 @@ internal sealed class MigrationWorker(
     IServiceProvider services,
     WorkerCommand command,
     SchemaMigrations migrations,
+    TimeProvider time,
     IHostApplicationLifetime lifetime,
     IConfiguration configuration,
     ILogger<MigrationWorker> logger) : BackgroundService
@@ -86,6 +87,9 @@ internal sealed class MigrationWorker(
             case MigrationVerb.Restore:
                 await new RestoreCommand(BackupSettings.From(configuration), report, Console.In).RunAsync(target, command.Target!, command.Yes, ct);
                 break;
+            case MigrationVerb.Purge:
+                await PurgeAsync(target, report, ct);
+                break;
             case MigrationVerb.Revert:
                 await migrations.RevertAsync(db, command.Target, ct);
                 break;
@@ -109,6 +113,16 @@ internal sealed class MigrationWorker(
         {
             await DevelopmentSeed.ApplyAsync(db, logger, ct);
         }
+    }
+
+    /// <summary><c>purge</c>: the audit rows older than <c>Audit:RetentionDays</c>, counted.</summary>
+    private async Task PurgeAsync(NpgsqlConnectionStringBuilder target, OperatorReport report, CancellationToken ct)
+    {
+        var days = AuditRetention.Days(configuration);
+        report.Line($"Purging the audit events older than {days} days from {DatabaseLabel.Of(target)}");
+        var result = await new AuditPurge(time).RunAsync(target.ConnectionString, days, ct);
+        report.Line($"  deleted every event before {result.Cutoff.UtcDateTime:yyyy-MM-dd HH:mm:ss} UTC");
+        report.Line($"Purge done: {result.Deleted} audit event(s) deleted, the last {days} days kept");
     }
 
     /// <summary><c>verify-backup FILE</c>: only reads the file, so it needs no database.</summary>

@@ -64,6 +64,7 @@ builder.AddNpgsqlDbContext<AppDbContext>("kennwilliamson", configureDbContextOpt
 });
 
 builder.Services.AddSingleton(command);
+builder.Services.AddSingleton(TimeProvider.System);
 builder.Services.Configure<AppRoleOptions>(builder.Configuration.GetSection(AppRoleOptions.Section));
 builder.Services.AddSingleton<AppRoleProvisioner>();
 builder.Services.AddSingleton<SchemaMigrations>();

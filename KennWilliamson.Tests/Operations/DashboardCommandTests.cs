@@ -45,17 +45,19 @@ public sealed class BackupCommandTests(AppFixture fixture)
 }
 
 /// <summary>
-/// The reset commands and the reset script on the local database wipe it, so they run in an
+/// The commands that delete data (reset, purge) and the reset script on the local database, in an
 /// application of their own (like FailedMigrationTests), with its API running: after a reset the API
-/// still answers.
+/// still answers. Its retention is set (Audit:RetentionDays=30) to show the purge command takes it.
 /// </summary>
 public sealed class DestructiveCommandsApp : IAsyncLifetime
 {
+    public const int RetentionDays = 30;
+
     public string AppDbPassword { get; } = AppHostFactory.Secret();
     public IsolatedApp App { get; private set; } = null!;
 
     public async Task InitializeAsync() =>
-        App = await IsolatedApp.StartAsync("reset", $"--Parameters:app-db-password={AppDbPassword}");
+        App = await IsolatedApp.StartAsync("reset", $"--Parameters:app-db-password={AppDbPassword}", $"--Audit:RetentionDays={RetentionDays}");
 
     public async Task DisposeAsync()
     {
@@ -104,6 +106,27 @@ public sealed class ResetCommandTests(DestructiveCommandsApp fixture) : IClassFi
         }
         var again = await Api.RegisterAsync(email: account.Email);
         Assert.Equal(account.Email, again.Email);
+    }
+
+    [Fact]
+    public async Task Purge_old_audit_events_deletes_what_is_older_than_the_apphosts_retention_and_says_how_many()
+    {
+        await using (var connection = await OpenAsync())
+        {
+            await connection.ExecuteAsync("DELETE FROM audit_events");
+            foreach (var days in new[] { 1, DestructiveCommandsApp.RetentionDays - 1, DestructiveCommandsApp.RetentionDays + 1, 500 })
+            {
+                await connection.ExecuteAsync("INSERT INTO audit_events (action, occurred_at) VALUES ($1, now() - make_interval(days => $2))", $"test.{days}", days);
+            }
+        }
+
+        var result = await App.ResourceCommands.ExecuteCommandAsync("kennwilliamson", DatabaseCommands.PurgeAudit).WaitAsync(Scripts.Timeout);
+
+        Assert.True(result.Success, result.Message);
+        Assert.Contains($"Purge done: 2 audit event(s) deleted, the last {DestructiveCommandsApp.RetentionDays} days kept", result.Message, StringComparison.Ordinal);
+        await using var after = await OpenAsync();
+        Assert.Equal(["test.1", $"test.{DestructiveCommandsApp.RetentionDays - 1}"],
+            await after.ColumnAsync<string>("SELECT action::text FROM audit_events ORDER BY occurred_at DESC"));
     }
 
     /// <summary>

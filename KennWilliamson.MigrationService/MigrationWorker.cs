@@ -16,6 +16,8 @@ internal sealed class MigrationWorker(
     IServiceProvider services,
     WorkerCommand command,
     SchemaMigrations migrations,
+    AppRoleProvisioner roles,
+    TimeProvider time,
     IHostApplicationLifetime lifetime,
     IConfiguration configuration,
     ILogger<MigrationWorker> logger) : BackgroundService
@@ -53,11 +55,8 @@ internal sealed class MigrationWorker(
             activity?.AddException(ex);
             activity?.SetStatus(ActivityStatusCode.Error, ex.Message);
             logger.LogCritical(ex, "Migration {Verb} failed: {Message}", command.Verb, ex.Message);
-            if (command.IsOperatorVerb)
-            {
-                // The one line the scripts and the dashboard command show as the reason.
-                await Console.Error.WriteLineAsync($"error: {ex.Message.ReplaceLineEndings(" ")}");
-            }
+            // The one line the scripts and the dashboard command show as the reason (run's log has it too).
+            await Console.Error.WriteLineAsync($"error: {ex.Message.ReplaceLineEndings(" ")}");
             Environment.ExitCode = 1;
         }
         finally
@@ -85,14 +84,22 @@ internal sealed class MigrationWorker(
                 break;
             case MigrationVerb.Restore:
                 await new RestoreCommand(BackupSettings.From(configuration), report, Console.In).RunAsync(target, command.Target!, command.Yes, ct);
+                // The restored tables took the default privileges (the API's row access, on the audit trail
+                // too) and the dump only adds grants: the matrix again, the role's password left as it is.
+                report.Line($"  {(await roles.EnsureAsync(db, ct, setPassword: false)).Summary}");
+                break;
+            case MigrationVerb.Purge:
+                await PurgeAsync(target, report, ct);
                 break;
             case MigrationVerb.Revert:
                 await migrations.RevertAsync(db, command.Target, ct);
                 break;
             case MigrationVerb.Reset:
+                await DatabaseReset.ConfirmAsync(target, command.Yes, report, Console.In, ct);
                 await DatabaseReset.DropEverythingAsync(target.ConnectionString, report, ct);
-                await migrations.ApplyAsync(db, ct);
+                var privileges = await migrations.ApplyAsync(db, ct);
                 await SeedIfAskedAsync(db, ct);
+                report.Line($"  {privileges.Summary}");
                 await DatabaseReset.VerifyAsync(target.ConnectionString, command.Seed, report, ct);
                 break;
             default:
@@ -108,6 +115,16 @@ internal sealed class MigrationWorker(
         {
             await DevelopmentSeed.ApplyAsync(db, logger, ct);
         }
+    }
+
+    /// <summary><c>purge</c>: the audit rows older than <c>Audit:RetentionDays</c>, counted.</summary>
+    private async Task PurgeAsync(NpgsqlConnectionStringBuilder target, OperatorReport report, CancellationToken ct)
+    {
+        var days = AuditRetention.Days(configuration);
+        report.Line($"Purging the audit events older than {days} days from {DatabaseLabel.Of(target)}");
+        var result = await new AuditPurge(time).RunAsync(target.ConnectionString, days, ct);
+        report.Line($"  deleted every event before {result.Cutoff.UtcDateTime:yyyy-MM-dd HH:mm:ss} UTC");
+        report.Line($"Purge done: {result.Deleted} audit event(s) deleted, the last {days} days kept");
     }
 
     /// <summary><c>verify-backup FILE</c>: only reads the file, so it needs no database.</summary>

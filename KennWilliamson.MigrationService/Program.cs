@@ -16,6 +16,14 @@ catch (ArgumentException ex)
     return 2;
 }
 
+// Refused before anything connects: a seed outside Development would publish a known password.
+if (command.Seed && SeedEnvironment.Refusal(Environment.GetEnvironmentVariable(SeedEnvironment.DotnetVariable),
+        Environment.GetEnvironmentVariable(SeedEnvironment.AspNetCoreVariable)) is { } refusal)
+{
+    Console.Error.WriteLine($"error: {refusal}");
+    return 2;
+}
+
 var builder = Host.CreateApplicationBuilder([.. command.Overrides]);
 
 // The database may come as DATABASE_URL (postgresql://…), as the scripts document it: for an operator's verb
@@ -56,6 +64,7 @@ builder.AddNpgsqlDbContext<AppDbContext>("kennwilliamson", configureDbContextOpt
 });
 
 builder.Services.AddSingleton(command);
+builder.Services.AddSingleton(TimeProvider.System);
 builder.Services.Configure<AppRoleOptions>(builder.Configuration.GetSection(AppRoleOptions.Section));
 builder.Services.AddSingleton<AppRoleProvisioner>();
 builder.Services.AddSingleton<SchemaMigrations>();

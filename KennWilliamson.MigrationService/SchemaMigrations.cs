@@ -1,4 +1,5 @@
 using KennWilliamson.Data;
+using KennWilliamson.MigrationService.Privileges;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Migrations;
@@ -8,8 +9,8 @@ namespace KennWilliamson.MigrationService;
 /// <summary>Applying and reverting the migrations, one worker at a time.</summary>
 internal sealed class SchemaMigrations(AppRoleProvisioner roles, ILogger<SchemaMigrations> logger)
 {
-    /// <summary>Every pending migration, then the API role's grants. Serialized by an advisory lock, so two workers at once apply each migration once.</summary>
-    public async Task ApplyAsync(AppDbContext db, CancellationToken ct)
+    /// <summary>Every pending migration, then the API role's privileges (applied and checked). Serialized by an advisory lock, so two workers at once apply each migration once.</summary>
+    public async Task<PrivilegeCheckResult> ApplyAsync(AppDbContext db, CancellationToken ct)
     {
         await db.Database.CreateExecutionStrategy().ExecuteAsync(ct, c => WithMigrationLockAsync(db, async () =>
         {
@@ -23,16 +24,20 @@ internal sealed class SchemaMigrations(AppRoleProvisioner roles, ILogger<SchemaM
             logger.LogInformation("Applying {Count} pending migration(s): {Names}", pending.Count, pending);
             await db.Database.MigrateAsync(c);
         }, c));
-        await roles.EnsureAsync(db, ct);
+        return await roles.EnsureAsync(db, ct);
     }
 
-    /// <summary><c>revert [--to NAME|0]</c>: back to the named migration, else the one before the last.</summary>
+    /// <summary>
+    /// <c>revert [--to NAME|0]</c>: back to the named migration, else the one before the last; then the
+    /// API role's privileges again, as a down migration may re-create a table under the default privileges.
+    /// </summary>
     public async Task RevertAsync(AppDbContext db, string? to, CancellationToken ct)
     {
         var target = await RevertTargetAsync(db, to, ct);
         logger.LogInformation("Reverting to {Target}", target);
         await db.Database.CreateExecutionStrategy().ExecuteAsync(ct,
             c => WithMigrationLockAsync(db, () => db.GetService<IMigrator>().MigrateAsync(target, c), c));
+        await roles.EnsureAsync(db, ct);
     }
 
     /// <summary>

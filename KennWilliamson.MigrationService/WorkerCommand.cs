@@ -11,14 +11,15 @@ public enum MigrationVerb
     Backup,
     VerifyBackup,
     Restore,
+    Purge,
 }
 
 /// <summary>
 /// The worker's command line, after <c>sqlx migrate</c>: <c>run</c> (the default), <c>info</c>,
 /// <c>revert [--to NAME|0]</c>, and the operator's verbs that the dashboard commands and scripts/*.sh
-/// run: <c>reset [--seed]</c>, <c>backup</c>, <c>verify-backup FILE</c>, <c>restore FILE [--yes]</c>,
-/// <c>rehearse [FILE]</c>, <c>grant-admin EMAIL</c>. <c>--seed</c> (run, reset) adds the development
-/// data. Arguments of the form <c>--Key=Value</c> or <c>--Key Value</c> with a colon in the key are
+/// run: <c>reset [--seed] [--yes]</c>, <c>backup</c>, <c>verify-backup FILE</c>, <c>restore FILE [--yes]</c>,
+/// <c>rehearse [FILE]</c>, <c>grant-admin EMAIL</c>, <c>purge</c>. <c>--seed</c> (run, reset) adds the
+/// development data; <c>--yes</c> answers the question reset and restore ask. Arguments of the form <c>--Key=Value</c> or <c>--Key Value</c> with a colon in the key are
 /// configuration overrides and are left to the host.
 /// </summary>
 public sealed record WorkerCommand(MigrationVerb Verb, string? Target, bool Seed, bool Yes = false)
@@ -31,7 +32,7 @@ public sealed record WorkerCommand(MigrationVerb Verb, string? Target, bool Seed
     public IReadOnlyList<string> Overrides { get; private init; } = [];
 
     private const string Usage =
-        "Usage: [run|info|revert [--to NAME|0]|reset|backup|verify-backup FILE|restore FILE [--yes]|rehearse [FILE]|grant-admin EMAIL] [--seed]";
+        "Usage: [run|info|revert [--to NAME|0]|reset [--yes]|backup|verify-backup FILE|restore FILE [--yes]|rehearse [FILE]|grant-admin EMAIL|purge] [--seed]";
 
     /// <summary>
     /// The verbs a person (or a dashboard command) runs: they print a report on standard output, log to
@@ -54,7 +55,7 @@ public sealed record WorkerCommand(MigrationVerb Verb, string? Target, bool Seed
             var arg = args[i];
             switch (arg)
             {
-                case "run" or "info" or "revert" or "reset" or "backup" when verb is null:
+                case "run" or "info" or "revert" or "reset" or "backup" or "purge" when verb is null:
                     verb = Enum.Parse<MigrationVerb>(arg, ignoreCase: true);
                     break;
                 case "grant-admin" when verb is null:
@@ -107,9 +108,9 @@ public sealed record WorkerCommand(MigrationVerb Verb, string? Target, bool Seed
         {
             throw new ArgumentException("--seed goes with run or reset: the other verbs do not change the data that way.");
         }
-        if (yes && command.Verb != MigrationVerb.Restore)
+        if (yes && command.Verb is not (MigrationVerb.Restore or MigrationVerb.Reset))
         {
-            throw new ArgumentException("--yes goes with restore.");
+            throw new ArgumentException("--yes goes with restore or reset.");
         }
         return command;
     }

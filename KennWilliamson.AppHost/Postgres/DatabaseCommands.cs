@@ -1,12 +1,14 @@
 namespace KennWilliamson.AppHost.Postgres;
 
 /// <summary>
-/// The database operations (reset, backup, migration rehearsal, admin grant) as dashboard commands on the database resource, in either mode:
-/// "Reset database", "Reset database with seed data", "Back up now", "Rehearse migrations" and "Grant admin…". Each runs the
-/// migration worker's verb (<c>reset [--seed]</c>, <c>backup</c>, <c>rehearse</c>, <c>grant-admin EMAIL</c>) against the resource's own
-/// connection string; scripts/*.sh run the same verbs from a terminal, so the dashboard and the command line behave the same.
-/// <c>Backups:Directory</c> (else <c>backups/</c> at the repository root, as the scripts) is where "Back up now" writes and
-/// "Rehearse migrations" takes the newest backup from.
+/// The database operations (reset, backup, migration rehearsal, admin grant, audit purge) as dashboard commands on the database
+/// resource, in either mode: "Reset database", "Reset database with seed data", "Back up now", "Rehearse migrations", "Grant admin…"
+/// and "Purge old audit events". Each runs the migration worker's verb (<c>reset [--seed]</c>, <c>backup</c>, <c>rehearse</c>,
+/// <c>grant-admin EMAIL</c>, <c>purge</c>) against the resource's own connection string; scripts/*.sh run the same verbs from a
+/// terminal, so the dashboard and the command line behave the same. The dashboard's confirmation dialog is the reset's
+/// confirmation (the worker gets <c>--yes</c>), and the worker runs in the AppHost's environment, which decides whether it
+/// may seed. <c>Backups:Directory</c> (else <c>backups/</c> at the repository root, as the scripts) is where "Back up now"
+/// writes and "Rehearse migrations" takes the newest backup from; <c>Audit:RetentionDays</c>, when set, is the purge's.
 /// </summary>
 public static class DatabaseCommands
 {
@@ -15,6 +17,7 @@ public static class DatabaseCommands
     public const string BackUp = "backup-database";
     public const string GrantAdmin = "grant-admin";
     public const string Rehearse = "rehearse-migrations";
+    public const string PurgeAudit = "purge-audit-events";
     public const string AdminEmailArgument = "email";
 
     public static IResourceBuilder<T> WithDatabaseCommands<T>(this IResourceBuilder<T> database,
@@ -25,20 +28,32 @@ public static class DatabaseCommands
         var backupDirectory = Path.GetFullPath(Path.Combine(builder.AppHostDirectory,
             builder.Configuration["Backups:Directory"] is { Length: > 0 } dir ? dir : Path.Combine("..", "backups")));
         var secrets = new Dictionary<string, ParameterResource> { ["AppDatabase__Password"] = appDbPassword.Resource, ["Backups__Key"] = backupKey.Resource };
-        var settings = new Dictionary<string, string> { ["Backups__Directory"] = backupDirectory, ["OTEL_EXPORTER_OTLP_ENDPOINT"] = "" };
+        var environment = builder.Environment.EnvironmentName;
+        var settings = new Dictionary<string, string>
+        {
+            ["Backups__Directory"] = backupDirectory,
+            ["OTEL_EXPORTER_OTLP_ENDPOINT"] = "",
+            // Both names, so neither can be left over from the AppHost's own environment and disagree.
+            ["DOTNET_ENVIRONMENT"] = environment,
+            ["ASPNETCORE_ENVIRONMENT"] = environment,
+        };
+        if (builder.Configuration["Audit:RetentionDays"] is { Length: > 0 } retention)
+        {
+            settings["Audit__RetentionDays"] = retention;
+        }
 
         Task<ExecuteCommandResult> Run(ExecuteCommandContext context, params string[] args) =>
             MigrationWorkerVerb.RunAsync(context, database.Resource, secrets, settings, args);
 
-        database.WithCommand(Reset, "Reset database", c => Run(c, "reset"), new CommandOptions
+        database.WithCommand(Reset, "Reset database", c => Run(c, "reset", "--yes"), new CommandOptions
         {
             Description = "Drops all data, reapplies every migration and verifies the schema (worker verb reset; scripts/reset-db.sh).",
             ConfirmationMessage = "Reset the database? Every row is deleted and every migration is applied again.",
             IconName = "ArrowCounterclockwise",
         });
-        database.WithCommand(ResetWithSeed, "Reset database with seed data", c => Run(c, "reset", "--seed"), new CommandOptions
+        database.WithCommand(ResetWithSeed, "Reset database with seed data", c => Run(c, "reset", "--seed", "--yes"), new CommandOptions
         {
-            Description = "Reset, then add the development user kenn@example.com and a timer (worker verb reset --seed).",
+            Description = "Reset, then add the development user kenn@example.com and a timer (worker verb reset --seed; the AppHost's environment must be Development).",
             ConfirmationMessage = "Reset the database and add the seed data? Every row is deleted first.",
             IconName = "DatabaseArrowRight",
         });
@@ -59,6 +74,12 @@ public static class DatabaseCommands
             ConfirmationMessage = "Grant the admin role? The user can then manage every account's roles.",
             IconName = "PersonKey",
             Arguments = [new InteractionInput { Name = AdminEmailArgument, Label = "Email of a registered user", InputType = InputType.Text, Required = true, MaxLength = 320 }],
+        });
+        database.WithCommand(PurgeAudit, "Purge old audit events", c => Run(c, "purge"), new CommandOptions
+        {
+            Description = "Deletes the audit events older than Audit:RetentionDays (400 days unless set) and reports how many went (worker verb purge; scripts/purge-audit.sh).",
+            ConfirmationMessage = "Delete the audit events older than the retention? They cannot be brought back but from a backup.",
+            IconName = "Delete",
         });
         return database;
     }

@@ -3,7 +3,8 @@ using Npgsql;
 namespace KennWilliamson.MigrationService.Operations;
 
 /// <summary>
-/// <c>reset [--seed]</c> around the run verb: every piece of data dropped first (the public schema and
+/// <c>reset [--seed] [--yes]</c> around the run verb: a typed confirmation first (the database's name, as
+/// restore asks; <c>--yes</c> skips it), then every piece of data dropped (the public schema and
 /// everything in it: tables, functions, the pg_uuidv7 extension, the migration history), and the result
 /// verified afterwards (the UUIDv7 generator answers, the tables and the updated_at triggers exist), with
 /// each table's row count.
@@ -27,6 +28,24 @@ internal static class DatabaseReset
         END $$;
         GRANT USAGE ON SCHEMA public TO PUBLIC;
         """;
+
+    /// <summary>
+    /// Asks for the database's name unless <paramref name="yes"/>: a closed input, no answer or another
+    /// name drops nothing. The reset may be pointed anywhere (DATABASE_URL), so the name is what is asked.
+    /// </summary>
+    public static async Task ConfirmAsync(NpgsqlConnectionStringBuilder target, bool yes, OperatorReport report, TextReader input, CancellationToken ct)
+    {
+        if (yes)
+        {
+            return;
+        }
+        var name = target.Database ?? target.Username ?? "";
+        report.Line($"This drops every table of {DatabaseLabel.Of(target)}: its data, the audit trail and the migration history.");
+        if ((await report.AskAsync($"Type the database name ({name}) to continue: ", input, ct))?.Trim() != name || name.Length == 0)
+        {
+            throw new InvalidOperationException($"not confirmed: nothing was dropped (type '{name}', or pass --yes)");
+        }
+    }
 
     public static async Task DropEverythingAsync(string connectionString, OperatorReport report, CancellationToken ct)
     {

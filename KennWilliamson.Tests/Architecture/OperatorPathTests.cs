@@ -53,7 +53,7 @@ public sealed partial class OperatorPathTests
     [GeneratedRegex(@"""(ba)?sh""|scripts[/\\]|\.sh""|postgres(ql)?://")]
     private static partial Regex ShellOrScript();
 
-    [GeneratedRegex(@"^run_worker (reset|backup|verify-backup|restore|rehearse|grant-admin)\b", RegexOptions.Multiline)]
+    [GeneratedRegex(@"^run_worker (reset|backup|verify-backup|restore|rehearse|grant-admin|purge)\b", RegexOptions.Multiline)]
     private static partial Regex RunWorker();
 
     [GeneratedRegex(@"\b(psql|pg_dump|pg_restore|gpg|PG_RESTORE|PG_DUMP|PSQL)\b")]

@@ -45,32 +45,40 @@ public sealed class BackupCommandTests(AppFixture fixture)
 }
 
 /// <summary>
-/// The reset commands wipe the database, so they run in an application of their own (like
-/// FailedMigrationTests), with its API running: after a reset the API still answers.
+/// The commands that delete data (reset, purge) and the reset script on the local database, in an
+/// application of their own (like FailedMigrationTests), with its API running: after a reset the API
+/// still answers. Its retention is set (Audit:RetentionDays=30) to show the purge command takes it.
 /// </summary>
-public sealed class ResetCommandTests : IAsyncLifetime
+public sealed class DestructiveCommandsApp : IAsyncLifetime
 {
-    private readonly string _dataRoot = TestPaths.NewTempDirectory("reset");
-    private DistributedApplication _app = null!;
-    private HttpClient _api = null!;
+    public const int RetentionDays = 30;
 
-    public async Task InitializeAsync()
+    public string AppDbPassword { get; } = AppHostFactory.Secret();
+    public IsolatedApp App { get; private set; } = null!;
+
+    public async Task InitializeAsync() =>
+        App = await IsolatedApp.StartAsync("reset", $"--Parameters:app-db-password={AppDbPassword}", $"--Audit:RetentionDays={RetentionDays}");
+
+    public async Task DisposeAsync()
     {
-        using var cts = new CancellationTokenSource(AppHostFactory.StartTimeout);
-        var builder = await AppHostFactory.CreateLocalAsync(Path.Combine(_dataRoot, "data"), $"--Backups:Directory={Path.Combine(_dataRoot, "backups")}");
-        _app = await builder.BuildAsync(cts.Token).WaitAsync(cts.Token);
-        await _app.StartAsync(cts.Token).WaitAsync(cts.Token);
-        await _app.ResourceNotifications.WaitForResourceHealthyAsync("api", cts.Token).WaitAsync(cts.Token);
-        _api = _app.CreateHttpClient("api", "http");
-        _api.Timeout = TimeSpan.FromSeconds(30);
+        if (App is not null)
+        {
+            await App.DisposeAsync();
+        }
     }
+}
+
+public sealed class ResetCommandTests(DestructiveCommandsApp fixture) : IClassFixture<DestructiveCommandsApp>
+{
+    private DistributedApplication App => fixture.App.App;
+    private HttpClient Api => fixture.App.Api;
 
     [Fact]
     public async Task Reset_with_seed_then_reset_leave_the_seed_data_then_nothing_and_the_api_keeps_working()
     {
-        var account = await _api.RegisterAsync();
+        var account = await Api.RegisterAsync();
 
-        var seeded = await _app.ResourceCommands.ExecuteCommandAsync("kennwilliamson", DatabaseCommands.ResetWithSeed).WaitAsync(Scripts.Timeout);
+        var seeded = await App.ResourceCommands.ExecuteCommandAsync("kennwilliamson", DatabaseCommands.ResetWithSeed).WaitAsync(Scripts.Timeout);
 
         Assert.True(seeded.Success, seeded.Message);
         Assert.Contains("Reset done", seeded.Message, StringComparison.Ordinal);
@@ -79,16 +87,16 @@ public sealed class ResetCommandTests : IAsyncLifetime
             Assert.Equal(["kenn@example.com"], await connection.ColumnAsync<string>("SELECT email::text FROM users"));
             Assert.Equal(1L, await connection.ScalarAsync<long>("SELECT count(*) FROM incident_timers"));
         }
-        using (var login = await _api.SendAsync(HttpMethod.Post, "/api/auth/login", new { email = "kenn@example.com", password = "TestPassword1" }))
+        using (var login = await Api.SendAsync(HttpMethod.Post, "/api/auth/login", new { email = "kenn@example.com", password = "TestPassword1" }))
         {
             Assert.Equal(HttpStatusCode.OK, login.StatusCode);
         }
-        using (var gone = await _api.SendAsync(HttpMethod.Post, "/api/auth/login", new { email = account.Email, password = account.Password }))
+        using (var gone = await Api.SendAsync(HttpMethod.Post, "/api/auth/login", new { email = account.Email, password = account.Password }))
         {
             await gone.AssertProblemAsync(HttpStatusCode.Unauthorized);
         }
 
-        var reset = await _app.ResourceCommands.ExecuteCommandAsync("kennwilliamson", DatabaseCommands.Reset).WaitAsync(Scripts.Timeout);
+        var reset = await App.ResourceCommands.ExecuteCommandAsync("kennwilliamson", DatabaseCommands.Reset).WaitAsync(Scripts.Timeout);
 
         Assert.True(reset.Success, reset.Message);
         await using (var connection = await OpenAsync())
@@ -96,33 +104,77 @@ public sealed class ResetCommandTests : IAsyncLifetime
             Assert.Equal(0L, await connection.ScalarAsync<long>("SELECT count(*) FROM users"));
             Assert.Equal(2L, await connection.ScalarAsync<long>("SELECT count(*) FROM roles"));
         }
-        var again = await _api.RegisterAsync(email: account.Email);
+        var again = await Api.RegisterAsync(email: account.Email);
         Assert.Equal(account.Email, again.Email);
+    }
+
+    [Fact]
+    public async Task Purge_old_audit_events_deletes_what_is_older_than_the_apphosts_retention_and_says_how_many()
+    {
+        await using (var connection = await OpenAsync())
+        {
+            await connection.ExecuteAsync("DELETE FROM audit_events");
+            foreach (var days in new[] { 1, DestructiveCommandsApp.RetentionDays - 1, DestructiveCommandsApp.RetentionDays + 1, 500 })
+            {
+                await connection.ExecuteAsync("INSERT INTO audit_events (action, occurred_at) VALUES ($1, now() - make_interval(days => $2))", $"test.{days}", days);
+            }
+        }
+
+        var result = await App.ResourceCommands.ExecuteCommandAsync("kennwilliamson", DatabaseCommands.PurgeAudit).WaitAsync(Scripts.Timeout);
+
+        Assert.True(result.Success, result.Message);
+        Assert.Contains($"Purge done: 2 audit event(s) deleted, the last {DestructiveCommandsApp.RetentionDays} days kept", result.Message, StringComparison.Ordinal);
+        await using var after = await OpenAsync();
+        Assert.Equal(["test.1", $"test.{DestructiveCommandsApp.RetentionDays - 1}"],
+            await after.ColumnAsync<string>("SELECT action::text FROM audit_events ORDER BY occurred_at DESC"));
+    }
+
+    /// <summary>
+    /// Without DATABASE_URL the script resets the local run-mode database, a development one: it seeds even
+    /// from a shell that says Production, and it still asks first.
+    /// </summary>
+    [Fact]
+    public async Task The_reset_script_without_DATABASE_URL_resets_the_local_database_with_seed_data_after_the_question()
+    {
+        var owner = new NpgsqlConnectionStringBuilder(await App.GetConnectionStringAsync("kennwilliamson"));
+        await using (var connection = await OpenAsync())
+        {
+            await connection.InsertUserAsync();
+        }
+        var environment = new Dictionary<string, string>
+        {
+            ["DATABASE_URL"] = "",
+            ["Postgres__Port"] = $"{owner.Port}",
+            ["Parameters__postgres-password"] = owner.Password!,
+            ["AppDatabase__Password"] = fixture.AppDbPassword,
+            ["KENNWILLIAMSON_WORKER"] = TestPaths.ProjectDll("KennWilliamson.MigrationService"),
+            ["OTEL_EXPORTER_OTLP_ENDPOINT"] = "",
+            ["DOTNET_ENVIRONMENT"] = "Production",
+        };
+
+        var unanswered = await Scripts.RunAsync("reset-db.sh", environment, null, "--seed");
+        Assert.NotEqual(0, unanswered.ExitCode);
+        Assert.Contains("not confirmed: nothing was dropped (type 'kennwilliamson', or pass --yes)", unanswered.Error, StringComparison.Ordinal);
+        await using (var connection = await OpenAsync())
+        {
+            Assert.Equal(1L, await connection.ScalarAsync<long>("SELECT count(*) FROM users"));
+        }
+
+        var result = await Scripts.RunAsync("reset-db.sh", environment, "kennwilliamson\n", "--seed");
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        await using (var connection = await OpenAsync())
+        {
+            Assert.Equal(["kenn@example.com"], await connection.ColumnAsync<string>("SELECT email::text FROM users"));
+        }
+        using var login = await Api.SendAsync(HttpMethod.Post, "/api/auth/login", new { email = "kenn@example.com", password = "TestPassword1" });
+        Assert.Equal(HttpStatusCode.OK, login.StatusCode);
     }
 
     private async Task<NpgsqlConnection> OpenAsync()
     {
-        var connection = new NpgsqlConnection(await _app.GetConnectionStringAsync("kennwilliamson"));
+        var connection = new NpgsqlConnection(await App.GetConnectionStringAsync("kennwilliamson"));
         await connection.OpenAsync().WaitAsync(SchemaSql.Timeout);
         return connection;
-    }
-
-    public async Task DisposeAsync()
-    {
-        _api?.Dispose();
-        if (_app is not null)
-        {
-            await _app.StopAsync().WaitAsync(TimeSpan.FromMinutes(1));
-            await _app.DisposeAsync();
-        }
-        NpgsqlConnection.ClearAllPools();
-        try
-        {
-            Directory.Delete(_dataRoot, recursive: true);
-        }
-        catch (IOException)
-        {
-            // A server still shutting down may hold a file; the folder is in /tmp.
-        }
     }
 }

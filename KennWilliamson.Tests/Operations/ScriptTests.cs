@@ -23,7 +23,7 @@ public sealed partial class ScriptTests(AppFixture fixture) : IDisposable
             await before.ExecuteAsync("INSERT INTO incident_timers (user_id) VALUES ($1)", id);
         }
 
-        var result = await Scripts.RunAsync("reset-db.sh", Scripts.Environment(fixture, scratch.ConnectionString), null, "--seed");
+        var result = await Scripts.RunAsync("reset-db.sh", Scripts.Environment(fixture, scratch.ConnectionString), null, "--seed", "--yes");
 
         Assert.True(result.ExitCode == 0, result.ToString());
         Assert.Contains("Reset done", result.Output, StringComparison.Ordinal);

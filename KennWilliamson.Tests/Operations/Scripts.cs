@@ -21,11 +21,13 @@ internal static class Scripts
 
     /// <summary>
     /// The worker of this build, and the fixture's app-role password (the role is cluster-wide: the
-    /// worker sets its password again, and the shared database's API keeps working).
+    /// worker sets its password again, and the shared database's API keeps working). The shell of a
+    /// developer working on a development database: DOTNET_ENVIRONMENT=Development, which --seed needs.
     /// </summary>
     public static Dictionary<string, string> Environment(AppFixture fixture, string connectionString) => new()
     {
         ["DATABASE_URL"] = DatabaseUrl(connectionString),
+        ["DOTNET_ENVIRONMENT"] = "Development",
         ["AppDatabase__Password"] = fixture.AppDbPassword,
         ["BACKUP_KEY"] = fixture.BackupKey,
         ["KENNWILLIAMSON_WORKER"] = TestPaths.ProjectDll("KennWilliamson.MigrationService"),

@@ -1,0 +1,53 @@
+using Npgsql;
+
+namespace KennWilliamson.MigrationService.Operations;
+
+/// <summary>What a purge did: the rows it deleted and the moment before which a row counted as old.</summary>
+internal sealed record AuditPurgeResult(long Deleted, DateTimeOffset Cutoff);
+
+/// <summary>
+/// <c>purge</c>: deletes the audit rows older than the retention (their <c>occurred_at</c> before now minus
+/// that many days), as the worker's owner role: the API's role may only append to the trail. In batches,
+/// each its own statement, so a first purge of a large table neither holds its locks for long nor loses
+/// the batches done when it is stopped.
+/// </summary>
+internal sealed class AuditPurge(TimeProvider time, int batchSize = 10_000)
+{
+    public async Task<AuditPurgeResult> RunAsync(string connectionString, int retentionDays, CancellationToken ct)
+    {
+        var cutoff = UpToMicrosecond(time.GetUtcNow() - TimeSpan.FromDays(retentionDays));
+        await using var connection = await Unpooled.OpenAsync(connectionString, ct);
+        await using (var exists = new NpgsqlCommand("SELECT to_regclass('public.audit_events') IS NOT NULL", connection))
+        {
+            if (!(bool)(await exists.ExecuteScalarAsync(ct))!)
+            {
+                throw new InvalidOperationException("there is no audit_events table to purge: apply the migrations first (run)");
+            }
+        }
+        await using var delete = new NpgsqlCommand("""
+            DELETE FROM audit_events WHERE id IN (
+                SELECT id FROM audit_events WHERE occurred_at < $1 ORDER BY occurred_at LIMIT $2)
+            """, connection);
+        delete.Parameters.Add(new NpgsqlParameter { Value = cutoff });
+        delete.Parameters.Add(new NpgsqlParameter { Value = batchSize });
+        long deleted = 0;
+        int batch;
+        do
+        {
+            batch = await delete.ExecuteNonQueryAsync(ct);
+            deleted += batch;
+        }
+        while (batch == batchSize);
+        return new(deleted, cutoff);
+    }
+
+    /// <summary>
+    /// PostgreSQL keeps microseconds and Npgsql drops the rest of a tick count, so a cutoff between two
+    /// microseconds is moved up to the next one: "before" then means the same on both sides.
+    /// </summary>
+    private static DateTimeOffset UpToMicrosecond(DateTimeOffset t)
+    {
+        var rest = t.UtcTicks % TimeSpan.TicksPerMicrosecond;
+        return new DateTimeOffset(rest == 0 ? t.UtcTicks : t.UtcTicks - rest + TimeSpan.TicksPerMicrosecond, TimeSpan.Zero);
+    }
+}

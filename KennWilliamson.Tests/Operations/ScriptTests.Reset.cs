@@ -1,0 +1,102 @@
+using KennWilliamson.Tests.Infrastructure;
+using KennWilliamson.Tests.Schema;
+using Npgsql;
+
+namespace KennWilliamson.Tests.Operations;
+
+/// <summary>
+/// reset-db.sh against DATABASE_URL, as an operator's shell has it after exporting it for a production
+/// backup: it asks for the database's name, and seeds only in the Development environment.
+/// </summary>
+public sealed partial class ScriptTests
+{
+    [Fact]
+    public async Task A_reset_of_a_DATABASE_URL_asks_for_its_name_and_without_the_right_answer_drops_nothing()
+    {
+        await using var scratch = await ScratchDatabase.CreateAsync(fixture, "ops_confirm");
+        Assert.Equal(0, (await scratch.RunWorkerAsync("run")).ExitCode);
+        await using var connection = await scratch.OpenAsync();
+        await AddUserWithTimerAndAuditEventAsync(connection);
+        var before = await Scripts.FingerprintAsync(connection);
+        var name = new NpgsqlConnectionStringBuilder(scratch.ConnectionString).Database!;
+        var environment = Scripts.Environment(fixture, scratch.ConnectionString);
+
+        // No answer (closed input), another database's name, the name in other letters, an empty line.
+        foreach (var answer in new string?[] { null, "kennwilliamson\n", name.ToUpperInvariant() + "\n", "\n" })
+        {
+            var refused = await Scripts.RunAsync("reset-db.sh", environment, answer);
+
+            Assert.NotEqual(0, refused.ExitCode);
+            Assert.Contains($"Type the database name ({name}) to continue:", refused.Output, StringComparison.Ordinal);
+            var line = Assert.Single(refused.Error.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+            Assert.Equal($"reset-db.sh: not confirmed: nothing was dropped (type '{name}', or pass --yes)", line);
+            Assert.Equal(before, await Scripts.FingerprintAsync(connection));
+        }
+
+        var typed = await Scripts.RunAsync("reset-db.sh", environment, $"  {name}\n");
+
+        Assert.True(typed.ExitCode == 0, typed.ToString());
+        Assert.Contains("Reset done", typed.Output, StringComparison.Ordinal);
+        Assert.Equal(0L, await connection.ScalarAsync<long>("SELECT count(*) FROM users"));
+        Assert.Equal(0L, await connection.ScalarAsync<long>("SELECT count(*) FROM audit_events"));
+
+        await AddUserWithTimerAndAuditEventAsync(connection);
+        var yes = await Scripts.RunAsync("reset-db.sh", environment, null, "--yes");
+
+        Assert.True(yes.ExitCode == 0, yes.ToString());
+        Assert.DoesNotContain("Type the database name", yes.Output, StringComparison.Ordinal);
+        Assert.Equal(0L, await connection.ScalarAsync<long>("SELECT count(*) FROM users"));
+    }
+
+    [Fact]
+    public async Task Seed_outside_the_development_environment_is_refused_with_how_to_override_and_changes_nothing()
+    {
+        await using var scratch = await ScratchDatabase.CreateAsync(fixture, "ops_seedenv");
+        Assert.Equal(0, (await scratch.RunWorkerAsync("run")).ExitCode);
+        await using var connection = await scratch.OpenAsync();
+        await AddUserWithTimerAndAuditEventAsync(connection);
+        var before = await Scripts.FingerprintAsync(connection);
+
+        // Unset (Production), said outright, and a Development contradicted by the other variable.
+        (string Dotnet, string AspNetCore, string Said)[] environments =
+        [
+            ("", "", "here it is Production (DOTNET_ENVIRONMENT and ASPNETCORE_ENVIRONMENT are not set)"),
+            ("Production", "", "here it is DOTNET_ENVIRONMENT=Production"),
+            ("Development", "Staging", "here it is DOTNET_ENVIRONMENT=Development, ASPNETCORE_ENVIRONMENT=Staging"),
+        ];
+        foreach (var (dotnet, aspNetCore, said) in environments)
+        {
+            var environment = Scripts.Environment(fixture, scratch.ConnectionString);
+            environment["DOTNET_ENVIRONMENT"] = dotnet;
+            environment["ASPNETCORE_ENVIRONMENT"] = aspNetCore;
+
+            var script = await Scripts.RunAsync("reset-db.sh", environment, null, "--seed", "--yes");
+            var worker = await WorkerProcess.RunAsync(scratch.ConnectionString, fixture.AppDbPassword,
+                new Dictionary<string, string> { ["DOTNET_ENVIRONMENT"] = dotnet, ["ASPNETCORE_ENVIRONMENT"] = aspNetCore }, "run", "--seed");
+
+            Assert.NotEqual(0, script.ExitCode);
+            var line = Assert.Single(script.Error.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+            Assert.StartsWith("reset-db.sh: --seed adds a user with a published password and runs only in the Development environment; ", line, StringComparison.Ordinal);
+            Assert.Contains(said, line, StringComparison.Ordinal);
+            Assert.Contains("For a development database set DOTNET_ENVIRONMENT=Development", line, StringComparison.Ordinal);
+            Assert.DoesNotContain("Resetting", script.Output, StringComparison.Ordinal);
+            Assert.NotEqual(0, worker.ExitCode);
+            Assert.StartsWith("error: --seed adds a user with a published password", Assert.Single(worker.Error.Split('\n', StringSplitOptions.RemoveEmptyEntries)), StringComparison.Ordinal);
+            Assert.Equal(before, await Scripts.FingerprintAsync(connection));
+        }
+
+        // In Development (any letter case) it seeds.
+        var development = Scripts.Environment(fixture, scratch.ConnectionString);
+        development["DOTNET_ENVIRONMENT"] = "development";
+        var seeded = await Scripts.RunAsync("reset-db.sh", development, null, "--seed", "--yes");
+        Assert.True(seeded.ExitCode == 0, seeded.ToString());
+        Assert.Equal(["kenn@example.com"], await connection.ColumnAsync<string>("SELECT email::text FROM users"));
+    }
+
+    private static async Task AddUserWithTimerAndAuditEventAsync(NpgsqlConnection connection)
+    {
+        var id = await connection.InsertUserAsync();
+        await connection.ExecuteAsync("INSERT INTO incident_timers (user_id, notes) VALUES ($1, 'kept')", id);
+        await connection.ExecuteAsync("INSERT INTO audit_events (action, target) VALUES ('test.kept', $1)", $"user:{id}");
+    }
+}

@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# purge-audit.sh: deletes the audit events older than AUDIT_RETENTION_DAYS (default 400) days and prints
+# how many went: the migration worker's `purge` verb, as the dashboard's "Purge old audit events". Meant
+# to run on a schedule (cron, a systemd timer, a Kubernetes CronJob: docs/operations.md).
+#   AUDIT_RETENTION_DAYS   days of audit trail to keep: a whole number from 1 to 36500 (Audit:RetentionDays)
+# Database: DATABASE_URL (postgresql://...), else the run-mode defaults (see scripts/lib/db.sh).
+set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/lib/db.sh"
+
+case ${1:-} in
+  "") ;;
+  -h | --help) usage ;;
+  *) fail "unknown argument '$1' (usage: purge-audit.sh)" ;;
+esac
+
+default_database
+run_worker purge

@@ -52,9 +52,12 @@ builder.Services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationSc
         bearer.TokenValidationParameters = TokenService.ValidationParameters(jwt.Value);
     });
 
-// Deny by default: a route is public only when it says AllowAnonymous.
+// Deny by default: a route is public only when it says AllowAnonymous. The caller (CurrentUser) is the token's
+// subject; admin routes ask the database whether they are an admin now, whatever the token's roles say.
 builder.Services.AddAuthorizationBuilder()
     .SetFallbackPolicy(new AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build());
+builder.Services.AddCurrentUser();
+builder.Services.AddAdminPolicy();
 
 // Rate limits on register, login and refresh, per endpoint and client address, and failed logins per
 // email whatever the address (429 with Retry-After).
@@ -77,7 +80,6 @@ builder.Services.AddHostedService<StorageMonitor>();
 builder.Services.AddOpenTelemetry().WithMetrics(m => m.AddMeter(StorageMonitor.MeterName));
 
 // Accounts, tokens, the audit trail and the clock.
-builder.Services.AddHttpContextAccessor();
 builder.Services.AddSingleton(TimeProvider.System);
 builder.Services.AddSingleton<TokenService>();
 builder.Services.AddScoped<AuditLog>();

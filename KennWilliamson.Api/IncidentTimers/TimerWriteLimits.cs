@@ -1,5 +1,5 @@
 using System.Threading.RateLimiting;
-using KennWilliamson.Api.Auth;
+using KennWilliamson.Api.Infrastructure;
 using Microsoft.AspNetCore.RateLimiting;
 
 namespace KennWilliamson.Api.IncidentTimers;
@@ -30,7 +30,7 @@ public static class TimerWriteLimits
         return services.Configure<RateLimiterOptions>(limiter => limiter.AddPolicy(TimerWriteLimitOptions.Policy, http =>
             // Keyed on the token's subject: one account is one budget whatever addresses it uses. The
             // routes require a token, so an anonymous request never gets here (401 comes first).
-            TokenService.UserId(http.User) is { } user
+            CurrentUser.IdOf(http.User) is { } user
                 ? RateLimitPartition.GetSlidingWindowLimiter(user, _ => new SlidingWindowRateLimiterOptions
                 {
                     PermitLimit = options.PermitLimit,

@@ -4,7 +4,7 @@ using Microsoft.AspNetCore.Mvc;
 
 namespace KennWilliamson.Api.Infrastructure;
 
-/// <summary>Limits on the credential endpoints (register, login, refresh), per endpoint and client address.</summary>
+/// <summary>Limits on the credential endpoints (register, login, refresh), per endpoint and client address (an IPv6 client: its /64).</summary>
 public sealed class RateLimitOptions
 {
     public const string Section = "RateLimiting:Auth";
@@ -41,7 +41,7 @@ public static class RateLimits
             // Keyed on the matched endpoint, not the raw path: routing is case-insensitive, so /api/auth/LOGIN
             // and /api/auth/login are one endpoint and must share one budget.
             limiter.AddPolicy(RateLimitOptions.AuthPolicy, http => RateLimitPartition.GetSlidingWindowLimiter(
-                $"{EndpointKey(http)}|{http.Connection.RemoteIpAddress}",
+                $"{EndpointKey(http)}|{ClientPartition.Of(http.Connection.RemoteIpAddress)}",
                 _ => new SlidingWindowRateLimiterOptions
                 {
                     PermitLimit = options.PermitLimit,

@@ -43,7 +43,7 @@ builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true)
 builder.Services.AddTrustedForwardedHeaders(builder.Configuration);
 
 // JWT bearer tokens: HS256 only, our issuer and audience, a key of at least 256 bits (checked at start-up).
-builder.Services.AddOptions<JwtOptions>().BindConfiguration(JwtOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+builder.Services.AddValidatedOptions<JwtOptions>(JwtOptions.Section);
 builder.Services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer();
 builder.Services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme)
     .Configure<IOptions<JwtOptions>>((bearer, jwt) =>
@@ -59,13 +59,13 @@ builder.Services.AddAuthorizationBuilder()
 builder.Services.AddCurrentUser();
 builder.Services.AddAdminPolicy();
 
-// Rate limits on register, login and refresh, per endpoint and client address, and failed logins per
-// email whatever the address (429 with Retry-After).
-builder.Services.AddAuthRateLimits(builder.Configuration);
-builder.Services.AddOptions<FailedLoginOptions>().BindConfiguration(FailedLoginOptions.Section);
-builder.Services.AddSingleton<FailedLoginLimiter>();
+// Rate limits on register, login and refresh, per endpoint and client address (an IPv6 client's /64), and
+// failed logins per email whatever the address (429 with Retry-After). Every limit's settings are checked
+// at start-up: a bad one stops the API with a message naming it.
+builder.Services.AddAuthRateLimits();
+builder.Services.AddFailedLoginLimits();
 // Timer create, update and delete per account (429 with Retry-After), so no history grows unbounded.
-builder.Services.AddTimerWriteLimits(builder.Configuration);
+builder.Services.AddTimerWriteLimits();
 
 // CORS for the web client (the original's default origin).
 builder.Services.AddCors(o => o.AddDefaultPolicy(policy => policy
@@ -131,4 +131,14 @@ api.MapPreviewSlug();     // POST /api/auth/preview-slug
 api.MapIncidentTimers();  // /api/incident-timers, GET /api/{user_slug}/incident-timer
 api.MapAdmin();           // /api/admin/users, roles, audit-events, slow-queries
 
+// Settings are checked before anything starts: a bad one ends the API with a line naming it, exit code 1.
+if (ValidatedSettings.Problems(app.Services) is { Count: > 0 } problems)
+{
+    foreach (var problem in problems)
+    {
+        Console.Error.WriteLine($"KennWilliamson.Api: {problem}");
+    }
+    return 1;
+}
 app.Run();
+return 0;

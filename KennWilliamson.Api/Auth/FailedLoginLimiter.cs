@@ -102,13 +102,19 @@ public sealed class FailedLoginLimiter(IOptions<FailedLoginOptions> options, Tim
         }
     }
 
+    /// <summary>Counts one more email unless that would pass the cap; compare-and-swap, so the count never reads above it.</summary>
     private bool TryReserveSlot(int cap)
     {
-        if (Interlocked.Increment(ref _tracked) <= cap)
+        var tracked = Volatile.Read(ref _tracked);
+        while (tracked < cap)
         {
-            return true;
+            var seen = Interlocked.CompareExchange(ref _tracked, tracked + 1, tracked);
+            if (seen == tracked)
+            {
+                return true;
+            }
+            tracked = seen;
         }
-        Interlocked.Decrement(ref _tracked);
         return false;
     }
 

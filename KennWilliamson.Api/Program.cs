@@ -79,13 +79,14 @@ builder.Services.AddSingleton<StorageSampler>();
 builder.Services.AddHostedService<StorageMonitor>();
 builder.Services.AddOpenTelemetry().WithMetrics(m => m.AddMeter(StorageMonitor.MeterName));
 
-// Accounts, tokens, the audit trail and the clock.
+// Accounts, tokens, the audit trail and the clock; refresh tokens past any use are purged in the background.
 builder.Services.AddSingleton(TimeProvider.System);
 builder.Services.AddSingleton<TokenService>();
 builder.Services.AddScoped<AuditLog>();
 builder.Services.AddScoped<RefreshTokenStore>();
 builder.Services.AddScoped<UserAccounts>();
 builder.Services.AddScoped<Sessions>();
+builder.Services.AddRefreshTokenPurge();
 
 // OpenAPI document at /openapi/v1.json, listing the error statuses every operation can answer.
 builder.Services.AddOpenApi(o => o.AddOperationTransformer<CommonResponses>());

@@ -7,7 +7,7 @@ using Microsoft.Extensions.DependencyInjection;
 namespace KennWilliamson.UnitTests;
 
 /// <summary>
-/// The limits' settings are checked before the API starts, and every bad value is
+/// The limits' and the refresh purge's settings are checked before the API starts, and every bad value is
 /// named as configuration spells it (the API prints these lines and exits 1: Program.cs).
 /// </summary>
 [Trait("Category", "Unit")]
@@ -20,6 +20,7 @@ public sealed class SettingsValidationTests
         services.AddAuthRateLimits();
         services.AddFailedLoginLimits();
         services.AddTimerWriteLimits();
+        services.AddRefreshTokenPurge();
         using var provider = services.BuildServiceProvider();
         return ValidatedSettings.Problems(provider);
     }
@@ -41,6 +42,10 @@ public sealed class SettingsValidationTests
     [InlineData("RateLimiting:FailedLogins:MaxTrackedEmails", "-1")]
     [InlineData("RateLimiting:TimerWrites:PermitLimit", "0")]
     [InlineData("RateLimiting:TimerWrites:Window", "-00:00:01")]
+    [InlineData("RefreshTokens:PurgeAfter", "-1.00:00:00")]
+    [InlineData("RefreshTokens:PurgeAfter", "4000.00:00:00")]
+    [InlineData("RefreshTokens:PurgeInterval", "00:00:00")]
+    [InlineData("RefreshTokens:PurgeInterval", "60.00:00:00")]
     public void ABadValueIsNamedByItsSetting(string key, string value)
     {
         var problem = Assert.Single(ProblemsWith(new() { [key] = value }));
@@ -59,6 +64,8 @@ public sealed class SettingsValidationTests
             ["RateLimiting:FailedLogins:MaxTrackedEmails"] = "0",
             ["RateLimiting:TimerWrites:PermitLimit"] = "-1",
             ["RateLimiting:TimerWrites:Window"] = "00:00:00",
+            ["RefreshTokens:PurgeAfter"] = "-30.00:00:00",
+            ["RefreshTokens:PurgeInterval"] = "00:00:01",
         };
 
         var problems = ProblemsWith(bad);
@@ -81,5 +88,7 @@ public sealed class SettingsValidationTests
         ["RateLimiting:Auth:Window"] = LimitSettings.MinWindow.ToString("c"),
         ["RateLimiting:FailedLogins:Window"] = LimitSettings.MaxWindow.ToString("c"),
         ["RateLimiting:FailedLogins:MaxTrackedEmails"] = "1",
+        ["RefreshTokens:PurgeAfter"] = "00:00:00",
+        ["RefreshTokens:PurgeInterval"] = RefreshTokenPurgeOptions.MinInterval.ToString("c"),
     }));
 }

@@ -43,7 +43,7 @@ builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true)
 builder.Services.AddTrustedForwardedHeaders(builder.Configuration);
 
 // JWT bearer tokens: HS256 only, our issuer and audience, a key of at least 256 bits (checked at start-up).
-builder.Services.AddOptions<JwtOptions>().BindConfiguration(JwtOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+builder.Services.AddValidatedOptions<JwtOptions>(JwtOptions.Section);
 builder.Services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer();
 builder.Services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme)
     .Configure<IOptions<JwtOptions>>((bearer, jwt) =>
@@ -52,17 +52,20 @@ builder.Services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationSc
         bearer.TokenValidationParameters = TokenService.ValidationParameters(jwt.Value);
     });
 
-// Deny by default: a route is public only when it says AllowAnonymous.
+// Deny by default: a route is public only when it says AllowAnonymous. The caller (CurrentUser) is the token's
+// subject; admin routes ask the database whether they are an admin now, whatever the token's roles say.
 builder.Services.AddAuthorizationBuilder()
     .SetFallbackPolicy(new AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build());
+builder.Services.AddCurrentUser();
+builder.Services.AddAdminPolicy();
 
-// Rate limits on register, login and refresh, per endpoint and client address, and failed logins per
-// email whatever the address (429 with Retry-After).
-builder.Services.AddAuthRateLimits(builder.Configuration);
-builder.Services.AddOptions<FailedLoginOptions>().BindConfiguration(FailedLoginOptions.Section);
-builder.Services.AddSingleton<FailedLoginLimiter>();
+// Rate limits on register, login and refresh, per endpoint and client address (an IPv6 client's /64), and
+// failed logins per email whatever the address (429 with Retry-After). Every limit's settings are checked
+// at start-up: a bad one stops the API with a message naming it.
+builder.Services.AddAuthRateLimits();
+builder.Services.AddFailedLoginLimits();
 // Timer create, update and delete per account (429 with Retry-After), so no history grows unbounded.
-builder.Services.AddTimerWriteLimits(builder.Configuration);
+builder.Services.AddTimerWriteLimits();
 
 // CORS for the web client (the original's default origin).
 builder.Services.AddCors(o => o.AddDefaultPolicy(policy => policy
@@ -76,14 +79,14 @@ builder.Services.AddSingleton<StorageSampler>();
 builder.Services.AddHostedService<StorageMonitor>();
 builder.Services.AddOpenTelemetry().WithMetrics(m => m.AddMeter(StorageMonitor.MeterName));
 
-// Accounts, tokens, the audit trail and the clock.
-builder.Services.AddHttpContextAccessor();
+// Accounts, tokens, the audit trail and the clock; refresh tokens past any use are purged in the background.
 builder.Services.AddSingleton(TimeProvider.System);
 builder.Services.AddSingleton<TokenService>();
 builder.Services.AddScoped<AuditLog>();
 builder.Services.AddScoped<RefreshTokenStore>();
 builder.Services.AddScoped<UserAccounts>();
 builder.Services.AddScoped<Sessions>();
+builder.Services.AddRefreshTokenPurge();
 
 // OpenAPI document at /openapi/v1.json, listing the error statuses every operation can answer.
 builder.Services.AddOpenApi(o => o.AddOperationTransformer<CommonResponses>());
@@ -129,4 +132,14 @@ api.MapPreviewSlug();     // POST /api/auth/preview-slug
 api.MapIncidentTimers();  // /api/incident-timers, GET /api/{user_slug}/incident-timer
 api.MapAdmin();           // /api/admin/users, roles, audit-events, slow-queries
 
+// Settings are checked before anything starts: a bad one ends the API with a line naming it, exit code 1.
+if (ValidatedSettings.Problems(app.Services) is { Count: > 0 } problems)
+{
+    foreach (var problem in problems)
+    {
+        Console.Error.WriteLine($"KennWilliamson.Api: {problem}");
+    }
+    return 1;
+}
 app.Run();
+return 0;

@@ -1,4 +1,3 @@
-using System.Security.Claims;
 using KennWilliamson.Api.Auth;
 using KennWilliamson.Api.Infrastructure;
 using KennWilliamson.Api.Users;
@@ -9,7 +8,10 @@ using Microsoft.EntityFrameworkCore;
 
 namespace KennWilliamson.Api.Admin;
 
-/// <summary>Administration: users and their roles, the audit trail, slow queries. Admins only (403 otherwise).</summary>
+/// <summary>
+/// Administration: users and their roles, the audit trail, slow queries. Admins only, as the database says at
+/// the time of the request (403 otherwise; AdminAuthorization).
+/// </summary>
 public static class AdminApi
 {
     public const int MaxSlowQueries = 100;
@@ -17,7 +19,7 @@ public static class AdminApi
     public static RouteGroupBuilder MapAdmin(this IEndpointRouteBuilder routes)
     {
         var group = routes.MapGroup("/admin").WithTags("Admin")
-            .RequireAuthorization(policy => policy.RequireRole(Role.AdminRoleName))
+            .RequireAuthorization(AdminAuthorization.Policy)
             .AddEndpointFilter<ValidationFilter>();
 
         group.MapGet("/users", ListUsersAsync);
@@ -41,15 +43,15 @@ public static class AdminApi
     }
 
     private static async Task<Results<Ok<UserResponse>, ValidationProblem, NotFoundProblem>> GrantAsync(
-        string id, string role, ClaimsPrincipal principal, AppDbContext db, AuditLog audit, UserAccounts accounts, CancellationToken ct)
+        string id, string role, CurrentUser current, AppDbContext db, AuditLog audit, UserAccounts accounts, RefreshTokenStore refreshTokens, CancellationToken ct)
     {
         if (await FindAsync(id, role, db, ct) is not ({ } user, { } roleId))
         {
             return await NotFoundOrInvalidAsync(id, role, db, ct);
         }
-        var me = TokenService.UserId(principal);
+        var me = current.RequiredId;
         // Idempotent, and safe when two admins grant the same role at once: the unique index decides.
-        // The change and its audit row commit together or not at all.
+        // The change, the end of the user's sessions and the audit row commit together or not at all.
         try
         {
             await using var tx = await db.Database.BeginTransactionAsync(ct);
@@ -57,27 +59,27 @@ public static class AdminApi
                 $"INSERT INTO user_roles (user_id, role_id, assigned_by) VALUES ({user.Id}, {roleId}, {me}) ON CONFLICT (user_id, role_id) DO NOTHING", ct);
             if (added > 0)
             {
-                await audit.WriteAsync(AuditActions.RoleGranted, me, $"user:{user.Id}", new { role }, ct);
+                await RoleChangedAsync(AuditActions.RoleGranted, me, user.Id, role, audit, refreshTokens, ct);
             }
             await tx.CommitAsync(ct);
         }
         catch (Npgsql.PostgresException ex) when (ex.SqlState == Npgsql.PostgresErrorCodes.ForeignKeyViolation)
         {
-            // The user was deleted since it was found, or the granting admin's account was (a token outlives
-            // its account): nothing was granted.
+            // The user was deleted since it was found, or the granting admin's account was deleted after the
+            // policy found it an admin: nothing was granted.
             return new NotFoundProblem("User not found");
         }
         return TypedResults.Ok(UserResponse.From(user, await accounts.RolesOfAsync(user.Id, ct)));
     }
 
     private static async Task<Results<Ok<UserResponse>, ValidationProblem, NotFoundProblem>> RevokeAsync(
-        string id, string role, ClaimsPrincipal principal, AppDbContext db, AuditLog audit, UserAccounts accounts, CancellationToken ct)
+        string id, string role, CurrentUser current, AppDbContext db, AuditLog audit, UserAccounts accounts, RefreshTokenStore refreshTokens, CancellationToken ct)
     {
         if (await FindAsync(id, role, db, ct) is not ({ } user, { } roleId))
         {
             return await NotFoundOrInvalidAsync(id, role, db, ct);
         }
-        var me = TokenService.UserId(principal);
+        var me = current.RequiredId;
         if (user.Id == me && role == Role.AdminRoleName)
         {
             return ApiProblems.Invalid("role", "You cannot revoke your own admin role");
@@ -87,11 +89,22 @@ public static class AdminApi
             var removed = await db.UserRoles.Where(ur => ur.UserId == user.Id && ur.RoleId == roleId).ExecuteDeleteAsync(ct);
             if (removed > 0)
             {
-                await audit.WriteAsync(AuditActions.RoleRevoked, me, $"user:{user.Id}", new { role }, ct);
+                await RoleChangedAsync(AuditActions.RoleRevoked, me, user.Id, role, audit, refreshTokens, ct);
             }
             await tx.CommitAsync(ct);
         }
         return TypedResults.Ok(UserResponse.From(user, await accounts.RolesOfAsync(user.Id, ct)));
+    }
+
+    /// <summary>
+    /// Inside the change's transaction: every refresh-token family of the user is revoked, so no session
+    /// signed in with the old roles goes on (the next refresh is refused and a new sign-in reads the roles as
+    /// they are now), and the audit row is written.
+    /// </summary>
+    private static async Task RoleChangedAsync(string action, Guid me, Guid userId, string role, AuditLog audit, RefreshTokenStore refreshTokens, CancellationToken ct)
+    {
+        await refreshTokens.RevokeAllOfUserAsync(userId, ct);
+        await audit.WriteAsync(action, me, $"user:{userId}", new { role }, ct);
     }
 
     private static async Task<Ok<AuditEventPage>> ListAuditEventsAsync([AsParameters] PageQuery query, AppDbContext db, CancellationToken ct)

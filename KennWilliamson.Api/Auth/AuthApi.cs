@@ -1,4 +1,3 @@
-using System.Security.Claims;
 using KennWilliamson.Api.Infrastructure;
 using KennWilliamson.Api.Users;
 using KennWilliamson.Data;
@@ -97,9 +96,9 @@ public static class AuthApi
     }
 
     private static async Task<Results<Ok<UserResponse>, NotFoundProblem>> MeAsync(
-        ClaimsPrincipal principal, AppDbContext db, UserAccounts accounts, CancellationToken ct)
+        CurrentUser caller, AppDbContext db, UserAccounts accounts, CancellationToken ct)
     {
-        var user = TokenService.UserId(principal) is { } id
+        var user = caller.Id is { } id
             ? await db.Users.AsNoTracking().SingleOrDefaultAsync(u => u.Id == id, ct)
             : null;
         return user is null

@@ -1,15 +1,35 @@
 using System.Collections.Concurrent;
+using System.ComponentModel.DataAnnotations;
+using KennWilliamson.Api.Infrastructure;
 using Microsoft.Extensions.Options;
 
 namespace KennWilliamson.Api.Auth;
 
 /// <summary>Failed logins allowed per email within a window, whatever address they come from.</summary>
-public sealed class FailedLoginOptions
+public sealed class FailedLoginOptions : IValidatableObject
 {
     public const string Section = "RateLimiting:FailedLogins";
 
     public int PermitLimit { get; set; } = 5;
     public TimeSpan Window { get; set; } = TimeSpan.FromMinutes(15);
+
+    /// <summary>
+    /// How many emails are tracked at once (those with failures in the window or an attempt in flight), so a
+    /// flood of made-up emails cannot grow the table without end.
+    /// </summary>
+    public int MaxTrackedEmails { get; set; } = 100_000;
+
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        foreach (var problem in LimitSettings.Check(Section, PermitLimit, Window))
+        {
+            yield return problem;
+        }
+        if (MaxTrackedEmails < 1)
+        {
+            yield return new ValidationResult($"{Section}:MaxTrackedEmails must be at least 1 (it is {MaxTrackedEmails}).", [nameof(MaxTrackedEmails)]);
+        }
+    }
 }
 
 /// <summary>
@@ -18,34 +38,60 @@ public sealed class FailedLoginOptions
 /// so a refusal says nothing about whether the account exists. An attempt in flight counts as a failure
 /// until it ends: concurrent guesses cannot all slip in before the first one is recorded. A success clears
 /// the count. Kept in this process (N replicas allow N times the limit; see docs/deploy.md).
+/// At most <see cref="FailedLoginOptions.MaxTrackedEmails"/> emails are tracked. When the table is full, an
+/// email not in it is refused (the same 429) until room frees: failing open instead would let whoever filled
+/// the table guess at every other account without a per-account limit.
 /// </summary>
-public sealed class FailedLoginLimiter(IOptions<FailedLoginOptions> options, TimeProvider time)
+public sealed class FailedLoginLimiter(IOptions<FailedLoginOptions> options, TimeProvider time, ILogger<FailedLoginLimiter> logger)
 {
-    private static readonly TimeSpan SweepInterval = TimeSpan.FromMinutes(1);
+    /// <summary>How often idle entries are dropped; so also how long a refusal at the cap asks to wait.</summary>
+    internal static readonly TimeSpan SweepInterval = TimeSpan.FromMinutes(1);
+    private static readonly TimeSpan RepeatFullWarning = TimeSpan.FromHours(1);
     private readonly ConcurrentDictionary<string, Entry> _entries = new(StringComparer.Ordinal);
+    // Entries in the table; a slot is reserved before an entry is added, so this never passes the cap.
+    private int _tracked;
     private long _nextSweepTicks;
+    private long _nextFullWarningTicks;
 
-    /// <summary>Starts an attempt; null (and how long to wait) when the email has used its failures.</summary>
+    /// <summary>How many emails are tracked now.</summary>
+    internal int TrackedEmails => Volatile.Read(ref _tracked);
+
+    /// <summary>Starts an attempt; null (and how long to wait) when the email has used its failures or the table is full.</summary>
     public Attempt? TryBegin(string email, out TimeSpan retryAfter)
     {
         var now = time.GetUtcNow();
         Sweep(now);
+        var limits = options.Value;
         var key = email; // already normalized by the caller (UserAccounts.EmailKeyAsync)
         while (true)
         {
-            var entry = _entries.GetOrAdd(key, _ => new Entry());
+            if (!_entries.TryGetValue(key, out var entry))
+            {
+                if (!TryReserveSlot(limits.MaxTrackedEmails))
+                {
+                    WarnFull(now, limits.MaxTrackedEmails);
+                    retryAfter = SweepInterval;
+                    return null;
+                }
+                entry = new Entry(key);
+                if (!_entries.TryAdd(key, entry))
+                {
+                    Interlocked.Decrement(ref _tracked); // added by another request a moment ago: take that one
+                    continue;
+                }
+            }
             lock (entry)
             {
                 if (entry.Removed)
                 {
-                    continue; // swept a moment ago: take the fresh one
+                    continue; // dropped a moment ago: take a fresh one
                 }
-                Expire(entry, now);
-                if (entry.Failures.Count + entry.InFlight >= options.Value.PermitLimit)
+                Expire(entry, now, limits.Window);
+                if (entry.Failures.Count + entry.InFlight >= limits.PermitLimit)
                 {
                     // Full only because attempts are still in flight: those end within a second or so.
-                    retryAfter = entry.Failures.Count >= options.Value.PermitLimit
-                        ? entry.Failures.Peek() + options.Value.Window - now
+                    retryAfter = entry.Failures.Count >= limits.PermitLimit
+                        ? entry.Failures.Peek() + limits.Window - now
                         : TimeSpan.FromSeconds(1);
                     return null;
                 }
@@ -53,6 +99,34 @@ public sealed class FailedLoginLimiter(IOptions<FailedLoginOptions> options, Tim
                 retryAfter = TimeSpan.Zero;
                 return new Attempt(this, entry);
             }
+        }
+    }
+
+    /// <summary>Counts one more email unless that would pass the cap; compare-and-swap, so the count never reads above it.</summary>
+    private bool TryReserveSlot(int cap)
+    {
+        var tracked = Volatile.Read(ref _tracked);
+        while (tracked < cap)
+        {
+            var seen = Interlocked.CompareExchange(ref _tracked, tracked + 1, tracked);
+            if (seen == tracked)
+            {
+                return true;
+            }
+            tracked = seen;
+        }
+        return false;
+    }
+
+    /// <summary>Once when the table fills, then at most hourly while it stays full: never once per refused request.</summary>
+    private void WarnFull(DateTimeOffset now, int cap)
+    {
+        var next = Interlocked.Read(ref _nextFullWarningTicks);
+        if (now.UtcTicks >= next && Interlocked.CompareExchange(ref _nextFullWarningTicks, now.UtcTicks + RepeatFullWarning.Ticks, next) == next)
+        {
+            logger.LogWarning(
+                "Failed-login tracking is full: {Cap} emails have recent failures or attempts in flight (RateLimiting:FailedLogins:MaxTrackedEmails). "
+                + "Logins for emails not tracked are refused with 429 until entries expire; many emails are being tried at once.", cap);
         }
     }
 
@@ -69,18 +143,33 @@ public sealed class FailedLoginLimiter(IOptions<FailedLoginOptions> options, Tim
             {
                 entry.Failures.Enqueue(time.GetUtcNow());
             }
+            // Nothing left to count: free the slot now rather than at the next sweep.
+            if (entry.InFlight == 0 && entry.Failures.Count == 0)
+            {
+                Remove(entry);
+            }
         }
     }
 
-    private void Expire(Entry entry, DateTimeOffset now)
+    private static void Expire(Entry entry, DateTimeOffset now, TimeSpan window)
     {
-        while (entry.Failures.Count > 0 && entry.Failures.Peek() + options.Value.Window <= now)
+        while (entry.Failures.Count > 0 && entry.Failures.Peek() + window <= now)
         {
             entry.Failures.Dequeue();
         }
     }
 
-    /// <summary>Drops idle entries once a minute, so memory follows the emails tried within one window.</summary>
+    /// <summary>Called with the entry locked.</summary>
+    private void Remove(Entry entry)
+    {
+        entry.Removed = true;
+        if (_entries.TryRemove(new KeyValuePair<string, Entry>(entry.Email, entry)))
+        {
+            Interlocked.Decrement(ref _tracked);
+        }
+    }
+
+    /// <summary>Drops entries whose failures have expired, once a minute, so memory follows the emails tried within one window.</summary>
     private void Sweep(DateTimeOffset now)
     {
         var next = Interlocked.Read(ref _nextSweepTicks);
@@ -88,22 +177,23 @@ public sealed class FailedLoginLimiter(IOptions<FailedLoginOptions> options, Tim
         {
             return;
         }
-        foreach (var (key, entry) in _entries)
+        var window = options.Value.Window;
+        foreach (var (_, entry) in _entries)
         {
             lock (entry)
             {
-                Expire(entry, now);
-                if (entry.Failures.Count == 0 && entry.InFlight == 0)
+                Expire(entry, now, window);
+                if (entry.Failures.Count == 0 && entry.InFlight == 0 && !entry.Removed)
                 {
-                    entry.Removed = true;
-                    _entries.TryRemove(new KeyValuePair<string, Entry>(key, entry));
+                    Remove(entry);
                 }
             }
         }
     }
 
-    private sealed class Entry
+    private sealed class Entry(string email)
     {
+        public string Email { get; } = email;
         public Queue<DateTimeOffset> Failures { get; } = new();
         public int InFlight { get; set; }
         public bool Removed { get; set; }
@@ -137,5 +227,14 @@ public sealed class FailedLoginLimiter(IOptions<FailedLoginOptions> options, Tim
                 _owner.End(_entry, _succeeded);
             }
         }
+    }
+}
+
+public static class FailedLoginLimits
+{
+    public static IServiceCollection AddFailedLoginLimits(this IServiceCollection services)
+    {
+        services.AddValidatedOptions<FailedLoginOptions>(FailedLoginOptions.Section);
+        return services.AddSingleton<FailedLoginLimiter>();
     }
 }

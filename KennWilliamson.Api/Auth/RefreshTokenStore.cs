@@ -8,7 +8,9 @@ namespace KennWilliamson.Api.Auth;
 
 /// <summary>
 /// Refresh-token rotation with reuse detection (OAuth 2.0 Security BCP): each use spends a token and
-/// issues the next of its family; presenting a spent or revoked token revokes the whole family.
+/// issues the next of its family; presenting a spent token again revokes the whole family. A revoked token
+/// (logout, a role change, a family already revoked for reuse) is refused without more: its whole family is
+/// revoked already, and presenting it is what a client that was signed out does, not a sign of theft.
 /// </summary>
 public sealed class RefreshTokenStore(AppDbContext db, IOptions<JwtOptions> options, TimeProvider time, AuditLog audit)
 {
@@ -28,7 +30,7 @@ public sealed class RefreshTokenStore(AppDbContext db, IOptions<JwtOptions> opti
 
     /// <summary>
     /// Spends <paramref name="token"/> and returns its user and a new token of the same family; null
-    /// when the token is unknown, expired, spent or revoked (the last two revoke the family). One
+    /// when the token is unknown, expired, spent (which revokes the family and is audited) or revoked. One
     /// transaction with the family locked: rotations of one family run one after another, each sees what
     /// the one before committed, and spending, issuing and revoking commit together or not at all.
     /// </summary>
@@ -44,7 +46,7 @@ public sealed class RefreshTokenStore(AppDbContext db, IOptions<JwtOptions> opti
         // Read again under the lock: a concurrent rotation may have spent it meanwhile.
         var stored = await db.RefreshTokens.AsNoTracking().SingleAsync(t => t.TokenHash == hash, ct);
         var now = time.GetUtcNow();
-        if (stored.UsedAt is not null || stored.RevokedAt is not null)
+        if (stored.UsedAt is not null)
         {
             // Reuse: someone else holds this family. Revoke every token of it, the newest included.
             await RevokeFamilyAsync(stored.FamilyId, ct);
@@ -53,7 +55,7 @@ public sealed class RefreshTokenStore(AppDbContext db, IOptions<JwtOptions> opti
             await tx.CommitAsync(ct);
             return null;
         }
-        if (stored.ExpiresAt <= now)
+        if (stored.RevokedAt is not null || stored.ExpiresAt <= now)
         {
             return null;
         }
@@ -84,14 +86,31 @@ public sealed class RefreshTokenStore(AppDbContext db, IOptions<JwtOptions> opti
         }
     }
 
+    /// <summary>
+    /// A role change: revokes every family of <paramref name="userId"/> in the caller's transaction, each
+    /// family locked as a rotation locks it (in one order, so two such changes cannot deadlock), so a rotation
+    /// running at the same moment cannot issue a token that outlives the change.
+    /// </summary>
+    public async Task RevokeAllOfUserAsync(Guid userId, CancellationToken ct)
+    {
+        await db.Database.ExecuteSqlAsync($"""
+            SELECT pg_advisory_xact_lock(hashtext('refresh-family:' || f.family_id::text))
+            FROM (SELECT DISTINCT family_id FROM refresh_tokens WHERE user_id = {userId} AND revoked_at IS NULL ORDER BY family_id) AS f
+            """, ct);
+        var now = time.GetUtcNow();
+        await db.RefreshTokens
+            .Where(t => t.UserId == userId && t.RevokedAt == null)
+            .ExecuteUpdateAsync(s => s.SetProperty(t => t.RevokedAt, now), ct);
+    }
+
     /// <summary>The family of the token with <paramref name="hash"/>, locked until the transaction ends; null when unknown.</summary>
     private async Task<Guid?> LockFamilyAsync(byte[] hash, CancellationToken ct)
     {
         var familyId = await db.RefreshTokens.Where(t => t.TokenHash == hash).Select(t => (Guid?)t.FamilyId).SingleOrDefaultAsync(ct);
-        if (familyId is not null)
+        if (familyId is { } family)
         {
-            var lockKey = $"refresh-family:{familyId}";
-            await db.Database.ExecuteSqlAsync($"SELECT pg_advisory_xact_lock(hashtext({lockKey}))", ct);
+            // The key is built in SQL here and in RevokeAllOfUserAsync alike, so both lock the same family.
+            await db.Database.ExecuteSqlAsync($"SELECT pg_advisory_xact_lock(hashtext('refresh-family:' || {family}::text))", ct);
         }
         return familyId;
     }

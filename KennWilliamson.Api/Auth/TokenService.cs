@@ -1,4 +1,3 @@
-using System.Security.Claims;
 using System.Security.Cryptography;
 using KennWilliamson.Data.Entities;
 using Microsoft.Extensions.Options;
@@ -57,8 +56,4 @@ public sealed class TokenService(IOptions<JwtOptions> options, TimeProvider time
     }
 
     public static byte[] HashRefreshToken(string token) => SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(token));
-
-    public static Guid? UserId(ClaimsPrincipal principal) =>
-        Guid.TryParse(principal.FindFirstValue(JwtRegisteredClaimNames.Sub), out var id) ? id : null;
-
 }

@@ -1,8 +1,7 @@
 using System.Reflection;
-using System.Security.Claims;
 using System.Text.Json.Serialization;
+using KennWilliamson.Api.Infrastructure;
 using KennWilliamson.Data;
-using KennWilliamson.Data.Entities;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 
@@ -24,17 +23,17 @@ public static class HealthApi
 
     /// <summary>
     /// 200 with the server version and applied-migration count, or 503 when the database does not answer.
-    /// An admin's token adds the storage details (sizes, largest tables, free space); anyone else gets
-    /// the original backend's body.
+    /// An admin's token adds the storage details (sizes, largest tables, free space), an admin as the database
+    /// says now (a revoked admin's token does not); anyone else gets the original backend's body.
     /// </summary>
     private static async Task<Results<Ok<DatabaseHealth>, JsonHttpResult<DatabaseHealth>>> CheckDatabaseAsync(
-        AppDbContext db, ClaimsPrincipal user, StorageSampler storage, ILoggerFactory loggers, CancellationToken ct)
+        AppDbContext db, CurrentUser caller, StorageSampler storage, ILoggerFactory loggers, CancellationToken ct)
     {
         try
         {
             var version = await db.Database.SqlQueryRaw<string>("SELECT current_setting('server_version') AS \"Value\"").SingleAsync(ct);
             var migrations = await db.Database.SqlQueryRaw<int>("SELECT count(*)::int AS \"Value\" FROM \"__EFMigrationsHistory\"").SingleAsync(ct);
-            var details = user.IsInRole(Role.AdminRoleName) ? await storage.SampleAsync(db, ct) : null;
+            var details = await caller.IsAdminAsync(ct) ? await storage.SampleAsync(db, ct) : null;
             return TypedResults.Ok(new DatabaseHealth("healthy", "connected", version, migrations) { Storage = details });
         }
         catch (Exception ex) when (ex is Npgsql.NpgsqlException or InvalidOperationException or TimeoutException)

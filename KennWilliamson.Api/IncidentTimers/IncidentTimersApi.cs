@@ -1,5 +1,3 @@
-using System.Security.Claims;
-using KennWilliamson.Api.Auth;
 using KennWilliamson.Api.Infrastructure;
 using KennWilliamson.Data;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -42,9 +40,9 @@ public static class IncidentTimersApi
 
     /// <summary>The newest <c>limit</c> timers (default 100), older ones page by page with <c>before</c>; still a JSON array.</summary>
     private static async Task<Ok<List<TimerResponse>>> ListAsync(
-        [AsParameters] TimerPageRequest page, ClaimsPrincipal principal, NpgsqlDataSource database, HttpContext http, CancellationToken ct)
+        [AsParameters] TimerPageRequest page, CurrentUser caller, NpgsqlDataSource database, HttpContext http, CancellationToken ct)
     {
-        var timers = await TimerQueries.PageAsync(database, Caller(principal), page.PageSize, page.Cursor, ct);
+        var timers = await TimerQueries.PageAsync(database, caller.RequiredId, page.PageSize, page.Cursor, ct);
         if (TimerPageRequest.NextLink(http.Request, timers, page.PageSize) is { } next)
         {
             http.Response.Headers.Link = next;
@@ -53,22 +51,22 @@ public static class IncidentTimersApi
     }
 
     private static async Task<Results<Created<TimerResponse>, NotFoundProblem>> CreateAsync(
-        TimerRequest request, ClaimsPrincipal principal, NpgsqlDataSource database, TimeProvider time, CancellationToken ct)
+        TimerRequest request, CurrentUser caller, NpgsqlDataSource database, TimeProvider time, CancellationToken ct)
     {
-        var timer = await TimerInserts.CreateAsync(database, Caller(principal), TimerRequest.ToStored(request.ResetTimestamp ?? time.GetUtcNow()), request.Notes, ct);
+        var timer = await TimerInserts.CreateAsync(database, caller.RequiredId, TimerRequest.ToStored(request.ResetTimestamp ?? time.GetUtcNow()), request.Notes, ct);
         return timer is null
             ? new NotFoundProblem("User not found") // a valid token of a deleted account
             : TypedResults.Created($"/api/incident-timers/{timer.Id}", timer);
     }
 
     private static async Task<Results<Ok<TimerResponse>, ValidationProblem, NotFoundProblem>> UpdateAsync(
-        string id, TimerRequest request, ClaimsPrincipal principal, AppDbContext db, CancellationToken ct)
+        string id, TimerRequest request, CurrentUser caller, AppDbContext db, CancellationToken ct)
     {
         if (!Guid.TryParse(id, out var timerId))
         {
             return InvalidId();
         }
-        var me = Caller(principal);
+        var me = caller.RequiredId;
         var timer = await db.IncidentTimers.SingleOrDefaultAsync(t => t.Id == timerId && t.UserId == me, ct);
         if (timer is null)
         {
@@ -87,20 +85,16 @@ public static class IncidentTimersApi
     }
 
     private static async Task<Results<NoContent, ValidationProblem, NotFoundProblem>> DeleteAsync(
-        string id, ClaimsPrincipal principal, AppDbContext db, CancellationToken ct)
+        string id, CurrentUser caller, AppDbContext db, CancellationToken ct)
     {
         if (!Guid.TryParse(id, out var timerId))
         {
             return InvalidId();
         }
-        var me = Caller(principal);
+        var me = caller.RequiredId;
         var deleted = await db.IncidentTimers.Where(t => t.Id == timerId && t.UserId == me).ExecuteDeleteAsync(ct);
         return deleted == 0 ? new NotFoundProblem(TimerNotFound) : TypedResults.NoContent();
     }
 
     private static ValidationProblem InvalidId() => ApiProblems.Invalid("id", "id must be a UUID");
-
-    /// <summary>The authenticated caller; the bearer handler has already checked the token's signature and lifetime.</summary>
-    private static Guid Caller(ClaimsPrincipal principal) =>
-        TokenService.UserId(principal) ?? throw new InvalidOperationException("An authenticated request carries no user id.");
 }

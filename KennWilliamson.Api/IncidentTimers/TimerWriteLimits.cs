@@ -1,6 +1,8 @@
+using System.ComponentModel.DataAnnotations;
 using System.Threading.RateLimiting;
-using KennWilliamson.Api.Auth;
+using KennWilliamson.Api.Infrastructure;
 using Microsoft.AspNetCore.RateLimiting;
+using Microsoft.Extensions.Options;
 
 namespace KennWilliamson.Api.IncidentTimers;
 
@@ -9,7 +11,7 @@ namespace KennWilliamson.Api.IncidentTimers;
 /// row, so without a limit one account could add tens of thousands a minute. Rejections are the
 /// rate limiter's one OnRejected (RateLimits.cs): 429, Retry-After and problem details.
 /// </summary>
-public sealed class TimerWriteLimitOptions
+public sealed class TimerWriteLimitOptions : IValidatableObject
 {
     public const string Section = "RateLimiting:TimerWrites";
     public const string Policy = "timer-writes";
@@ -17,6 +19,8 @@ public sealed class TimerWriteLimitOptions
     /// <summary>60 a minute: a person resetting a timer by hand never meets it.</summary>
     public int PermitLimit { get; set; } = 60;
     public TimeSpan Window { get; set; } = TimeSpan.FromMinutes(1);
+
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext) => LimitSettings.Check(Section, PermitLimit, Window);
 }
 
 public static class TimerWriteLimits
@@ -24,20 +28,25 @@ public static class TimerWriteLimits
     private const int Segments = 6;
 
     /// <summary>Adds the policy to the rate limiter RateLimits.cs sets up (its rejection handling applies).</summary>
-    public static IServiceCollection AddTimerWriteLimits(this IServiceCollection services, IConfiguration configuration)
+    public static IServiceCollection AddTimerWriteLimits(this IServiceCollection services)
     {
-        var options = configuration.GetSection(TimerWriteLimitOptions.Section).Get<TimerWriteLimitOptions>() ?? new TimerWriteLimitOptions();
-        return services.Configure<RateLimiterOptions>(limiter => limiter.AddPolicy(TimerWriteLimitOptions.Policy, http =>
-            // Keyed on the token's subject: one account is one budget whatever addresses it uses. The
-            // routes require a token, so an anonymous request never gets here (401 comes first).
-            TokenService.UserId(http.User) is { } user
-                ? RateLimitPartition.GetSlidingWindowLimiter(user, _ => new SlidingWindowRateLimiterOptions
-                {
-                    PermitLimit = options.PermitLimit,
-                    Window = options.Window,
-                    SegmentsPerWindow = Segments,
-                    QueueLimit = 0,
-                })
-                : RateLimitPartition.GetNoLimiter(Guid.Empty)));
+        services.AddValidatedOptions<TimerWriteLimitOptions>(TimerWriteLimitOptions.Section);
+        services.AddOptions<RateLimiterOptions>().Configure<IOptions<TimerWriteLimitOptions>>((limiter, writes) =>
+        {
+            var options = writes.Value;
+            limiter.AddPolicy(TimerWriteLimitOptions.Policy, http =>
+                // Keyed on the token's subject: one account is one budget whatever addresses it uses. The
+                // routes require a token, so an anonymous request never gets here (401 comes first).
+                CurrentUser.IdOf(http.User) is { } user
+                    ? RateLimitPartition.GetSlidingWindowLimiter(user, _ => new SlidingWindowRateLimiterOptions
+                    {
+                        PermitLimit = options.PermitLimit,
+                        Window = options.Window,
+                        SegmentsPerWindow = Segments,
+                        QueueLimit = 0,
+                    })
+                    : RateLimitPartition.GetNoLimiter(Guid.Empty));
+        });
+        return services;
     }
 }

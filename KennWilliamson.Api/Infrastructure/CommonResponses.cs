@@ -33,7 +33,7 @@ internal sealed class CommonResponses : IOpenApiOperationTransformer
         {
             Add(operation, StatusCodes.Status401Unauthorized, "Unauthorized");
         }
-        if (metadata.OfType<AuthorizationPolicy>().Any(p => p.Requirements.OfType<RolesAuthorizationRequirement>().Any())
+        if (metadata.OfType<AuthorizationPolicy>().Any(p => p.Requirements.Any(r => r is CurrentAdminRequirement or RolesAuthorizationRequirement))
             || metadata.OfType<IAuthorizeData>().Any(a => !string.IsNullOrEmpty(a.Roles)))
         {
             Add(operation, StatusCodes.Status403Forbidden, "Forbidden");

@@ -1,29 +1,37 @@
+using System.ComponentModel.DataAnnotations;
 using System.Globalization;
 using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.RateLimiting;
+using Microsoft.Extensions.Options;
 
 namespace KennWilliamson.Api.Infrastructure;
 
-/// <summary>Limits on the credential endpoints (register, login, refresh), per endpoint and client address.</summary>
-public sealed class RateLimitOptions
+/// <summary>Limits on the credential endpoints (register, login, refresh), per endpoint and client address (an IPv6 client: its /64).</summary>
+public sealed class RateLimitOptions : IValidatableObject
 {
     public const string Section = "RateLimiting:Auth";
     public const string AuthPolicy = "auth";
 
     public int PermitLimit { get; set; } = 10;
     public TimeSpan Window { get; set; } = TimeSpan.FromMinutes(1);
+
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext) => LimitSettings.Check(Section, PermitLimit, Window);
 }
 
 public static class RateLimits
 {
     private const int Segments = 6;
 
-    public static IServiceCollection AddAuthRateLimits(this IServiceCollection services, IConfiguration configuration)
+    public static IServiceCollection AddAuthRateLimits(this IServiceCollection services)
     {
-        var options = configuration.GetSection(RateLimitOptions.Section).Get<RateLimitOptions>() ?? new RateLimitOptions();
-        var retryAfter = TimeSpan.FromTicks(options.Window.Ticks / Segments);
-        return services.AddRateLimiter(limiter =>
+        services.AddValidatedOptions<RateLimitOptions>(RateLimitOptions.Section);
+        services.AddRateLimiter(_ => { });
+        // Read from the validated options when the rate limiter is built, which is after the start-up check.
+        services.AddOptions<RateLimiterOptions>().Configure<IOptions<RateLimitOptions>>((limiter, auth) =>
         {
+            var options = auth.Value;
+            var retryAfter = TimeSpan.FromTicks(options.Window.Ticks / Segments);
             // The default rejection is 503, which tells clients the service is down; it is not.
             limiter.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
             limiter.OnRejected = async (context, ct) =>
@@ -41,7 +49,7 @@ public static class RateLimits
             // Keyed on the matched endpoint, not the raw path: routing is case-insensitive, so /api/auth/LOGIN
             // and /api/auth/login are one endpoint and must share one budget.
             limiter.AddPolicy(RateLimitOptions.AuthPolicy, http => RateLimitPartition.GetSlidingWindowLimiter(
-                $"{EndpointKey(http)}|{http.Connection.RemoteIpAddress}",
+                $"{EndpointKey(http)}|{ClientPartition.Of(http.Connection.RemoteIpAddress)}",
                 _ => new SlidingWindowRateLimiterOptions
                 {
                     PermitLimit = options.PermitLimit,
@@ -50,6 +58,7 @@ public static class RateLimits
                     QueueLimit = 0,
                 }));
         });
+        return services;
     }
 
     /// <summary>The one 429 body every limit answers with, so no refusal tells one limit from another.</summary>

@@ -45,7 +45,7 @@ public sealed class RouteStatusTests(AppFixture fixture) : IDisposable
         var me = await fixture.Api.RegisterAsync();
         var gone = await fixture.Api.RegisterAsync(); // an account deleted while its token is still valid
         var admin = await Admins.CreateAsync(fixture);
-        var goneAdmin = await Admins.CreateAsync(fixture); // deleted too: its token still says admin
+        var goneAdmin = await Admins.CreateAsync(fixture); // deleted too: its token still says admin, the database does not
         await using (var db = await AppFixture.OpenAsync(fixture.OwnerConnectionString))
         {
             await db.ExecuteAsync("DELETE FROM users WHERE id = ANY($1)", (object)new[] { Guid.Parse(gone.Id), Guid.Parse(goneAdmin.Id) });
@@ -110,7 +110,7 @@ public sealed class RouteStatusTests(AppFixture fixture) : IDisposable
             await HitAsync(route, $"/api/admin/users/{unknown}/roles/admin", null, admin.Token); // 404
             await HitAsync(route, "/api/admin/users/not-a-uuid/roles/admin", null, admin.Token); // 400
         }
-        // The granting admin's account is gone: the grant's foreign key refuses it (404, not a 500).
+        // The granting admin's account is gone: no admin any more (403, not a 500).
         await HitAsync("put /api/admin/users/{id}/roles/{role}", $"/api/admin/users/{me.Id}/roles/admin", null, goneAdmin.Token);
 
         Assert.Equal(documented.Keys.Order(StringComparer.Ordinal), _observed.Keys.Order(StringComparer.Ordinal));

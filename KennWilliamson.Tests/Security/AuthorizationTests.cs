@@ -18,9 +18,10 @@ public sealed partial class AuthorizationTests(AppFixture fixture)
 
     private HttpClient Http => fixture.Api;
 
-    private async Task<List<(string Method, string Path)>> RoutesAsync()
+    /// <summary>Every operation of the OpenAPI document: the inventory of routes the security tests walk.</summary>
+    internal static async Task<List<(string Method, string Path)>> RoutesAsync(HttpClient http)
     {
-        var document = await Http.GetFromJsonAsync<JsonElement>(new Uri("/openapi/v1.json", UriKind.Relative)).WaitAsync(ApiClient.Timeout);
+        var document = await http.GetFromJsonAsync<JsonElement>(new Uri("/openapi/v1.json", UriKind.Relative)).WaitAsync(ApiClient.Timeout);
         return [.. document.GetProperty("paths").EnumerateObject()
             .SelectMany(path => path.Value.EnumerateObject().Select(op => (Method: op.Name, Path: path.Name)))];
     }
@@ -33,7 +34,7 @@ public sealed partial class AuthorizationTests(AppFixture fixture)
     [Fact]
     public async Task EveryRouteNotMarkedPublicAnswers401WithoutAToken()
     {
-        var routes = await RoutesAsync();
+        var routes = await RoutesAsync(Http);
         var protectedRoutes = routes.Where(r => !PublicRoutes.Contains($"{r.Method} {r.Path}")).ToList();
         Assert.True(protectedRoutes.Count >= 10, $"only {protectedRoutes.Count} protected routes found");
         Assert.All(PublicRoutes, p => Assert.Contains(routes, r => $"{r.Method} {r.Path}" == p));
@@ -50,7 +51,7 @@ public sealed partial class AuthorizationTests(AppFixture fixture)
     public async Task EveryAdminRouteAnswers403ToAPlainUser()
     {
         var user = await Http.RegisterAsync();
-        var adminRoutes = (await RoutesAsync()).Where(r => r.Path.StartsWith("/api/admin", StringComparison.Ordinal)).ToList();
+        var adminRoutes = (await RoutesAsync(Http)).Where(r => r.Path.StartsWith("/api/admin", StringComparison.Ordinal)).ToList();
         Assert.True(adminRoutes.Count >= 5);
 
         foreach (var (method, path) in adminRoutes)

@@ -29,6 +29,31 @@ public sealed class RateLimitTests(AppFixture fixture)
         Assert.Equal(HttpStatusCode.Unauthorized, other.StatusCode);
     }
 
+    /// <summary>
+    /// An IPv6 client is handed a whole /64: ten logins from ten addresses of one /64 spend its budget, and the
+    /// next /64 (the neighbouring prefix) has its own.
+    /// </summary>
+    [Fact]
+    public async Task Every_address_of_one_IPv6_64_spends_one_login_budget()
+    {
+        static string Group() => System.Security.Cryptography.RandomNumberGenerator.GetInt32(0x10000).ToString("x", System.Globalization.CultureInfo.InvariantCulture);
+        var site = $"2001:db8:{Group()}";
+        var subnet = System.Security.Cryptography.RandomNumberGenerator.GetInt32(0xffff);
+        string AddressIn(int net) => $"{site}:{net:x}:{Group()}:{Group()}:{Group()}:{Group()}";
+        object Login() => new { email = ApiClient.UniqueEmail("ipv6"), password = "WrongPassword1" };
+
+        for (var attempt = 1; attempt <= 10; attempt++)
+        {
+            using var allowed = await fixture.Api.SendAsync(HttpMethod.Post, "/api/auth/login", Login(), clientAddress: AddressIn(subnet));
+            Assert.Equal(HttpStatusCode.Unauthorized, allowed.StatusCode);
+        }
+
+        using var eleventh = await fixture.Api.SendAsync(HttpMethod.Post, "/api/auth/login", Login(), clientAddress: AddressIn(subnet));
+        await eleventh.AssertProblemAsync(HttpStatusCode.TooManyRequests);
+        using var neighbour = await fixture.Api.SendAsync(HttpMethod.Post, "/api/auth/login", Login(), clientAddress: AddressIn(subnet + 1));
+        Assert.Equal(HttpStatusCode.Unauthorized, neighbour.StatusCode);
+    }
+
     [Fact]
     public async Task EverySpellingOfTheLoginPathSharesOneBudget()
     {

@@ -39,12 +39,4 @@ internal static partial class BackupSource
         return newest
             ?? throw new InvalidOperationException($"No backup to rehearse on in {directory}. Make one first (\"Back up now\" or scripts/backup-db.sh).");
     }
-
-    /// <summary>True for a plain pg_dump archive (backups from before encryption): it starts with PGDMP.</summary>
-    public static bool IsPlainDump(string file)
-    {
-        Span<byte> magic = stackalloc byte[5];
-        using var stream = File.OpenRead(file);
-        return stream.ReadAtLeast(magic, 5, throwOnEndOfStream: false) == 5 && magic.SequenceEqual("PGDMP"u8);
-    }
 }

@@ -32,7 +32,7 @@ internal sealed class BackupWriter(BackupSettings settings, OperatorReport repor
         try
         {
             await DumpEncryptedAsync(pgDump, target, partial, ct);
-            var check = await BackupVerifier.VerifyAsync(partial, settings.Key, ct);
+            var check = await BackupVerifier.VerifyAsync(partial, settings, ct);
             if (check.Failure is not null)
             {
                 throw new InvalidOperationException($"the new backup failed verification and was removed: {check.Failure.Replace(partial, "the dump", StringComparison.Ordinal)}");

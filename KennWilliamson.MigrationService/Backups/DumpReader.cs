@@ -7,16 +7,18 @@ internal sealed record DumpReadResult(int ExitCode, string Output, string Error,
 
 /// <summary>
 /// Runs pg_restore over a backup: an encrypted one is decrypted by gpg straight into pg_restore's standard
-/// input (the plaintext never touches the disk), a plain pg_dump archive (from before encryption) is read
-/// as is. Every verb that reads a backup (verify, restore, rehearse) goes through here.
+/// input (the plaintext never touches the disk), a plain pg_dump archive is read as is only when
+/// <see cref="BackupSettings.AllowUnencrypted"/> (checked here, at the read itself, so a file swapped after
+/// its verification is refused all the same). Every verb that reads a backup (verify, restore, rehearse)
+/// goes through here.
 /// </summary>
 internal static class DumpReader
 {
-    public static async Task<DumpReadResult> RunAsync(string file, string? key, IReadOnlyList<string> args,
+    public static async Task<DumpReadResult> RunAsync(string file, BackupSettings settings, IReadOnlyList<string> args,
         NpgsqlConnectionStringBuilder? target, CancellationToken ct, string? pgOptions = null)
     {
-        var plain = BackupSource.IsPlainDump(file);
-        await using var gpg = plain ? null : new Gpg(key);
+        var plain = PlainDump.Check(file, settings.AllowUnencrypted);
+        await using var gpg = plain ? null : new Gpg(settings.Key);
         using var restore = ToolProcess.Start(ClientTools.Find("pg_restore"), plain ? [.. args, file] : args, start =>
         {
             if (target is not null)

@@ -12,7 +12,7 @@ namespace KennWilliamson.MigrationService.Rehearsal;
 
 /// <summary>
 /// <c>rehearse [FILE] [--allow-unencrypted]</c>: tests the pending migrations on a copy of production data
-/// before they meet the real database. The newest backup (or FILE) is restored into a
+/// before they meet the real database. The newest backup of this environment (or FILE) is restored into a
 /// scratch database on the same server, the migrations this build has and the copy lacks are applied there
 /// one by one (each timed), and the scratch database is dropped whatever happened. The real database is
 /// only read (its name) and used to create and drop the scratch one; its roles are not touched (role setup
@@ -23,7 +23,7 @@ internal sealed class MigrationRehearsal(BackupSettings settings, ILogger logger
 {
     public async Task RunAsync(AppDbContext db, string? file, CancellationToken ct)
     {
-        var backup = BackupSource.Resolve(file, settings.Directory);
+        var backup = BackupSource.Resolve(file, settings);
         var plain = PlainDump.Check(backup, settings.AllowUnencrypted); // refused before any scratch database exists
         var real = new NpgsqlConnectionStringBuilder(db.Database.GetConnectionString());
         var scratch = new NpgsqlConnectionStringBuilder(real.ConnectionString)

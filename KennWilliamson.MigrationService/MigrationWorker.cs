@@ -74,7 +74,7 @@ internal sealed class MigrationWorker(
                 await MigrationInfo.PrintAsync(db, Console.Out, ct);
                 break;
             case MigrationVerb.Rehearse:
-                await new Rehearsal.MigrationRehearsal(configuration, logger, report).RunAsync(db, command.Target, ct);
+                await new Rehearsal.MigrationRehearsal(BackupSettings.From(configuration, command.AllowUnencrypted), logger, report).RunAsync(db, command.Target, ct);
                 break;
             case MigrationVerb.GrantAdmin:
                 await AdminGrant.GrantAsync(db, command.Target!, report, ct);
@@ -83,7 +83,7 @@ internal sealed class MigrationWorker(
                 await new BackupWriter(BackupSettings.From(configuration), report).RunAsync(target, ct);
                 break;
             case MigrationVerb.Restore:
-                await new RestoreCommand(BackupSettings.From(configuration), report, Console.In).RunAsync(target, command.Target!, command.Yes, ct);
+                await new RestoreCommand(BackupSettings.From(configuration, command.AllowUnencrypted), report, Console.In).RunAsync(target, command.Target!, command.Yes, ct);
                 // The restored tables took the default privileges (the API's row access, on the audit trail
                 // too) and the dump only adds grants: the matrix again, the role's password left as it is.
                 report.Line($"  {(await roles.EnsureAsync(db, ct, setPassword: false)).Summary}");
@@ -130,11 +130,11 @@ internal sealed class MigrationWorker(
     /// <summary><c>verify-backup FILE</c>: only reads the file, so it needs no database.</summary>
     private async Task VerifyBackupAsync(string file, CancellationToken ct)
     {
-        var check = await BackupVerifier.VerifyAsync(file, BackupSettings.From(configuration).Key, ct);
+        var check = await BackupVerifier.VerifyAsync(file, BackupSettings.From(configuration, command.AllowUnencrypted), ct);
         if (check.Failure is not null)
         {
             throw new InvalidOperationException($"verification failed: {check.Failure}");
         }
-        new OperatorReport(Console.Out, logger).Line($"{file}: verified ({check.Tables} tables with data)");
+        new OperatorReport(Console.Out, logger).Line($"{file}: {check.Summary}");
     }
 }

@@ -31,8 +31,11 @@ public sealed record WorkerCommand(MigrationVerb Verb, string? Target, bool Seed
     /// </summary>
     public IReadOnlyList<string> Overrides { get; private init; } = [];
 
+    /// <summary><c>--allow-unencrypted</c>: a plain pg_dump archive is read (and reported UNENCRYPTED) instead of refused.</summary>
+    public bool AllowUnencrypted { get; private init; }
+
     private const string Usage =
-        "Usage: [run|info|revert [--to NAME|0]|reset [--yes]|backup|verify-backup FILE|restore FILE [--yes]|rehearse [FILE]|grant-admin EMAIL|purge] [--seed]";
+        "Usage: [run|info|revert [--to NAME|0]|reset [--yes]|backup|verify-backup FILE|restore FILE [--yes]|rehearse [FILE]|grant-admin EMAIL|purge] [--seed] [--allow-unencrypted]";
 
     /// <summary>
     /// The verbs a person (or a dashboard command) runs: they print a report on standard output, log to
@@ -48,7 +51,7 @@ public sealed record WorkerCommand(MigrationVerb Verb, string? Target, bool Seed
         MigrationVerb? verb = null;
         string? target = null;
         string? revertTo = null; // apart from the verbs' own argument: "--to" never changes whom they name
-        bool seed = false, yes = false;
+        bool seed = false, yes = false, allowUnencrypted = false;
         var overrides = new List<string>();
         for (var i = 0; i < args.Count; i++)
         {
@@ -78,6 +81,9 @@ public sealed record WorkerCommand(MigrationVerb Verb, string? Target, bool Seed
                 case "--yes":
                     yes = true;
                     break;
+                case "--allow-unencrypted":
+                    allowUnencrypted = true;
+                    break;
                 case "--to":
                     revertTo = i + 1 < args.Count ? args[++i] : throw new ArgumentException("--to needs a migration name (or 0 for none).");
                     break;
@@ -93,7 +99,7 @@ public sealed record WorkerCommand(MigrationVerb Verb, string? Target, bool Seed
             }
         }
 
-        var command = new WorkerCommand(verb ?? MigrationVerb.Run, target ?? revertTo, seed, yes) { Overrides = overrides };
+        var command = new WorkerCommand(verb ?? MigrationVerb.Run, target ?? revertTo, seed, yes) { Overrides = overrides, AllowUnencrypted = allowUnencrypted };
         if (target is null && command.Verb is MigrationVerb.GrantAdmin or MigrationVerb.VerifyBackup or MigrationVerb.Restore)
         {
             throw new ArgumentException(command.Verb == MigrationVerb.GrantAdmin
@@ -107,6 +113,10 @@ public sealed record WorkerCommand(MigrationVerb Verb, string? Target, bool Seed
         if (seed && command.Verb is not (MigrationVerb.Run or MigrationVerb.Reset))
         {
             throw new ArgumentException("--seed goes with run or reset: the other verbs do not change the data that way.");
+        }
+        if (allowUnencrypted && command.Verb is not (MigrationVerb.VerifyBackup or MigrationVerb.Restore or MigrationVerb.Rehearse))
+        {
+            throw new ArgumentException("--allow-unencrypted goes with verify-backup, restore or rehearse: the verbs that read a backup.");
         }
         if (yes && command.Verb is not (MigrationVerb.Restore or MigrationVerb.Reset))
         {

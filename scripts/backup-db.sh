@@ -9,22 +9,23 @@
 #   KENNWILLIAMSON_ENV      the <env> of the name (else ASPNETCORE_ENVIRONMENT, else development)
 #   BACKUP_RETENTION_DAYS   days to keep (default 7; 0 keeps only the new one)
 #   PG_BIN                  the PostgreSQL client tools' folder (else the newest /usr/lib/postgresql/N/bin, else PATH)
-# backup-db.sh --verify FILE   only checks an existing dump (exit 0 when it is sound): verb `verify-backup`.
+# backup-db.sh --verify FILE [--allow-unencrypted]   only checks an existing backup (exit 0 when it is
+# sound): verb `verify-backup`. A plain pg_dump archive fails unless --allow-unencrypted (then: UNENCRYPTED).
 # Database: DATABASE_URL (postgresql://...), else the run-mode defaults (see scripts/lib/db.sh).
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib/db.sh"
 
 case ${1:-} in
   --verify)
-    [ $# -eq 2 ] || fail "usage: backup-db.sh --verify FILE"
+    [ $# -eq 2 ] || { [ $# -eq 3 ] && [ "$3" = --allow-unencrypted ]; } || fail "usage: backup-db.sh --verify FILE [--allow-unencrypted]"
     default_backup_key
-    run_worker verify-backup "$(realpath -m -- "$2")"
+    run_worker verify-backup "$(realpath -m -- "$2")" "${@:3}"
     exit 0 ;;
   "") ;;
   -h | --help) usage ;;
-  *) fail "unknown argument '$1' (usage: backup-db.sh [--verify FILE])" ;;
+  *) fail "unknown argument '$1' (usage: backup-db.sh [--verify FILE [--allow-unencrypted]])" ;;
 esac
-[ $# -le 1 ] || fail "usage: backup-db.sh [--verify FILE]"
+[ $# -le 1 ] || fail "usage: backup-db.sh [--verify FILE [--allow-unencrypted]]"
 
 default_database
 default_backup_key

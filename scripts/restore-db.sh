@@ -1,25 +1,28 @@
 #!/usr/bin/env bash
-# restore-db.sh FILE [--yes]: restores a backup made by backup-db.sh over the database, after checking
-# the file (decrypts with BACKUP_KEY, pg_restore --list and a full read) and after a typed confirmation:
-# type the database's name. --yes skips the question (for scripts). Without --yes and without the right
-# answer nothing changes and the exit code is non-zero. The restore runs in one transaction (pg_restore
-# --clean --if-exists --no-owner --single-transaction): it applies completely or not at all. Prints each
-# table's row count afterwards. The migration worker's `restore` verb.
+# restore-db.sh FILE [--yes] [--allow-unencrypted]: restores a backup made by backup-db.sh over the
+# database, after checking the file (decrypts with BACKUP_KEY, pg_restore --list and a full read) and
+# after a typed confirmation: type the database's name. --yes skips the question (for scripts). Without
+# --yes and without the right answer nothing changes and the exit code is non-zero. The restore runs in
+# one transaction (pg_restore --clean --if-exists --no-owner --single-transaction): it applies completely
+# or not at all. Prints each table's row count afterwards. The migration worker's `restore` verb.
+# A plain (unencrypted) pg_dump archive is refused: backup-db.sh never writes one, so its origin is
+# unchecked. --allow-unencrypted restores it anyway, and the report says UNENCRYPTED.
 # Database: DATABASE_URL (postgresql://...), else the run-mode defaults (see scripts/lib/db.sh).
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib/db.sh"
 
-file="" yes=()
+file="" flags=()
 for arg in "$@"; do
   case $arg in
-    --yes | -y) yes=(--yes) ;;
+    --yes | -y) flags+=(--yes) ;;
+    --allow-unencrypted) flags+=(--allow-unencrypted) ;;
     -h | --help) usage ;;
-    -*) fail "unknown option '$arg' (usage: restore-db.sh FILE [--yes])" ;;
-    *) [ -z "$file" ] || fail "one FILE only (usage: restore-db.sh FILE [--yes])"; file=$arg ;;
+    -*) fail "unknown option '$arg' (usage: restore-db.sh FILE [--yes] [--allow-unencrypted])" ;;
+    *) [ -z "$file" ] || fail "one FILE only (usage: restore-db.sh FILE [--yes] [--allow-unencrypted])"; file=$arg ;;
   esac
 done
-[ -n "$file" ] || fail "usage: restore-db.sh FILE [--yes]"
+[ -n "$file" ] || fail "usage: restore-db.sh FILE [--yes] [--allow-unencrypted]"
 
 default_database
 default_backup_key
-run_worker restore "$(realpath -m -- "$file")" "${yes[@]}"
+run_worker restore "$(realpath -m -- "$file")" "${flags[@]}"

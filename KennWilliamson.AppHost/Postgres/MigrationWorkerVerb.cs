@@ -1,7 +1,10 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Reflection;
+using System.Runtime.InteropServices;
 using System.Text;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
 namespace KennWilliamson.AppHost.Postgres;
@@ -11,11 +14,18 @@ namespace KennWilliamson.AppHost.Postgres;
 /// <c>grant-admin</c>): the worker's own build (its path compiled in by the project file), the resource's
 /// connection string and the secrets in its environment (never on its command line). Its report (standard
 /// output) goes to the resource's log and into the command's result; its <c>error:</c> line becomes the
-/// failure message; its own log (standard error) is kept at debug level. Stopped after <see cref="Timeout"/>.
+/// failure message; its own log (standard error) is kept at debug level. Stopped after
+/// <c>DatabaseCommands:TimeoutSeconds</c> (300): asked first (SIGTERM, so the verb cancels and cleans up: a
+/// backup removes its .partial and gpg home), killed with its children only if it has not exited
+/// <see cref="Grace"/> later.
 /// </summary>
 internal static class MigrationWorkerVerb
 {
-    private static readonly TimeSpan Timeout = TimeSpan.FromMinutes(5);
+    public const string TimeoutSetting = "DatabaseCommands:TimeoutSeconds";
+    private const int DefaultTimeoutSeconds = 300;
+
+    /// <summary>Up to the worker's own shutdown time-out (the host's 30 s): its verb cancels well within it.</summary>
+    private static readonly TimeSpan Grace = TimeSpan.FromSeconds(30);
 
     /// <summary>KennWilliamson.MigrationService.dll of the same build as this AppHost.</summary>
     public static string WorkerPath { get; } = typeof(MigrationWorkerVerb).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>()
@@ -27,6 +37,11 @@ internal static class MigrationWorkerVerb
         var ct = context.CancellationToken;
         var logger = context.Logger;
         var verb = args[0];
+        var timeoutText = context.Services.GetService<IConfiguration>()?[TimeoutSetting];
+        if (ParseTimeout(timeoutText) is not { } timeoutAfter)
+        {
+            return CommandResults.Failure($"{TimeoutSetting} is '{timeoutText}'; use a whole number of seconds from 1 to 86400 (default {DefaultTimeoutSeconds}).");
+        }
         if (!File.Exists(WorkerPath))
         {
             return CommandResults.Failure($"The migration worker is not built ({WorkerPath}): build the solution (dotnet build) and try again.");
@@ -90,15 +105,22 @@ internal static class MigrationWorkerVerb
                 logger.LogDebug("{Line}", line);
             });
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
-            timeout.CancelAfter(Timeout);
+            timeout.CancelAfter(timeoutAfter);
             try
             {
                 await process.WaitForExitAsync(timeout.Token);
             }
             catch (OperationCanceledException)
             {
-                process.Kill(entireProcessTree: true);
-                throw;
+                await StopAsync(process, logger);
+                await Task.WhenAll(stdout, stderr);
+                if (ct.IsCancellationRequested)
+                {
+                    throw;
+                }
+                logger.LogWarning("{Verb} did not finish within {Limit} and was stopped", verb, Describe(timeoutAfter));
+                return CommandResults.Failure($"The migration worker's {verb} did not finish within {Describe(timeoutAfter)} and was stopped.",
+                    report.ToString(), CommandResultFormat.Text);
             }
             await Task.WhenAll(stdout, stderr);
 
@@ -121,11 +143,54 @@ internal static class MigrationWorkerVerb
         {
             return CommandResults.Failure($"Could not start the migration worker with dotnet: {ex.Message} (the .NET SDK's dotnet must be on PATH).");
         }
-        catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+    }
+
+    /// <summary>The time-out in seconds (unset: 300), or null for a value that is not one.</summary>
+    internal static TimeSpan? ParseTimeout(string? text) => text switch
+    {
+        null or "" => TimeSpan.FromSeconds(DefaultTimeoutSeconds),
+        _ when int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var seconds) && seconds is >= 1 and <= 86_400 => TimeSpan.FromSeconds(seconds),
+        _ => null,
+    };
+
+    private static string Describe(TimeSpan limit) => limit.TotalSeconds % 60 == 0
+        ? string.Create(CultureInfo.InvariantCulture, $"{limit.TotalMinutes} minute{(limit.TotalMinutes == 1 ? "" : "s")}")
+        : string.Create(CultureInfo.InvariantCulture, $"{limit.TotalSeconds} seconds");
+
+    /// <summary>
+    /// SIGTERM first: the worker's host cancels the verb, which stops its tools and removes what it was
+    /// writing. A kill (no finally block runs) only when it has not exited within <see cref="Grace"/>.
+    /// </summary>
+    private static async Task StopAsync(Process process, ILogger logger)
+    {
+        if (!OperatingSystem.IsWindows() && Signal(process.Id, Sigterm) == 0)
         {
-            return CommandResults.Failure($"The migration worker's {verb} did not finish within {Timeout.TotalMinutes} minutes and was stopped.");
+            using var grace = new CancellationTokenSource(Grace);
+            try
+            {
+                await process.WaitForExitAsync(grace.Token);
+                return;
+            }
+            catch (OperationCanceledException)
+            {
+                logger.LogWarning("The migration worker did not stop within {Grace} s of SIGTERM: killing it", Grace.TotalSeconds);
+            }
+        }
+        try
+        {
+            process.Kill(entireProcessTree: true);
+            await process.WaitForExitAsync(CancellationToken.None);
+        }
+        catch (InvalidOperationException)
+        {
+            // It exited meanwhile.
         }
     }
+
+    private const int Sigterm = 15;
+
+    [DllImport("libc", EntryPoint = "kill", SetLastError = true)]
+    private static extern int Signal(int pid, int signal);
 
     private static async Task PumpAsync(StreamReader reader, Action<string> onLine)
     {

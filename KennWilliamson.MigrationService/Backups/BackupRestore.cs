@@ -9,9 +9,9 @@ namespace KennWilliamson.MigrationService.Backups;
 /// </summary>
 internal static class BackupRestore
 {
-    public static async Task RestoreAsync(string file, string? key, NpgsqlConnectionStringBuilder target, CancellationToken ct)
+    public static async Task RestoreAsync(string file, BackupSettings settings, NpgsqlConnectionStringBuilder target, CancellationToken ct)
     {
-        var result = await DumpReader.RunAsync(file, key,
+        var result = await DumpReader.RunAsync(file, settings,
             ["--no-owner", "--no-privileges", "--single-transaction", "--exit-on-error", $"--dbname={target.Database}"], target, ct);
         if (result.DecryptError is not null)
         {

@@ -10,6 +10,12 @@ namespace KennWilliamson.MigrationService.Backups;
 /// </summary>
 internal sealed record BackupSettings(string? Directory, string? Key, string? Retention, string EnvironmentName)
 {
+    /// <summary>
+    /// Whether a plain pg_dump archive may be read (<c>--allow-unencrypted</c>): only ever from the verb's
+    /// command line, never from configuration, so no setting left behind accepts one for good.
+    /// </summary>
+    public bool AllowUnencrypted { get; init; }
+
     /// <summary>The retention in days (7 when unset), checked only by the verb that applies it, so a stray value never blocks a restore.</summary>
     public int RetentionDays() => Retention switch
     {
@@ -18,14 +24,17 @@ internal sealed record BackupSettings(string? Directory, string? Key, string? Re
         var text => throw new InvalidOperationException($"BACKUP_RETENTION_DAYS (Backups:RetentionDays) is '{text}'; use a whole number of days."),
     };
 
-    public static BackupSettings From(IConfiguration configuration)
+    public static BackupSettings From(IConfiguration configuration, bool allowUnencrypted = false)
     {
         var environment = configuration["Backups:Environment"] ?? configuration["KENNWILLIAMSON_ENV"]
             ?? configuration["ASPNETCORE_ENVIRONMENT"] ?? "development";
         var name = new string([.. environment.ToLowerInvariant().Select(c => char.IsAsciiLetterLower(c) || char.IsAsciiDigit(c) || c == '-' ? c : '-')]);
         return new(NonEmpty(configuration["Backups:Directory"]) ?? NonEmpty(configuration["BACKUP_DIR"]),
             NonEmpty(configuration["Backups:Key"]) ?? NonEmpty(configuration["BACKUP_KEY"]),
-            NonEmpty(configuration["Backups:RetentionDays"]) ?? NonEmpty(configuration["BACKUP_RETENTION_DAYS"]), name.Length > 0 ? name : "development");
+            NonEmpty(configuration["Backups:RetentionDays"]) ?? NonEmpty(configuration["BACKUP_RETENTION_DAYS"]), name.Length > 0 ? name : "development")
+        {
+            AllowUnencrypted = allowUnencrypted,
+        };
     }
 
     /// <summary>The folder, which must be set: the scripts and the AppHost default it to backups/ at the repository root.</summary>

@@ -1,16 +1,23 @@
 namespace KennWilliamson.MigrationService.Backups;
 
-/// <summary>A verified backup's number of tables with data, or why it is not sound.</summary>
-internal sealed record BackupCheck(int Tables, string? Failure);
+/// <summary>A verified backup's number of tables with data and whether it was encrypted, or why it is not sound.</summary>
+internal sealed record BackupCheck(int Tables, string? Failure, bool Encrypted = true)
+{
+    /// <summary>What a report says of a sound backup; a plain dump (accepted by --allow-unencrypted) is named UNENCRYPTED.</summary>
+    public string Summary => Encrypted
+        ? $"verified ({Tables} tables with data, encrypted)"
+        : $"verified UNENCRYPTED ({Tables} tables with data; a plain pg_dump archive, read because of {PlainDump.Flag})";
+}
 
 /// <summary>
 /// Checks a backup before it counts (a new one) or is used (a restore): it decrypts with the backup key,
 /// its table of contents reads (<c>pg_restore --list</c>), and every data block reads (a full read into
-/// nothing), so a wrong key, a truncated file and a foreign file are each caught.
+/// nothing), so a wrong key, a truncated file and a foreign file are each caught. A plain pg_dump archive
+/// fails unless <see cref="BackupSettings.AllowUnencrypted"/>.
 /// </summary>
 internal static class BackupVerifier
 {
-    public static async Task<BackupCheck> VerifyAsync(string file, string? key, CancellationToken ct)
+    public static async Task<BackupCheck> VerifyAsync(string file, BackupSettings settings, CancellationToken ct)
     {
         if (!File.Exists(file))
         {
@@ -20,7 +27,12 @@ internal static class BackupVerifier
         {
             return new(0, $"{file} is empty");
         }
-        var list = await DumpReader.RunAsync(file, key, ["--list"], null, ct);
+        var plain = PlainDump.Is(file);
+        if (plain && !settings.AllowUnencrypted)
+        {
+            return new(0, PlainDump.Refused(file), Encrypted: false);
+        }
+        var list = await DumpReader.RunAsync(file, settings, ["--list"], null, ct);
         if (list.DecryptError is not null)
         {
             return new(0, DumpReader.CannotDecrypt(file, list.DecryptError));
@@ -29,11 +41,11 @@ internal static class BackupVerifier
         {
             return new(0, $"{file} is not a valid dump (pg_restore --list: {ToolProcess.LastLine(list.Error)})");
         }
-        var read = await DumpReader.RunAsync(file, key, ["--file=/dev/null"], null, ct);
+        var read = await DumpReader.RunAsync(file, settings, ["--file=/dev/null"], null, ct);
         if (read.DecryptError is not null || read.ExitCode != 0 || read.Error.Trim().Length > 0)
         {
             return new(0, $"{file} is damaged (pg_restore: {ToolProcess.LastLine(read.Error + read.DecryptError)})");
         }
-        return new(list.Output.Split('\n').Count(line => line.Contains(" TABLE DATA ", StringComparison.Ordinal)), null);
+        return new(list.Output.Split('\n').Count(line => line.Contains(" TABLE DATA ", StringComparison.Ordinal)), null, !plain);
     }
 }

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Globalization;
 using KennWilliamson.MigrationService.Operations;
 using Npgsql;
@@ -9,6 +10,8 @@ namespace KennWilliamson.MigrationService.Backups;
 /// <c>&lt;dir&gt;/kennwilliamson_&lt;env&gt;_&lt;UTC time&gt;.dump.gpg</c> (file 0600, folder 0700: the dumps
 /// hold emails and password hashes), verified before it counts, then the retention applied. A pg_dump older
 /// than the server (which refuses it) stops the backup first, with what to install; nothing is written.
+/// Leftovers of backups stopped the hard way are removed first; a backup stopped by its token (Ctrl+C,
+/// SIGTERM from the dashboard's time-out) stops its tools and leaves no .partial and no gpg home.
 /// </summary>
 internal sealed class BackupWriter(BackupSettings settings, OperatorReport report)
 {
@@ -20,78 +23,86 @@ internal sealed class BackupWriter(BackupSettings settings, OperatorReport repor
         var pgDump = ClientTools.Find("pg_dump");
         await CheckClientVersionAsync(pgDump, target, ct);
         PrivateDirectory(directory);
+        await BackupLeftovers.RemoveAsync(directory, report.Line);
 
-        var stamp = DateTime.UtcNow.ToString("yyyyMMdd_HHmmss", CultureInfo.InvariantCulture);
-        var file = Path.Combine(directory, $"kennwilliamson_{settings.EnvironmentName}_{stamp}.dump.gpg");
-        var partial = file + ".partial";
-        if (File.Exists(partial))
-        {
-            throw new InvalidOperationException($"another backup is being written to {partial} (this second): try again in a moment");
-        }
         report.Line($"Backing up {DatabaseLabel.Of(target)}");
-        try
+        string file;
+        await using (var partial = await PartialBackup.ClaimAsync(directory, settings.EnvironmentName, ct))
         {
-            await DumpEncryptedAsync(pgDump, target, partial, ct);
-            var check = await BackupVerifier.VerifyAsync(partial, settings.Key, ct);
+            file = partial.Final;
+            await DumpEncryptedAsync(pgDump, target, partial.Output, ct);
+            await partial.Output.FlushAsync(ct);
+            var check = await BackupVerifier.VerifyAsync(partial.Partial, settings, ct);
             if (check.Failure is not null)
             {
-                throw new InvalidOperationException($"the new backup failed verification and was removed: {check.Failure.Replace(partial, "the dump", StringComparison.Ordinal)}");
+                throw new InvalidOperationException($"the new backup failed verification and was removed: {check.Failure.Replace(partial.Partial, "the dump", StringComparison.Ordinal)}");
             }
-            File.Move(partial, file);
-            var size = new FileInfo(file).Length;
-            report.Line($"  wrote {file} ({Size(size)}, {check.Tables} tables with data, encrypted), verified: decrypts, pg_restore --list and a full read");
-        }
-        finally
-        {
-            File.Delete(partial); // gone already after the move; a failed dump leaves nothing behind
+            await partial.KeepAsync(ct);
+            report.Line($"  wrote {file} ({Size(new FileInfo(file).Length)}, {check.Tables} tables with data, encrypted), verified: decrypts, pg_restore --list and a full read");
         }
         var removed = BackupRetention.Apply(directory, settings, file, report.Line);
         report.Line($"Backup done: {file} (kept {settings.RetentionDays()} days; removed {removed} old backup(s))");
     }
 
-    private async Task DumpEncryptedAsync(string pgDump, NpgsqlConnectionStringBuilder target, string partial, CancellationToken ct)
+    private async Task DumpEncryptedAsync(string pgDump, NpgsqlConnectionStringBuilder target, Stream output, CancellationToken ct)
     {
         await using var gpg = new Gpg(settings.Key);
         using var dump = ToolProcess.Start(pgDump, ["--format=custom"], start => ToolProcess.Connect(start, target));
-        dump.StandardInput.Close();
-        var dumpError = dump.StandardError.ReadToEndAsync(ct);
-        using var encrypt = await gpg.StartEncryptAsync(ct);
-        var encryptError = encrypt.StandardError.ReadToEndAsync(ct);
-        var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
-        if (!OperatingSystem.IsWindows())
+        Process? encrypt = null;
+        // Stopping the verb (Ctrl+C, the dashboard's time-out) stops the tools: a pg_dump waiting for a
+        // table lock would otherwise outlive the worker.
+        using var stop = ct.Register(() =>
         {
-            options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
-        }
-        await using (var output = new FileStream(partial, options))
+            ToolProcess.Stop(dump);
+            if (encrypt is not null)
+            {
+                ToolProcess.Stop(encrypt);
+            }
+        });
+        try
         {
-            var feed = FeedAsync();
+            dump.StandardInput.Close();
+            var dumpError = dump.StandardError.ReadToEndAsync(ct);
+            encrypt = await gpg.StartEncryptAsync(ct);
+            var encryptError = encrypt.StandardError.ReadToEndAsync(ct);
+            var feed = FeedAsync(encrypt);
             await encrypt.StandardOutput.BaseStream.CopyToAsync(output, ct);
             await feed;
+            await encrypt.WaitForExitAsync(ct);
+            await dump.WaitForExitAsync(ct);
+            ct.ThrowIfCancellationRequested(); // tools killed by the token: their exits say nothing
+            // gpg first: when it fails, pg_dump was stopped for it and its own exit says nothing.
+            if (encrypt.ExitCode != 0)
+            {
+                throw new InvalidOperationException($"encryption failed: {ToolProcess.LastLine(await encryptError)}");
+            }
+            if (dump.ExitCode != 0)
+            {
+                throw new InvalidOperationException($"pg_dump failed: {ToolProcess.LastLine(await dumpError)}");
+            }
         }
-        await encrypt.WaitForExitAsync(ct);
-        await dump.WaitForExitAsync(ct);
-        // gpg first: when it fails, pg_dump was stopped for it and its own exit says nothing.
-        if (encrypt.ExitCode != 0)
+        finally
         {
-            throw new InvalidOperationException($"encryption failed: {ToolProcess.LastLine(await encryptError)}");
-        }
-        if (dump.ExitCode != 0)
-        {
-            throw new InvalidOperationException($"pg_dump failed: {ToolProcess.LastLine(await dumpError)}");
+            ToolProcess.Stop(dump);
+            if (encrypt is not null)
+            {
+                ToolProcess.Stop(encrypt);
+                encrypt.Dispose();
+            }
         }
 
-        async Task FeedAsync()
+        async Task FeedAsync(Process into)
         {
             try
             {
-                await dump.StandardOutput.BaseStream.CopyToAsync(encrypt.StandardInput.BaseStream, ct);
-                encrypt.StandardInput.Close();
+                await dump.StandardOutput.BaseStream.CopyToAsync(into.StandardInput.BaseStream, ct);
+                into.StandardInput.Close();
             }
-            catch (IOException)
+            catch (Exception ex) when (ex is IOException or OperationCanceledException)
             {
-                // gpg stopped reading: its exit code and message say why. pg_dump, blocked on a full pipe
-                // nobody reads, is stopped, or it would never exit.
-                dump.Kill();
+                // gpg stopped reading (its exit code and message say why), or the verb was stopped. pg_dump,
+                // blocked on a full pipe nobody reads, is stopped, or it would never exit.
+                ToolProcess.Stop(dump);
             }
         }
     }

@@ -7,16 +7,18 @@ internal sealed record DumpReadResult(int ExitCode, string Output, string Error,
 
 /// <summary>
 /// Runs pg_restore over a backup: an encrypted one is decrypted by gpg straight into pg_restore's standard
-/// input (the plaintext never touches the disk), a plain pg_dump archive (from before encryption) is read
-/// as is. Every verb that reads a backup (verify, restore, rehearse) goes through here.
+/// input (the plaintext never touches the disk), a plain pg_dump archive is read as is only when
+/// <see cref="BackupSettings.AllowUnencrypted"/> (checked here, at the read itself, so a file swapped after
+/// its verification is refused all the same). Every verb that reads a backup (verify, restore, rehearse)
+/// goes through here. Stopping the verb (its token) stops gpg and pg_restore too.
 /// </summary>
 internal static class DumpReader
 {
-    public static async Task<DumpReadResult> RunAsync(string file, string? key, IReadOnlyList<string> args,
+    public static async Task<DumpReadResult> RunAsync(string file, BackupSettings settings, IReadOnlyList<string> args,
         NpgsqlConnectionStringBuilder? target, CancellationToken ct, string? pgOptions = null)
     {
-        var plain = BackupSource.IsPlainDump(file);
-        await using var gpg = plain ? null : new Gpg(key);
+        var plain = PlainDump.Check(file, settings.AllowUnencrypted);
+        await using var gpg = plain ? null : new Gpg(settings.Key);
         using var restore = ToolProcess.Start(ClientTools.Find("pg_restore"), plain ? [.. args, file] : args, start =>
         {
             if (target is not null)
@@ -31,6 +33,7 @@ internal static class DumpReader
         // Both output streams are drained from the start: a pg_restore blocked on a full pipe would never exit.
         var error = restore.StandardError.ReadToEndAsync(ct);
         var output = restore.StandardOutput.ReadToEndAsync(ct);
+        using var stop = ct.Register(() => ToolProcess.Stop(restore));
         try
         {
             var decryptError = gpg is null ? null : await DecryptIntoAsync(gpg, file, restore.StandardInput.BaseStream, ct);
@@ -47,10 +50,7 @@ internal static class DumpReader
         }
         finally
         {
-            if (!restore.HasExited)
-            {
-                restore.Kill();
-            }
+            ToolProcess.Stop(restore);
         }
     }
 
@@ -62,17 +62,25 @@ internal static class DumpReader
     private static async Task<string?> DecryptIntoAsync(Gpg gpg, string file, Stream destination, CancellationToken ct)
     {
         using var decrypt = await gpg.StartDecryptAsync(file, ct);
-        var gpgError = decrypt.StandardError.ReadToEndAsync(ct);
+        using var stop = ct.Register(() => ToolProcess.Stop(decrypt));
         try
         {
-            await decrypt.StandardOutput.BaseStream.CopyToAsync(destination, ct);
+            var gpgError = decrypt.StandardError.ReadToEndAsync(ct);
+            try
+            {
+                await decrypt.StandardOutput.BaseStream.CopyToAsync(destination, ct);
+            }
+            catch (IOException)
+            {
+                await decrypt.StandardOutput.BaseStream.CopyToAsync(Stream.Null, ct);
+            }
+            await decrypt.WaitForExitAsync(ct);
+            return decrypt.ExitCode == 0 ? null : ToolProcess.LastLine(await gpgError);
         }
-        catch (IOException)
+        finally
         {
-            await decrypt.StandardOutput.BaseStream.CopyToAsync(Stream.Null, ct);
+            ToolProcess.Stop(decrypt);
         }
-        await decrypt.WaitForExitAsync(ct);
-        return decrypt.ExitCode == 0 ? null : ToolProcess.LastLine(await gpgError);
     }
 
     public static string CannotDecrypt(string file, string gpgReason) =>

@@ -1,5 +1,7 @@
 using System.Diagnostics;
+using System.Globalization;
 using System.Text;
+using System.Text.RegularExpressions;
 
 namespace KennWilliamson.MigrationService.Backups;
 
@@ -7,17 +9,20 @@ namespace KennWilliamson.MigrationService.Backups;
 /// Symmetric gpg (AES-256) with the backup key: the key goes in as the first line of gpg's standard input
 /// (<c>--passphrase-fd 0</c>; gpg reads exactly that line, the data follows), never on a command line or in
 /// a file; every run has a throw-away GNUPGHOME, so no keyring of the user's is read or written, and its
-/// agent is stopped afterwards.
+/// agent is stopped afterwards. The home's name carries the worker's process id
+/// (<c>kennwilliamson-gpg-&lt;pid&gt;-…</c>), so a home left by a run that was killed is known as such.
 /// </summary>
-internal sealed class Gpg : IAsyncDisposable
+internal sealed partial class Gpg : IAsyncDisposable
 {
+    public const string HomePrefix = "kennwilliamson-gpg-";
+
     private readonly string _key;
     private readonly string _home;
 
     public Gpg(string? key)
     {
         _key = RequireKey(key);
-        _home = Directory.CreateTempSubdirectory("kennwilliamson-gpg").FullName;
+        _home = Directory.CreateTempSubdirectory(HomePrefix + Environment.ProcessId.ToString(CultureInfo.InvariantCulture) + "-").FullName;
     }
 
     /// <summary>The key, or what to set when there is none; gpg reads one line of it.</summary>
@@ -28,6 +33,11 @@ internal sealed class Gpg : IAsyncDisposable
         _ when key.Contains('\n', StringComparison.Ordinal) => throw new InvalidOperationException("The backup key must be one line."),
         _ => key,
     };
+
+    /// <summary>The process id in a gpg home's folder name, or null for any other name.</summary>
+    public static int? HomeOwner(string folderName) =>
+        HomeName().Match(folderName) is { Success: true } match
+            && int.TryParse(match.Groups["pid"].ValueSpan, NumberStyles.None, CultureInfo.InvariantCulture, out var pid) && pid > 0 ? pid : null;
 
     /// <summary>gpg encrypting its standard input (after the key, which this writes) to its standard output.</summary>
     public Task<Process> StartEncryptAsync(CancellationToken ct) => StartAsync(["--symmetric", "--cipher-algo", "AES256"], ct);
@@ -49,11 +59,14 @@ internal sealed class Gpg : IAsyncDisposable
         return gpg;
     }
 
-    public async ValueTask DisposeAsync()
+    public async ValueTask DisposeAsync() => await RemoveHomeAsync(_home);
+
+    /// <summary>Stops the agent of a gpg home and deletes the home; false when it could not be deleted (the next backup tries again).</summary>
+    public static async Task<bool> RemoveHomeAsync(string home)
     {
         try
         {
-            using var kill = ToolProcess.Start("gpgconf", ["--kill", "gpg-agent"], start => start.Environment["GNUPGHOME"] = _home);
+            using var kill = ToolProcess.Start("gpgconf", ["--kill", "gpg-agent"], start => start.Environment["GNUPGHOME"] = home);
             kill.StandardInput.Close();
             await kill.WaitForExitAsync();
         }
@@ -61,6 +74,17 @@ internal sealed class Gpg : IAsyncDisposable
         {
             // No gpgconf: the agent (if any) exits with its home folder gone.
         }
-        Directory.Delete(_home, recursive: true);
+        try
+        {
+            Directory.Delete(home, recursive: true);
+            return true;
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return false;
+        }
     }
+
+    [GeneratedRegex(@"^kennwilliamson-gpg-(?<pid>[0-9]{1,9})-")]
+    private static partial Regex HomeName();
 }

@@ -14,12 +14,12 @@ internal sealed class RestoreCommand(BackupSettings settings, OperatorReport rep
     public async Task RunAsync(NpgsqlConnectionStringBuilder target, string file, bool yes, CancellationToken ct)
     {
         var label = DatabaseLabel.Of(target);
-        var check = await BackupVerifier.VerifyAsync(file, settings.Key, ct);
+        var check = await BackupVerifier.VerifyAsync(file, settings, ct);
         if (check.Failure is not null)
         {
             throw new InvalidOperationException($"nothing restored: {check.Failure}");
         }
-        report.Line($"{file}: verified ({check.Tables} tables with data)");
+        report.Line($"{file}: {check.Summary}");
         if (!yes)
         {
             report.Line($"This replaces the data of {label} with the backup.");
@@ -39,7 +39,7 @@ internal sealed class RestoreCommand(BackupSettings settings, OperatorReport rep
         }
 
         report.Line($"Restoring into {label}");
-        var result = await DumpReader.RunAsync(file, settings.Key, options, target, ct, pgOptions: "-c lock_timeout=30s");
+        var result = await DumpReader.RunAsync(file, settings, options, target, ct, pgOptions: "-c lock_timeout=30s");
         if (result.ExitCode == 0 && result.DecryptError is not null)
         {
             // pg_restore committed what it read, but gpg failed at the end: the file changed since it was verified.
@@ -58,7 +58,7 @@ internal sealed class RestoreCommand(BackupSettings settings, OperatorReport rep
     /// <summary>The roles the dump grants to (other than PUBLIC) that this server does not have.</summary>
     private async Task<List<string>> MissingRolesAsync(string file, NpgsqlConnection connection, CancellationToken ct)
     {
-        var schema = await DumpReader.RunAsync(file, settings.Key, ["--schema-only", "--file=-"], null, ct);
+        var schema = await DumpReader.RunAsync(file, settings, ["--schema-only", "--file=-"], null, ct);
         var grantees = schema.Output.Split('\n')
             .Select(line => System.Text.RegularExpressions.Regex.Match(line, "^GRANT .* TO \"?([^\";]+)\"?;$"))
             .Where(m => m.Success && m.Groups[1].Value != "PUBLIC")

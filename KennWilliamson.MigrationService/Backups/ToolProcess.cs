@@ -36,6 +36,25 @@ internal static class ToolProcess
         }
     }
 
+    /// <summary>
+    /// Kills a tool that still runs (its verb was stopped, or failed half-way): a pg_dump waiting for a lock
+    /// would otherwise outlive the worker. One that has exited is left alone.
+    /// </summary>
+    public static void Stop(Process process)
+    {
+        try
+        {
+            if (!process.HasExited)
+            {
+                process.Kill(entireProcessTree: true);
+            }
+        }
+        catch (Exception ex) when (ex is InvalidOperationException or System.ComponentModel.Win32Exception)
+        {
+            // It exited meanwhile.
+        }
+    }
+
     /// <summary>libpq reads the connection from its environment: no password on any command line.</summary>
     public static void Connect(ProcessStartInfo start, NpgsqlConnectionStringBuilder target)
     {

@@ -1,3 +1,5 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
 using Npgsql;
 
 namespace KennWilliamson.MigrationService.Operations;
@@ -6,51 +8,131 @@ namespace KennWilliamson.MigrationService.Operations;
 /// <c>DATABASE_URL</c> (<c>postgresql://user:password@host:port/database?sslmode=…</c>, as hosting platforms
 /// and the original backend give it) as the Npgsql connection string the worker uses, when no
 /// <c>ConnectionStrings:kennwilliamson</c> is set. Missing parts default to localhost, 5432, postgres and
-/// the database kennwilliamson.
+/// the database kennwilliamson. A password pasted without percent-encoding (an <c>@</c>, <c>/</c>, <c>?</c>
+/// or <c>#</c> in it) is still read as the password when that is the only reading of the URL that makes
+/// sense; when another one does too, the URL is refused. No error repeats any part of the URL: it holds the
+/// password.
 /// </summary>
-public static class DatabaseUrl
+public static partial class DatabaseUrl
 {
+    // Fixed texts only: a message built from the URL could carry the password.
+    private const string Hidden = " (the URL is not repeated here: it holds the password)";
+    internal const string NotAUrl = "DATABASE_URL must be a postgresql:// URI (postgresql://user:password@host:port/database)." + Hidden;
+    internal const string Ambiguous = "DATABASE_URL reads more than one way: percent-encode the user name and password "
+        + "(@ as %40, / as %2F, ? as %3F, : in the user name as %3A)." + Hidden;
+    internal const string BadHost = "DATABASE_URL: the host (after the last @) is not a host name, an address or a percent-encoded socket folder." + Hidden;
+    internal const string BadPort = "DATABASE_URL: the port (after the last @) is not a number from 1 to 65535." + Hidden;
+    internal const string BadDatabase = "DATABASE_URL: the database name (after the last @) has an unencoded / or @." + Hidden;
+    internal const string BadQuery = "DATABASE_URL: the part after ? (after the last @) is not name=value pairs joined by &." + Hidden;
+    internal const string BadSslMode = "DATABASE_URL: unknown sslmode (use disable, allow, prefer, require, verify-ca or verify-full)." + Hidden;
+
+    /// <summary>Every message <see cref="ToConnectionString"/> can fail with: none is built from the URL.</summary>
+    internal static IReadOnlyList<string> Messages => [NotAUrl, Ambiguous, BadHost, BadPort, BadDatabase, BadQuery, BadSslMode];
+
+    /// <summary>The parts of one reading of a URL, still percent-encoded; the user info is null without an <c>@</c>.</summary>
+    private sealed record Reading(string? UserInfo, string Host, int? Port, string? Database, SslMode? SslMode);
+
     public static string ToConnectionString(string url)
     {
         var scheme = url.IndexOf("://", StringComparison.Ordinal);
         if (scheme < 0 || url[..scheme] is not ("postgresql" or "postgres"))
         {
-            throw new ArgumentException("DATABASE_URL must be a postgresql:// URI (postgresql://user:password@host:port/database).");
+            throw new ArgumentException(NotAUrl);
         }
-        // Split by hand, not by System.Uri: a percent-encoded socket folder as the host
-        // (postgresql://user@%2Fvar%2Frun%2Fpostgresql/db) is valid for libpq and not a URI host.
-        var (rest, query) = Cut(url[(scheme + 3)..], '?');
-        var (authority, path) = Cut(rest, '/');
-        var at = authority.LastIndexOf('@');
-        var (user, password) = at < 0 ? ("", null) : Cut(authority[..at], ':');
-        var hostPort = authority[(at + 1)..];
-        var portAt = hostPort.StartsWith('[') ? hostPort.IndexOf("]:", StringComparison.Ordinal) + 1 : hostPort.LastIndexOf(':');
-        var host = (portAt > 0 ? hostPort[..portAt] : hostPort).Trim('[', ']');
-        var port = portAt > 0 ? hostPort[(portAt + 1)..] : "";
+        var reading = Read(url[(scheme + 3)..]);
+        var (user, password) = reading.UserInfo is null ? ("", null) : Cut(reading.UserInfo, ':');
         var builder = new NpgsqlConnectionStringBuilder
         {
-            Host = host.Length > 0 ? Uri.UnescapeDataString(host) : "localhost",
-            Port = port.Length == 0 ? 5432
-                : int.TryParse(port, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var p) && p is > 0 and < 65536 ? p
-                : throw new ArgumentException($"DATABASE_URL: the port '{port}' is not a port number."),
+            Host = reading.Host.Length > 0 ? Uri.UnescapeDataString(reading.Host) : "localhost",
+            Port = reading.Port ?? 5432,
             Username = user.Length > 0 ? Uri.UnescapeDataString(user) : "postgres",
-            Database = path is { Length: > 0 } ? Uri.UnescapeDataString(path) : "kennwilliamson",
+            Database = reading.Database is { Length: > 0 } database ? Uri.UnescapeDataString(database) : "kennwilliamson",
         };
         if (password is not null)
         {
             builder.Password = Uri.UnescapeDataString(password);
         }
-        foreach (var pair in (query ?? "").Split('&', StringSplitOptions.RemoveEmptyEntries))
+        if (reading.SslMode is { } mode)
         {
-            if (pair.StartsWith("sslmode=", StringComparison.Ordinal))
-            {
-                var name = pair["sslmode=".Length..];
-                var known = SslModes.Where(m => m.Name == name).ToArray();
-                builder.SslMode = known.Length == 1 ? known[0].Mode
-                    : throw new ArgumentException($"DATABASE_URL: unknown sslmode '{name}' ({string.Join(", ", SslModes.Select(m => m.Name))}).");
-            }
+            builder.SslMode = mode;
         }
         return builder.ConnectionString;
+    }
+
+    /// <summary>
+    /// Everything after <c>://</c>, read with the user info ending at the last <c>@</c> (a password may hold
+    /// <c>@</c>, <c>/</c>, <c>?</c> or <c>#</c> unencoded), which must be a valid host, port, database and
+    /// query; and refused when the user info could also end at another <c>@</c> (or there could be none) with
+    /// a valid rest, since then an <c>@</c> in the query or database may be what was meant. Split by hand,
+    /// not by System.Uri: a percent-encoded socket folder as the host is valid for libpq and not a URI host.
+    /// </summary>
+    private static Reading Read(string rest)
+    {
+        var ends = new List<int> { -1 };
+        for (var i = rest.IndexOf('@', StringComparison.Ordinal); i >= 0; i = rest.IndexOf('@', i + 1))
+        {
+            ends.Add(i);
+        }
+        var readings = ends.Select(at => ReadTail(at < 0 ? null : rest[..at], rest[(at + 1)..])).ToList();
+        var (last, error) = readings[^1];
+        if (last is null)
+        {
+            throw new ArgumentException(error);
+        }
+        return readings.Count(r => r.Reading is not null) == 1 ? last : throw new ArgumentException(Ambiguous);
+    }
+
+    /// <summary><c>host[:port][/database][?name=value&amp;…]</c> after the user info, or why it is not.</summary>
+    private static (Reading? Reading, string? Error) ReadTail(string? userInfo, string tail)
+    {
+        var hostEnd = tail.IndexOfAny(['/', '?']);
+        var hostPort = hostEnd < 0 ? tail : tail[..hostEnd];
+        var after = hostEnd < 0 ? "" : tail[hostEnd..];
+        var (path, query) = after.StartsWith('/') ? Cut(after[1..], '?') : (null, after.Length > 0 ? after[1..] : null);
+
+        var portAt = hostPort.LastIndexOf(':');
+        if (portAt < hostPort.LastIndexOf(']'))
+        {
+            portAt = -1; // inside [IPv6]: no port
+        }
+        var host = portAt >= 0 ? hostPort[..portAt] : hostPort;
+        if (!HostPattern().IsMatch(host))
+        {
+            return (null, BadHost);
+        }
+        int? port = null;
+        if (portAt >= 0)
+        {
+            if (!int.TryParse(hostPort[(portAt + 1)..], NumberStyles.None, CultureInfo.InvariantCulture, out var p) || p is < 1 or > 65535)
+            {
+                return (null, BadPort);
+            }
+            port = p;
+        }
+        if (path is not null && path.IndexOfAny(['/', '@']) >= 0)
+        {
+            return (null, BadDatabase);
+        }
+        SslMode? sslMode = null;
+        foreach (var pair in (query ?? "").Split('&', StringSplitOptions.RemoveEmptyEntries))
+        {
+            var (name, value) = Cut(pair, '=');
+            if (value is null || !QueryName().IsMatch(name))
+            {
+                return (null, BadQuery);
+            }
+            if (name == "sslmode")
+            {
+                var known = SslModes.Where(m => m.Name == value).ToArray();
+                if (known.Length != 1)
+                {
+                    return (null, BadSslMode);
+                }
+                sslMode = known[0].Mode;
+            }
+        }
+        var single = host.StartsWith('[') && host.EndsWith(']') && !host.Contains(',', StringComparison.Ordinal);
+        return (new Reading(userInfo, single ? host[1..^1] : host, port, path, sslMode), null);
     }
 
     /// <summary>libpq's sslmode names and Npgsql's modes: read from a URL here, handed to pg_dump and pg_restore as PGSSLMODE.</summary>
@@ -66,4 +148,15 @@ public static class DatabaseUrl
     /// <summary>The text before the first <paramref name="separator"/>, and after it (null without one).</summary>
     private static (string Before, string? After) Cut(string text, char separator) =>
         text.IndexOf(separator, StringComparison.Ordinal) is var i and >= 0 ? (text[..i], text[(i + 1)..]) : (text, null);
+
+    /// <summary>
+    /// A name, an IPv4 address, a percent-encoded socket folder or an [IPv6] address, or a list of them
+    /// (<c>h1:5432,h2</c>: every one but the last may have its port); empty is localhost.
+    /// </summary>
+    [GeneratedRegex(@"^(?:(?:[A-Za-z0-9\-._~%]+|\[[0-9A-Za-z:.%]+\])(?::[0-9]{1,5})?,)*(?:[A-Za-z0-9\-._~%]*|\[[0-9A-Za-z:.%]+\])$")]
+    private static partial Regex HostPattern();
+
+    /// <summary>A libpq parameter name (sslmode, connect_timeout, …).</summary>
+    [GeneratedRegex("^[a-z_]+$")]
+    private static partial Regex QueryName();
 }

@@ -11,19 +11,20 @@ using Npgsql;
 namespace KennWilliamson.MigrationService.Rehearsal;
 
 /// <summary>
-/// <c>rehearse [FILE]</c>: tests the pending migrations on a copy of production data before they meet
-/// the real database. The newest backup (or FILE) is restored into a scratch database on the same server,
-/// the migrations this build has and the copy lacks are applied there one by one (each timed), and the
-/// scratch database is dropped whatever happened. The real database is only read (its name) and used
-/// to create and drop the scratch one; its roles are not touched (role setup is cluster-wide, so the
-/// rehearsal never runs it). A failing migration ends the rehearsal with exit code 1 and its error.
+/// <c>rehearse [FILE] [--allow-unencrypted]</c>: tests the pending migrations on a copy of production data
+/// before they meet the real database. The newest backup of this environment (or FILE) is restored into a
+/// scratch database on the same server, the migrations this build has and the copy lacks are applied there
+/// one by one (each timed), and the scratch database is dropped whatever happened. The real database is
+/// only read (its name) and used to create and drop the scratch one; its roles are not touched (role setup
+/// is cluster-wide, so the rehearsal never runs it). A failing migration ends the rehearsal with exit code
+/// 1 and its error. A plain pg_dump archive is refused, before anything is created, unless allowed.
 /// </summary>
-internal sealed class MigrationRehearsal(IConfiguration configuration, ILogger logger, OperatorReport report)
+internal sealed class MigrationRehearsal(BackupSettings settings, ILogger logger, OperatorReport report)
 {
     public async Task RunAsync(AppDbContext db, string? file, CancellationToken ct)
     {
-        var settings = BackupSettings.From(configuration);
-        var backup = BackupSource.Resolve(file, settings.Directory);
+        var backup = BackupSource.Resolve(file, settings);
+        var plain = PlainDump.Check(backup, settings.AllowUnencrypted); // refused before any scratch database exists
         var real = new NpgsqlConnectionStringBuilder(db.Database.GetConnectionString());
         var scratch = new NpgsqlConnectionStringBuilder(real.ConnectionString)
         {
@@ -31,13 +32,17 @@ internal sealed class MigrationRehearsal(IConfiguration configuration, ILogger l
             Pooling = false,
         };
         report.Line($"Rehearsing the pending migrations on a copy of {backup} (scratch database {scratch.Database}).");
+        if (plain)
+        {
+            report.Line($"  {PlainDump.Accepted(backup)}");
+        }
 
         await ExecuteAsync(db, $"CREATE DATABASE {Quote(scratch.Database!)}",
             "cannot create the scratch database: the worker's role needs CREATEDB (or rehearse on a server where it has it)", ct);
         try
         {
             var restore = Stopwatch.StartNew();
-            await BackupRestore.RestoreAsync(backup, settings.Key, scratch, ct);
+            await BackupRestore.RestoreAsync(backup, settings, scratch, ct);
             report.Line($"  restored in {Seconds(restore.Elapsed)}");
             await using var copy = OpenCopy(scratch.ConnectionString);
             await MigrateCopyAsync(copy, ct);

@@ -51,6 +51,51 @@ public sealed class DatabaseUrlTests(AppFixture fixture)
         }
     }
 
+    /// <summary>
+    /// Unencoded reserved characters in the password, and a URL that is wrong besides (a bad port, a bad
+    /// host, an unknown sslmode), or right but pointing at a closed port or at the server with a wrong
+    /// password: the script fails with one line, and that line holds no part of the password. "No part":
+    /// no run of 3 or more of the password's characters with a letter in it (the passwords' letters are
+    /// capitals no message uses; runs of punctuation alone, like ://, are in the fixed texts anyway).
+    /// </summary>
+    [Fact]
+    public async Task A_malformed_url_or_a_failed_connection_is_reported_in_one_line_without_any_part_of_the_password()
+    {
+        var server = new NpgsqlConnectionStringBuilder(fixture.OwnerConnectionString);
+        var closed = Scripts.ClosedPort().ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var passwords = new List<string>();
+        Gen.Char["QXZJKW" + Reserved].Array[6, 20].Where(p => p.Count(char.IsAsciiLetter) >= 3).Select(p => new string(p))
+            .Sample(p => passwords.Add(p), iter: 6, threads: 1);
+        // The password always has an unencoded / in it: where a URL was split at the first /, that put password text in the port.
+        string[] urls =
+        [
+            .. passwords.Take(2).Select(p => $"postgresql://kw_user:{p}/@127.0.0.1:54x3/kennwilliamson"),
+            $"postgresql://kw_user:{passwords[2]}/@db example.com/kennwilliamson",
+            $"postgresql://kw_user:{passwords[3]}/@127.0.0.1/kennwilliamson?sslmode=sometimes",
+            $"postgresql://kw_user:{passwords[4]}/@127.0.0.1:{closed}/kennwilliamson",
+            $"postgresql://postgres:{passwords[5]}/@{server.Host}:{server.Port}/{server.Database}",
+        ];
+        var environment = Scripts.Environment(fixture, fixture.OwnerConnectionString);
+
+        for (var i = 0; i < urls.Length; i++)
+        {
+            var result = await Scripts.RunAsync("grant-admin.sh", new Dictionary<string, string>(environment) { ["DATABASE_URL"] = urls[i] }, null, "nobody@example.com");
+
+            Assert.NotEqual(0, result.ExitCode);
+            var line = Assert.Single(result.Error.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+            Assert.StartsWith(i < 4 ? "grant-admin.sh: DATABASE_URL" : "grant-admin.sh: cannot connect to kennwilliamson on", line, StringComparison.Ordinal);
+            var password = passwords[i] + "/";
+            for (var length = 3; length <= password.Length; length++)
+            {
+                for (var start = 0; start + length <= password.Length; start++)
+                {
+                    var part = password.Substring(start, length);
+                    Assert.False(part.Any(char.IsAsciiLetter) && line.Contains(part, StringComparison.Ordinal), $"'{part}' of the password {password} is in: {line}");
+                }
+            }
+        }
+    }
+
     /// <summary>A stale ConnectionStrings__kennwilliamson in the shell does not turn a script to another database than DATABASE_URL names.</summary>
     [Fact]
     public async Task For_a_script_database_url_wins_over_a_connection_string_left_in_the_environment()

@@ -58,6 +58,31 @@ public sealed partial class ScriptTests
         Assert.Contains(Path.GetFileName(first), named.Output, StringComparison.Ordinal);
     }
 
+    [Trait("Category", TestPostgres.NeedsClientTools)]
+    [Fact]
+    public async Task A_rehearsal_takes_the_newest_backup_of_its_own_environment_even_when_another_environments_is_newer()
+    {
+        await using var scratch = await ScratchDatabase.CreateAsync(fixture, "ops_rehearse_env");
+        Assert.Equal(0, (await scratch.RunWorkerAsync("run")).ExitCode);
+        var development = BackupEnvironment(scratch.ConnectionString);
+        var staging = new Dictionary<string, string>(development) { ["KENNWILLIAMSON_ENV"] = "staging" };
+        Assert.Equal(0, (await Scripts.RunAsync("backup-db.sh", development, null)).ExitCode);
+        var own = Assert.Single(Directory.GetFiles(_backups));
+        await Task.Delay(TimeSpan.FromSeconds(1.1)); // backups are named by the second: staging's is the newest
+        Assert.Equal(0, (await Scripts.RunAsync("backup-db.sh", staging, null)).ExitCode);
+        var other = Assert.Single(Directory.GetFiles(_backups), f => f != own);
+        Assert.StartsWith("kennwilliamson_staging_", Path.GetFileName(other), StringComparison.Ordinal);
+
+        var forDevelopment = await Scripts.RunAsync("rehearse-migrations.sh", development, null);
+        var forStaging = await Scripts.RunAsync("rehearse-migrations.sh", staging, null);
+
+        Assert.True(forDevelopment.ExitCode == 0, forDevelopment.ToString());
+        Assert.Contains($"on a copy of {own} ", forDevelopment.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain(Path.GetFileName(other), forDevelopment.Output, StringComparison.Ordinal);
+        Assert.True(forStaging.ExitCode == 0, forStaging.ToString());
+        Assert.Contains($"on a copy of {other} ", forStaging.Output, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task A_rehearsal_without_a_backup_says_to_make_one_and_leaves_no_scratch_database()
     {

@@ -88,7 +88,7 @@ public sealed class PrivilegeMatrixTests(AppFixture fixture) : IDisposable
     }
 
     /// <summary>A plain archive's restore: the flag that will allow an unencrypted file goes in this one line.</summary>
-    private static string[] PlainRestoreArguments(string file) => [file, "--yes"];
+    private static string[] PlainRestoreArguments(string file) => [file, "--yes", "--allow-unencrypted"];
 
     [Fact]
     public async Task A_privilege_the_worker_cannot_take_back_fails_the_verb_naming_it()

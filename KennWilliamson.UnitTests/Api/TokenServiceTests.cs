@@ -1,6 +1,7 @@
 using System.ComponentModel.DataAnnotations;
 using System.Security.Claims;
 using KennWilliamson.Api.Auth;
+using KennWilliamson.Api.Infrastructure;
 using KennWilliamson.Data.Entities;
 using Microsoft.Extensions.Time.Testing;
 using Microsoft.IdentityModel.JsonWebTokens;
@@ -34,7 +35,7 @@ public sealed class TokenServiceTests
         var result = await ValidateAsync(token);
         Assert.True(result.IsValid, result.Exception?.Message);
         var principal = new ClaimsPrincipal(result.ClaimsIdentity);
-        Assert.Equal(Someone.Id, TokenService.UserId(principal));
+        Assert.Equal(Someone.Id, CurrentUser.IdOf(principal));
         Assert.Equal("someone@example.com", principal.FindFirstValue(JwtRegisteredClaimNames.Email));
         Assert.True(principal.IsInRole("admin") && principal.IsInRole("user"));
         var jwt = new JsonWebToken(token);
@@ -64,8 +65,8 @@ public sealed class TokenServiceTests
     [Fact]
     public void A_principal_without_a_uuid_subject_has_no_user_id()
     {
-        Assert.Null(TokenService.UserId(new ClaimsPrincipal(new ClaimsIdentity())));
-        Assert.Null(TokenService.UserId(new ClaimsPrincipal(new ClaimsIdentity([new Claim(JwtRegisteredClaimNames.Sub, "admin")]))));
+        Assert.Null(CurrentUser.IdOf(new ClaimsPrincipal(new ClaimsIdentity())));
+        Assert.Null(CurrentUser.IdOf(new ClaimsPrincipal(new ClaimsIdentity([new Claim(JwtRegisteredClaimNames.Sub, "admin")]))));
     }
 
     [Fact]

@@ -54,7 +54,8 @@ builder.AddProject<Projects.KennWilliamson_Api>("api")
     // per-account timer write limit is 60 a minute by default), the access-token lifetime (the original web
     // client never refreshes; README), and the reverse proxies whose X-Forwarded-For is believed (docs/deploy.md).
     .WithSettingsFrom(builder.Configuration, "Telemetry:TraceSampleRatio", "Telemetry:MaxTracesPerSecond", "Monitoring:LowFreeSpaceRatio", "Monitoring:StorageIntervalSeconds",
-        "RateLimiting:Auth:PermitLimit", "RateLimiting:FailedLogins:PermitLimit", "RateLimiting:TimerWrites:PermitLimit", "Jwt:AccessTokenLifetime",
+        "RateLimiting:Auth:PermitLimit", "RateLimiting:FailedLogins:PermitLimit", "RateLimiting:FailedLogins:MaxTrackedEmails", "RateLimiting:TimerWrites:PermitLimit",
+        "RefreshTokens:PurgeAfter", "RefreshTokens:PurgeInterval", "Jwt:AccessTokenLifetime",
         "ForwardedHeaders:KnownProxies", "ForwardedHeaders:KnownNetworks")
     .WithDataDirectoryOf(postgres)
     .WithDirectHttpPort(apiPort);

@@ -10,7 +10,7 @@ using Microsoft.Extensions.Logging;
 namespace KennWilliamson.AppHost.Postgres;
 
 /// <summary>
-/// One dashboard command's run of a migration worker verb (<c>reset</c>, <c>backup</c>, <c>rehearse</c>,
+/// One dashboard command's run of a migration worker verb (<c>reset</c>, <c>backup</c>, <c>rehearse</c>, <c>purge</c>,
 /// <c>grant-admin</c>): the worker's own build (its path compiled in by the project file), the resource's
 /// connection string and the secrets in its environment (never on its command line). Its report (standard
 /// output) goes to the resource's log and into the command's result; its <c>error:</c> line becomes the

@@ -35,7 +35,7 @@ internal sealed class RestoreCommand(BackupSettings settings, OperatorReport rep
         if (missing.Count > 0)
         {
             options.Add("--no-privileges");
-            report.Line($"  roles missing on this server ({string.Join(' ', missing)}): restoring without grants; run the migration worker to re-grant");
+            report.Line($"  roles missing on this server ({string.Join(' ', missing)}): restoring without grants (the API role's are re-applied at the end)");
         }
 
         report.Line($"Restoring into {label}");

@@ -3,6 +3,8 @@ using KennWilliamson.Tests.Infrastructure;
 namespace KennWilliamson.Tests;
 
 /// <summary>The AppHost's model in each mode, built but not started (no container engine is needed).</summary>
+[Collection(AppHostSequence.Name)]
+[Trait(Layer.Trait, Layer.AppHost)]
 public sealed class AppHostModelTests
 {
     [Fact]
@@ -96,5 +98,29 @@ public sealed class AppHostModelTests
         Assert.Contains($"Api:HttpPort is '{port}': give the API's port as a number from 1 to 65535", result.Error, StringComparison.Ordinal);
         Assert.DoesNotContain("   at ", result.Error, StringComparison.Ordinal);
         Assert.DoesNotContain("Distributed application started", result.Output, StringComparison.Ordinal);
+    }
+
+    /// <summary>Settings given to the AppHost reach the API's environment (the API reading them is the unit layer's business).</summary>
+    [Fact]
+    public async Task The_settings_given_to_the_apphost_reach_the_api_resource()
+    {
+        await using var builder = await DistributedApplicationTestingBuilder
+            .CreateAsync<Projects.KennWilliamson_AppHost>(["--Postgres:Mode=container", "--Jwt:AccessTokenLifetime=08:00:00",
+                "--RateLimiting:Auth:PermitLimit=3", "--ForwardedHeaders:KnownProxies=10.0.0.1,10.0.0.2"])
+            .WaitAsync(TimeSpan.FromMinutes(1));
+
+        var api = Assert.IsAssignableFrom<IResourceWithEnvironment>(Assert.Single(builder.Resources, r => r.Name == "api"));
+        // The environment callbacks run without starting anything; values that are parameters or references stay unresolved.
+        var context = new EnvironmentCallbackContext(new DistributedApplicationExecutionContext(DistributedApplicationOperation.Run));
+        foreach (var callback in api.Annotations.OfType<EnvironmentCallbackAnnotation>())
+        {
+            await callback.Callback(context);
+        }
+        var environment = context.EnvironmentVariables.Where(e => e.Value is string).ToDictionary(e => e.Key, e => (string)e.Value);
+
+        Assert.Equal("08:00:00", environment["Jwt__AccessTokenLifetime"]);
+        Assert.Equal("3", environment["RateLimiting__Auth__PermitLimit"]);
+        Assert.Equal("10.0.0.1,10.0.0.2", environment["ForwardedHeaders__KnownProxies"]);
+        Assert.False(environment.ContainsKey("RateLimiting__TimerWrites__PermitLimit"));
     }
 }

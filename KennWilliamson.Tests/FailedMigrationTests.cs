@@ -7,6 +7,8 @@ namespace KennWilliamson.Tests;
 /// A migration that fails: a table named like the fourth migration's exists before the worker runs
 /// (created the moment the database is ready, before anything that waits for it starts).
 /// </summary>
+[Collection(AppHostSequence.Name)]
+[Trait(Layer.Trait, Layer.AppHost)]
 public sealed class FailedMigrationTests : IAsyncLifetime
 {
     private readonly string _dataRoot = TestPaths.NewTempDirectory("failed");

@@ -5,7 +5,9 @@ using KennWilliamson.Tests.Infrastructure;
 
 namespace KennWilliamson.Tests;
 
+/// <summary>Local mode as the AppHost runs it: every resource up, the worker finished, the server's settings.</summary>
 [Collection(SharedApp.Name)]
+[Trait(Layer.Trait, Layer.AppHost)]
 public sealed class PlatformTests(AppFixture fixture)
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(30);
@@ -33,23 +35,9 @@ public sealed class PlatformTests(AppFixture fixture)
     }
 
     [Fact]
-    public async Task ServiceHealthAndAspireProbesAnswer()
-    {
-        var health = await fixture.Api.GetFromJsonAsync<JsonElement>(new Uri("/api/health", UriKind.Relative)).WaitAsync(Timeout);
-        Assert.Equal("healthy", health.GetProperty("status").GetString());
-        Assert.Equal("kennwilliamson-api", health.GetProperty("service").GetString());
-
-        foreach (var probe in new[] { "/health", "/alive" })
-        {
-            using var response = await fixture.Api.GetAsync(new Uri(probe, UriKind.Relative)).WaitAsync(Timeout);
-            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        }
-    }
-
-    [Fact]
     public async Task PgStatStatementsIsPreloaded()
     {
-        await using var connection = await AppFixture.OpenAsync(fixture.OwnerConnectionString);
+        await using var connection = await Connections.OpenAsync(fixture.OwnerConnectionString);
         await using var command = new Npgsql.NpgsqlCommand("SHOW shared_preload_libraries", connection);
         Assert.Contains("pg_stat_statements", (string)(await command.ExecuteScalarAsync())!);
     }

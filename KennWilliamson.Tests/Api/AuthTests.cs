@@ -3,8 +3,8 @@ using KennWilliamson.Tests.Infrastructure;
 
 namespace KennWilliamson.Tests.Api;
 
-[Collection(SharedApp.Name)]
-public sealed class AuthTests(AppFixture fixture)
+[Trait(Layer.Trait, Layer.Api)]
+public sealed class AuthTests(ApiFixture fixture) : IClassFixture<ApiFixture>
 {
     private HttpClient Http => fixture.Api;
 
@@ -75,7 +75,7 @@ public sealed class AuthTests(AppFixture fixture)
     {
         var account = await Http.RegisterAsync();
 
-        await using var db = await AppFixture.OpenAsync(fixture.OwnerConnectionString);
+        await using var db = await Connections.OpenAsync(fixture.OwnerConnectionString);
         await using var command = new Npgsql.NpgsqlCommand(
             "SELECT string_agg(r.name, ',') FROM user_roles ur JOIN roles r ON r.id = ur.role_id WHERE ur.user_id = $1", db)
         { Parameters = { new() { Value = Guid.Parse(account.Id) } } };

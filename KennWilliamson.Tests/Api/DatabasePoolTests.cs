@@ -3,14 +3,14 @@ using KennWilliamson.Tests.Infrastructure;
 
 namespace KennWilliamson.Tests.Api;
 
-[Collection(SharedApp.Name)]
-public sealed class DatabasePoolTests(AppFixture fixture)
+[Trait(Layer.Trait, Layer.Api)]
+public sealed class DatabasePoolTests(ApiFixture fixture) : IClassFixture<ApiFixture>
 {
     [Fact]
     public async Task TheApiHoldsAtMostTenAndAtLeastTwoConnections()
     {
         var account = await fixture.Api.RegisterAsync();
-        await using var observer = await AppFixture.OpenAsync(fixture.OwnerConnectionString);
+        await using var observer = await Connections.OpenAsync(fixture.OwnerConnectionString);
         async Task<long> AppConnectionsAsync()
         {
             await using var count = new Npgsql.NpgsqlCommand(

@@ -4,8 +4,8 @@ using KennWilliamson.Tests.Schema;
 
 namespace KennWilliamson.Tests.Api;
 
-[Collection(SharedApp.Name)]
-public sealed class IncidentTimerTests(AppFixture fixture)
+[Trait(Layer.Trait, Layer.Api)]
+public sealed class IncidentTimerTests(ApiFixture fixture) : IClassFixture<ApiFixture>
 {
     private static readonly string[] TimerFields = ["id", "reset_timestamp", "notes", "created_at", "updated_at"];
     private HttpClient Http => fixture.Api;
@@ -111,14 +111,14 @@ public sealed class IncidentTimerTests(AppFixture fixture)
     public async Task AStillValidTokenOfADeletedAccountCreatesNoTimerAndGets404()
     {
         var gone = await Http.RegisterAsync();
-        await using (var db = await AppFixture.OpenAsync(fixture.OwnerConnectionString))
+        await using (var db = await Connections.OpenAsync(fixture.OwnerConnectionString))
         {
             Assert.Equal(1, await db.ExecuteAsync("DELETE FROM users WHERE id = $1", Guid.Parse(gone.Id)));
         }
 
         using var created = await Http.SendAsync(HttpMethod.Post, "/api/incident-timers", new { notes = "orphan" }, gone.Token);
         await created.AssertProblemAsync(HttpStatusCode.NotFound, "User not found");
-        await using var check = await AppFixture.OpenAsync(fixture.OwnerConnectionString);
+        await using var check = await Connections.OpenAsync(fixture.OwnerConnectionString);
         Assert.Equal(0L, await check.ScalarAsync<long>("SELECT count(*) FROM incident_timers WHERE user_id = $1", Guid.Parse(gone.Id)));
     }
 

@@ -4,8 +4,8 @@ using KennWilliamson.Tests.Infrastructure;
 
 namespace KennWilliamson.Tests.Api;
 
-[Collection(SharedApp.Name)]
-public sealed class OpenApiTests(AppFixture fixture)
+[Trait(Layer.Trait, Layer.Api)]
+public sealed class OpenApiTests(ApiFixture fixture) : IClassFixture<ApiFixture>
 {
     /// <summary>Every route with the status codes it documents: its success and its errors.</summary>
     public static TheoryData<string, string, string[]> Routes => new()

@@ -14,8 +14,8 @@ namespace KennWilliamson.Tests.Api;
 /// and 503 (the database down: CrashTests). An undocumented answer, or a documented status no request
 /// produces, fails the test.
 /// </summary>
-[Collection(SharedApp.Name)]
-public sealed class RouteStatusTests(AppFixture fixture) : IDisposable
+[Trait(Layer.Trait, Layer.Api)]
+public sealed class RouteStatusTests(ApiFixture fixture) : IDisposable, IClassFixture<ApiFixture>
 {
     private static readonly int[] ObservedElsewhere = [429, 503];
 
@@ -46,7 +46,7 @@ public sealed class RouteStatusTests(AppFixture fixture) : IDisposable
         var gone = await fixture.Api.RegisterAsync(); // an account deleted while its token is still valid
         var admin = await Admins.CreateAsync(fixture);
         var goneAdmin = await Admins.CreateAsync(fixture); // deleted too: its token still says admin, the database does not
-        await using (var db = await AppFixture.OpenAsync(fixture.OwnerConnectionString))
+        await using (var db = await Connections.OpenAsync(fixture.OwnerConnectionString))
         {
             await db.ExecuteAsync("DELETE FROM users WHERE id = ANY($1)", (object)new[] { Guid.Parse(gone.Id), Guid.Parse(goneAdmin.Id) });
         }

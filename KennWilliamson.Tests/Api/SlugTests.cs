@@ -3,7 +3,7 @@ using KennWilliamson.Tests.Infrastructure;
 
 namespace KennWilliamson.Tests.Api;
 
-[Trait("Category", "Api")]
+[Trait(Layer.Trait, Layer.Api)]
 public sealed class SlugTests(ApiFixture fixture) : IClassFixture<ApiFixture>
 {
     private HttpClient Http => fixture.Api;

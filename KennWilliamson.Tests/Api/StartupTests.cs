@@ -2,6 +2,7 @@ using KennWilliamson.Tests.Infrastructure;
 
 namespace KennWilliamson.Tests.Api;
 
+[Trait(Layer.Trait, Layer.Api)]
 public sealed class StartupTests
 {
     [Theory]

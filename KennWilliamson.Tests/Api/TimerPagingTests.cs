@@ -6,8 +6,8 @@ using KennWilliamson.Tests.Schema;
 namespace KennWilliamson.Tests.Api;
 
 /// <summary>GET /api/incident-timers: the newest 100 by default, older pages by keyset cursor (issue 16).</summary>
-[Collection(SharedApp.Name)]
-public sealed class TimerPagingTests(AppFixture fixture)
+[Trait(Layer.Trait, Layer.Api)]
+public sealed class TimerPagingTests(ApiFixture fixture) : IClassFixture<ApiFixture>
 {
     private HttpClient Http => fixture.Api;
 
@@ -88,7 +88,7 @@ public sealed class TimerPagingTests(AppFixture fixture)
     /// <summary>COUNT timers for the account, inserted with SQL (the API's write limit stays out of it), one a second apart by default.</summary>
     private async Task SeedAsync(Account account, int count, int secondsApartEvery = 1)
     {
-        await using var db = await AppFixture.OpenAsync(fixture.OwnerConnectionString);
+        await using var db = await Connections.OpenAsync(fixture.OwnerConnectionString);
         await db.ExecuteAsync("""
             INSERT INTO incident_timers (user_id, reset_timestamp, notes)
             SELECT $1, timestamptz '2025-01-01 00:00:00+00' - make_interval(secs => n / $3), 'seeded ' || n
@@ -99,7 +99,7 @@ public sealed class TimerPagingTests(AppFixture fixture)
     /// <summary>Every timer of the account in the list's order, read from the database.</summary>
     private async Task<List<(DateTimeOffset, Guid)>> AllKeysAsync(Account account)
     {
-        await using var db = await AppFixture.OpenAsync(fixture.OwnerConnectionString);
+        await using var db = await Connections.OpenAsync(fixture.OwnerConnectionString);
         var rows = await db.RowsAsync(
             "SELECT reset_timestamp, id FROM incident_timers WHERE user_id = $1 ORDER BY reset_timestamp DESC, id DESC", Guid.Parse(account.Id));
         return rows.Select(r => (new DateTimeOffset((DateTime)r[0]!), (Guid)r[1]!)).ToList();

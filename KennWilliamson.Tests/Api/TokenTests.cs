@@ -5,8 +5,8 @@ using KennWilliamson.Tests.Infrastructure;
 
 namespace KennWilliamson.Tests.Api;
 
-[Collection(SharedApp.Name)]
-public sealed class TokenTests(AppFixture fixture)
+[Trait(Layer.Trait, Layer.Api)]
+public sealed class TokenTests(ApiFixture fixture) : IClassFixture<ApiFixture>
 {
     private HttpClient Http => fixture.Api;
 

@@ -3,8 +3,8 @@ using KennWilliamson.Tests.Infrastructure;
 
 namespace KennWilliamson.Tests.Api;
 
-[Collection(SharedApp.Name)]
-public sealed class ValidationTests(AppFixture fixture)
+[Trait(Layer.Trait, Layer.Api)]
+public sealed class ValidationTests(ApiFixture fixture) : IClassFixture<ApiFixture>
 {
     private const string Email = "valid.email@example.com";
     private static readonly string LongNotes = new('n', 10_001);
@@ -69,7 +69,7 @@ public sealed class ValidationTests(AppFixture fixture)
             $$"""{"email": "{{Email}}", "password": "Short12", "display_name": "X"}""");
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
 
-        await using var db = await AppFixture.OpenAsync(fixture.OwnerConnectionString);
+        await using var db = await Connections.OpenAsync(fixture.OwnerConnectionString);
         await using var count = new Npgsql.NpgsqlCommand("SELECT count(*) FROM users WHERE email = $1", db) { Parameters = { new() { Value = Email } } };
         Assert.Equal(0L, await count.ExecuteScalarAsync());
     }

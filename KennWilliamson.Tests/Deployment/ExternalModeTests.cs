@@ -9,6 +9,8 @@ using Npgsql;
 namespace KennWilliamson.Tests.Deployment;
 
 /// <summary>Postgres:Mode=external against a server the test runs itself, as a deployment runs against a managed one.</summary>
+[Collection(AppHostSequence.Name)]
+[Trait(Layer.Trait, Layer.AppHost)]
 public sealed class ExternalModeTests : IAsyncLifetime
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(30);

@@ -4,6 +4,8 @@ using KennWilliamson.Tests.Infrastructure;
 namespace KennWilliamson.Tests.Deployment;
 
 /// <summary>The deployment manifest that publish mode writes (<c>--publisher manifest</c>), read as JSON.</summary>
+[Collection(AppHostSequence.Name)]
+[Trait(Layer.Trait, Layer.AppHost)]
 public sealed partial class ManifestTests
 {
     private static readonly string[] SecretParameters = ["postgres-password", "app-db-password", "jwt-signing-key", "backup-key"];

@@ -12,7 +12,7 @@ namespace KennWilliamson.Tests.Fuzz;
 /// </summary>
 public sealed record FuzzTarget(IReadOnlyList<ApiOperation> Operations, Account User, Account Admin, IReadOnlyDictionary<string, string[]> Known)
 {
-    public static async Task<FuzzTarget> CreateAsync(AppFixture fixture)
+    public static async Task<FuzzTarget> CreateAsync(ITestApp fixture)
     {
         var document = await fixture.Api.GetFromJsonAsync<JsonElement>(new Uri("/openapi/v1.json", UriKind.Relative)).WaitAsync(ApiClient.Timeout);
         var operations = OpenApiOperations.Read(document).Where(o => o.Path.StartsWith("/api/", StringComparison.Ordinal)).ToList();

@@ -10,21 +10,14 @@ using Xunit.Abstractions;
 
 namespace KennWilliamson.Tests.Fuzz;
 
-/// <summary>Its own AppHost: the fuzz suite fills the database with odd rows no other test should meet.</summary>
-[CollectionDefinition(Name)]
-public sealed class FuzzApp : ICollectionFixture<AppFixture>
-{
-    public const string Name = "Schema-driven fuzzing";
-}
-
 /// <summary>
 /// Every operation of the API's OpenAPI document, fuzzed with CsCheck from its schemas (docs/security.md). Each
 /// answer must be below 500, a 4xx must be problem details with <c>error</c>, the status must be one the document
 /// lists for the operation, a 4xx must leave every table as it was, and no answer may take 2 s or more.
 /// FUZZ_ITERATIONS (default 5,000) sets the request count, FUZZ_SEED replays a printed seed.
 /// </summary>
-[Collection(FuzzApp.Name)]
-public sealed class SchemaFuzzTests(AppFixture fixture, ITestOutputHelper output)
+[Trait(Layer.Trait, Layer.Api)]
+public sealed class SchemaFuzzTests(ApiFixture fixture, ITestOutputHelper output) : IClassFixture<ApiFixture>
 {
     private static readonly TimeSpan MaxAnswer = TimeSpan.FromSeconds(2);
 
@@ -38,7 +31,7 @@ public sealed class SchemaFuzzTests(AppFixture fixture, ITestOutputHelper output
 
         // A client of its own: no retries or resilience handlers between the fuzzer and the API.
         using var http = new HttpClient { BaseAddress = fixture.Api.BaseAddress, Timeout = TimeSpan.FromSeconds(30) };
-        await using var rows = new RowCounts(await AppFixture.OpenAsync(fixture.OwnerConnectionString));
+        await using var rows = new RowCounts(await Connections.OpenAsync(fixture.OwnerConnectionString));
         var stats = new FuzzStats();
         var before = await rows.ReadAsync();
         var clock = Stopwatch.StartNew();

@@ -37,6 +37,8 @@ public class ApiFixture : IAsyncLifetime, ITestApp, IDisposable
             ["Jwt:SigningKey"] = JwtSigningKey,
             // The tests are the API's reverse proxy: each request names its client in X-Forwarded-For.
             ["ForwardedHeaders:KnownProxies"] = AppHostFactory.TrustedTestProxies,
+            // As the AppHost wires local mode: the storage monitor reports this server's disk.
+            ["Monitoring:DataDirectory"] = _database.DataDirectory,
             ["RateLimiting:TimerWrites:PermitLimit"] = TimerWritesPerMinute.ToString(System.Globalization.CultureInfo.InvariantCulture),
         };
         foreach (var (key, value) in Settings)

@@ -68,25 +68,19 @@ public sealed class AppFixture : IAsyncLifetime, ITestApp
         }
     }
 
-    public static async Task<NpgsqlConnection> OpenAsync(string connectionString)
-    {
-        var connection = new NpgsqlConnection(connectionString);
-        await connection.OpenAsync().WaitAsync(TimeSpan.FromSeconds(30));
-        return connection;
-    }
-
     /// <summary>A new, empty database on the same server, for tests that change the schema.</summary>
     public async Task<string> CreateScratchDatabaseAsync(string prefix)
     {
         var name = $"{prefix}_{Guid.NewGuid():N}";
-        await using var connection = await OpenAsync(ServerConnectionString);
+        await using var connection = await Connections.OpenAsync(ServerConnectionString);
         await using var create = new NpgsqlCommand($"CREATE DATABASE {name}", connection);
         await create.ExecuteNonQueryAsync();
         return new NpgsqlConnectionStringBuilder(ServerConnectionString) { Database = name }.ConnectionString;
     }
 }
 
-[CollectionDefinition(Name)]
+/// <summary>AppHost tests sharing one application: one at a time, after the parallel Api layer.</summary>
+[CollectionDefinition(Name, DisableParallelization = true)]
 public sealed class SharedApp : ICollectionFixture<AppFixture>
 {
     public const string Name = "Running application";

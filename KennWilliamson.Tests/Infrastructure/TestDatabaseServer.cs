@@ -35,6 +35,9 @@ public sealed class TestDatabaseServer : IAsyncDisposable
     }
 
     public int Port { get; }
+
+    /// <summary>The cluster's data directory (what the AppHost's local mode hands the API as Monitoring:DataDirectory).</summary>
+    public string DataDirectory => _cluster.DataDirectory;
     public string SuperuserPassword => _template.SuperuserPassword;
     public string AppDbPassword => _template.AppDbPassword;
 

@@ -11,8 +11,8 @@ namespace KennWilliamson.Tests.Operations;
 /// (original-sqlx-schema.sql, with postgres/uuidv7.sql standing in for the pg_uuidv7 extension) is
 /// adopted by the worker; bcrypt passwords log in through the shared API and are upgraded.
 /// </summary>
-[Collection(SharedApp.Name)]
-public sealed class AdoptionTests(AppFixture fixture)
+[Trait(Layer.Trait, Layer.Api)]
+public sealed class AdoptionTests(ApiFixture fixture) : IClassFixture<ApiFixture>
 {
     [Fact]
     public async Task The_worker_adopts_the_original_database_keeps_every_row_and_brings_the_schema_to_the_design()
@@ -110,7 +110,7 @@ public sealed class AdoptionTests(AppFixture fixture)
     {
         var email = ApiClient.UniqueEmail("bcrypt");
         const string password = "OriginalPassword1";
-        await using (var owner = await AppFixture.OpenAsync(fixture.OwnerConnectionString))
+        await using (var owner = await Connections.OpenAsync(fixture.OwnerConnectionString))
         {
             var id = await owner.ScalarAsync<Guid>(
                 "INSERT INTO users (email, password_hash, display_name, slug) VALUES ($1, $2, 'Original User', $3) RETURNING id",
@@ -122,7 +122,7 @@ public sealed class AdoptionTests(AppFixture fixture)
         {
             await wrong.AssertProblemAsync(HttpStatusCode.Unauthorized, "Invalid email or password");
         }
-        await using var connection = await AppFixture.OpenAsync(fixture.OwnerConnectionString);
+        await using var connection = await Connections.OpenAsync(fixture.OwnerConnectionString);
         Assert.StartsWith("$2", await connection.ScalarAsync<string>("SELECT password_hash FROM users WHERE email = $1", email), StringComparison.Ordinal);
 
         using (var first = await fixture.Api.SendAsync(HttpMethod.Post, "/api/auth/login", new { email, password }))

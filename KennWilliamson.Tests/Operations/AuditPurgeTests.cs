@@ -12,8 +12,8 @@ namespace KennWilliamson.Tests.Operations;
 /// The worker's <c>purge</c>: the audit events older than the retention go, the rest stay. The purge
 /// itself on a clock the test sets, against a real database; then the verb as an operator runs it.
 /// </summary>
-[Collection(SharedApp.Name)]
-public sealed class AuditPurgeTests(AppFixture fixture)
+[Trait(Layer.Trait, Layer.Api)]
+public sealed class AuditPurgeTests(ApiFixture fixture) : IClassFixture<ApiFixture>
 {
     private static readonly DateTimeOffset Year2000 = new(2000, 1, 1, 0, 0, 0, TimeSpan.Zero);
 

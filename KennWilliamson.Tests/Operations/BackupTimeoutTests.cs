@@ -11,6 +11,8 @@ namespace KennWilliamson.Tests.Operations;
 /// no .partial, no gpg home, no process.
 /// </summary>
 [Trait("Category", TestPostgres.NeedsClientTools)]
+[Collection(AppHostSequence.Name)]
+[Trait(Layer.Trait, Layer.AppHost)]
 public sealed class BackupTimeoutTests
 {
     private const int TimeoutSeconds = 45; // room for the worker to start on a busy machine before pg_dump blocks
@@ -21,7 +23,7 @@ public sealed class BackupTimeoutTests
     public async Task A_backup_stopped_by_the_time_out_reports_it_and_leaves_no_partial_no_gpg_home_and_no_process()
     {
         await using var app = await IsolatedApp.StartAsync("backup-timeout", $"--DatabaseCommands:TimeoutSeconds={TimeoutSeconds}");
-        await using var holder = await AppFixture.OpenAsync(await app.ConnectionStringAsync("kennwilliamson"));
+        await using var holder = await Connections.OpenAsync(await app.ConnectionStringAsync("kennwilliamson"));
         await using var transaction = await holder.BeginTransactionAsync();
         await using (var lockUsers = new NpgsqlCommand("LOCK TABLE users IN ACCESS EXCLUSIVE MODE", holder, transaction))
         {

@@ -6,6 +6,8 @@ namespace KennWilliamson.Tests.Operations;
 /// A first start on a fresh data directory, and a restart on the same one, log no error-level entry from
 /// any resource: an error count on the dashboard then always means something went wrong.
 /// </summary>
+[Collection(AppHostSequence.Name)]
+[Trait(Layer.Trait, Layer.AppHost)]
 public sealed class CleanStartLogTests
 {
     // Resources that always log something at start: each is shown to have been read, so an empty backlog

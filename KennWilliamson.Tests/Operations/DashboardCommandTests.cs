@@ -3,12 +3,15 @@ using KennWilliamson.AppHost.Postgres;
 using KennWilliamson.Tests.Api;
 using KennWilliamson.Tests.Infrastructure;
 using KennWilliamson.Tests.Schema;
+using KennWilliamson.Tests.Security;
+using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 
 namespace KennWilliamson.Tests.Operations;
 
 /// <summary>"Back up now" on the shared application: it changes nothing, so it runs on the shared database.</summary>
 [Collection(SharedApp.Name)]
+[Trait(Layer.Trait, Layer.AppHost)]
 [Trait("Category", TestPostgres.NeedsClientTools)]
 public sealed class BackupCommandTests(AppFixture fixture)
 {
@@ -39,8 +42,37 @@ public sealed class BackupCommandTests(AppFixture fixture)
         // The shared database is current, so its backup has nothing pending.
         Assert.True(result.Success, result.Message);
         Assert.Contains("Rehearsal done: no pending migrations", result.Message, StringComparison.Ordinal);
-        await using var connection = await AppFixture.OpenAsync(fixture.OwnerConnectionString);
+        await using var connection = await Connections.OpenAsync(fixture.OwnerConnectionString);
         Assert.Equal(0L, await connection.ScalarAsync<long>("SELECT count(*) FROM pg_database WHERE datname LIKE '%\\_rehearsal\\_%'"));
+    }
+}
+
+/// <summary>"Grant admin…" on the shared application: the operator's audited act, from the dashboard.</summary>
+[Collection(SharedApp.Name)]
+[Trait(Layer.Trait, Layer.AppHost)]
+public sealed class GrantAdminCommandTests(AppFixture fixture)
+{
+    [Fact]
+    public async Task The_dashboard_command_asks_for_the_email_confirms_and_grants()
+    {
+        var user = await fixture.Api.RegisterAsync();
+        var annotation = fixture.App.Services.GetRequiredService<DistributedApplicationModel>().Resources
+            .Single(r => r.Name == "kennwilliamson").Annotations.OfType<ResourceCommandAnnotation>()
+            .Single(c => c.Name == DatabaseCommands.GrantAdmin);
+        Assert.False(string.IsNullOrEmpty(annotation.ConfirmationMessage));
+        var input = Assert.Single(annotation.Arguments);
+        Assert.True(input.Required);
+
+        var arguments = new InteractionInputCollection([new InteractionInput
+        {
+            Name = DatabaseCommands.AdminEmailArgument, Label = input.Label, InputType = InputType.Text, Value = user.Email,
+        }]);
+        var result = await fixture.App.ResourceCommands.ExecuteCommandAsync("kennwilliamson", DatabaseCommands.GrantAdmin, arguments)
+            .WaitAsync(TimeSpan.FromMinutes(3));
+
+        Assert.True(result.Success, result.Message);
+        await using var connection = await Connections.OpenAsync(fixture.OwnerConnectionString);
+        Assert.True(await Admins.IsAdminAsync(connection, user.Id));
     }
 }
 
@@ -68,6 +100,8 @@ public sealed class DestructiveCommandsApp : IAsyncLifetime
     }
 }
 
+[Collection(AppHostSequence.Name)]
+[Trait(Layer.Trait, Layer.AppHost)]
 public sealed class ResetCommandTests(DestructiveCommandsApp fixture) : IClassFixture<DestructiveCommandsApp>
 {
     private DistributedApplication App => fixture.App.App;

@@ -9,8 +9,8 @@ namespace KennWilliamson.Tests.Operations;
 /// DATABASE_URL reaches the worker as it is and the worker (C#) reads it: user names and passwords with
 /// the characters a URI reserves (percent-encoded, as hosting platforms give them) connect as that role.
 /// </summary>
-[Collection(SharedApp.Name)]
-public sealed class DatabaseUrlTests(AppFixture fixture)
+[Trait(Layer.Trait, Layer.Api)]
+public sealed class DatabaseUrlTests(ApiFixture fixture) : IClassFixture<ApiFixture>
 {
     private const string Reserved = " !\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~";
 

@@ -3,6 +3,7 @@ using KennWilliamson.Tests.Infrastructure;
 namespace KennWilliamson.Tests.Operations;
 
 /// <summary>postgres/local/init.sh, the local mode's start-up step, run by hand against a stand-in server folder.</summary>
+[Trait(Layer.Trait, Layer.Api)]
 public sealed class LocalInitTests
 {
     /// <summary>

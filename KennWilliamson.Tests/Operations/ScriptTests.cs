@@ -7,8 +7,8 @@ using Npgsql;
 namespace KennWilliamson.Tests.Operations;
 
 /// <summary>scripts/reset-db.sh, backup-db.sh and restore-db.sh, each against a scratch database of its own.</summary>
-[Collection(SharedApp.Name)]
-public sealed partial class ScriptTests(AppFixture fixture) : IDisposable
+[Trait(Layer.Trait, Layer.Api)]
+public sealed partial class ScriptTests(ApiFixture fixture) : IDisposable, IClassFixture<ApiFixture>
 {
     private readonly string _backups = TestPaths.NewTempDirectory("backups");
 
@@ -45,7 +45,7 @@ public sealed partial class ScriptTests(AppFixture fixture) : IDisposable
             "SELECT count(*) FROM pg_trigger WHERE NOT tgisinternal AND tgname LIKE 'update\\_%\\_updated\\_at'"));
 
         // The API's role reads and writes the new tables.
-        await using var app = await AppFixture.OpenAsync(new NpgsqlConnectionStringBuilder(scratch.ConnectionString)
+        await using var app = await Connections.OpenAsync(new NpgsqlConnectionStringBuilder(scratch.ConnectionString)
         {
             Username = "kennwilliamson_app",
             Password = fixture.AppDbPassword,

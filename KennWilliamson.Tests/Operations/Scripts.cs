@@ -24,7 +24,7 @@ internal static class Scripts
     /// worker sets its password again, and the shared database's API keeps working). The shell of a
     /// developer working on a development database: DOTNET_ENVIRONMENT=Development, which --seed needs.
     /// </summary>
-    public static Dictionary<string, string> Environment(AppFixture fixture, string connectionString) => new()
+    public static Dictionary<string, string> Environment(ITestApp fixture, string connectionString) => new()
     {
         ["DATABASE_URL"] = DatabaseUrl(connectionString),
         ["DOTNET_ENVIRONMENT"] = "Development",

@@ -7,14 +7,14 @@ using KennWilliamson.Tests.Security;
 namespace KennWilliamson.Tests.Operations;
 
 /// <summary>Database size, largest tables and free disk space in <c>/api/health/db</c>, for admins only.</summary>
-[Collection(SharedApp.Name)]
-public sealed class StorageDetailsTests(AppFixture fixture)
+[Trait(Layer.Trait, Layer.Api)]
+public sealed class StorageDetailsTests(ApiFixture fixture) : IClassFixture<ApiFixture>
 {
     [Fact]
     public async Task An_admin_sees_the_database_size_the_largest_tables_and_the_free_space_of_the_data_directory()
     {
         var admin = await Admins.CreateAsync(fixture);
-        await using var owner = await AppFixture.OpenAsync(fixture.OwnerConnectionString);
+        await using var owner = await Connections.OpenAsync(fixture.OwnerConnectionString);
         var expectedBytes = await owner.ScalarAsync<long>("SELECT pg_database_size(current_database())");
 
         using var response = await fixture.Api.SendAsync(HttpMethod.Get, "/api/health/db", token: admin.Token);
@@ -58,6 +58,8 @@ public sealed class StorageDetailsTests(AppFixture fixture)
 /// The storage gauges reach an OpenTelemetry collector (the dashboard's Metrics view is one), and the
 /// low-space warning is logged: with the limit at 100 % free, any real disk is "low".
 /// </summary>
+[Collection(AppHostSequence.Name)]
+[Trait(Layer.Trait, Layer.AppHost)]
 public sealed class StorageMetricsTests
 {
     [Fact]

@@ -11,6 +11,8 @@ namespace KennWilliamson.Tests.Operations;
 /// metrics still flow; the cap keeps every trace of light traffic and no more than it allows of a burst (the
 /// default keeps every trace of light traffic: StorageMetricsTests' control).
 /// </summary>
+[Collection(AppHostSequence.Name)]
+[Trait(Layer.Trait, Layer.AppHost)]
 public sealed class TelemetrySamplingTests
 {
     [Fact]

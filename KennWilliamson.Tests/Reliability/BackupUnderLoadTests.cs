@@ -11,9 +11,9 @@ namespace KennWilliamson.Tests.Reliability;
 /// holds, every writer's transactions are present up to some point and none after it, and no
 /// transaction is present in part.
 /// </summary>
-[Collection(SharedApp.Name)]
+[Trait(Layer.Trait, Layer.Api)]
 [Trait("Category", TestPostgres.NeedsClientTools)]
-public sealed class BackupUnderLoadTests(AppFixture fixture, ITestOutputHelper output) : IDisposable
+public sealed class BackupUnderLoadTests(ApiFixture fixture, ITestOutputHelper output) : IDisposable, IClassFixture<ApiFixture>
 {
     private const int Writers = 4;
     private readonly string _backups = TestPaths.NewTempDirectory("backup-load");

@@ -4,8 +4,8 @@ using KennWilliamson.Tests.Infrastructure;
 
 namespace KennWilliamson.Tests.Reliability;
 
-[Collection(SharedApp.Name)]
-public sealed class ConcurrencyTests(AppFixture fixture)
+[Trait(Layer.Trait, Layer.Api)]
+public sealed class ConcurrencyTests(ApiFixture fixture) : IClassFixture<ApiFixture>
 {
     [Fact]
     public async Task FiftyConcurrentUpdatesOfOneTimerAllSucceedAndTheRowEqualsOneOfThem()
@@ -51,7 +51,7 @@ public sealed class ConcurrencyTests(AppFixture fixture)
             r.Dispose();
         }
 
-        await using var db = await AppFixture.OpenAsync(fixture.OwnerConnectionString);
+        await using var db = await Connections.OpenAsync(fixture.OwnerConnectionString);
         await using var count = new Npgsql.NpgsqlCommand("SELECT count(*) FROM users WHERE lower(email) = lower($1)", db)
         { Parameters = { new() { Value = email } } };
         Assert.Equal(1L, await count.ExecuteScalarAsync());

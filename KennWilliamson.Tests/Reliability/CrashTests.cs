@@ -12,6 +12,8 @@ namespace KennWilliamson.Tests.Reliability;
 /// PostgreSQL is killed (immediate shutdown: no checkpoint) three times under write load and started
 /// again; what the clients were told is then checked against what the table holds.
 /// </summary>
+[Collection(AppHostSequence.Name)]
+[Trait(Layer.Trait, Layer.AppHost)]
 public sealed class CrashTests(ITestOutputHelper output) : IAsyncLifetime
 {
     private const int Clients = 8;

@@ -11,6 +11,8 @@ namespace KennWilliamson.Tests.Reliability;
 /// The worker starts while PostgreSQL is still unreachable (external mode: nothing in the model to wait
 /// for), retries, and succeeds once the server comes up 15 s later; the API starts only after it.
 /// </summary>
+[Collection(AppHostSequence.Name)]
+[Trait(Layer.Trait, Layer.AppHost)]
 public sealed class LateDatabaseTests(ITestOutputHelper output) : IAsyncLifetime
 {
     private readonly string _appDbPassword = AppHostFactory.Secret();

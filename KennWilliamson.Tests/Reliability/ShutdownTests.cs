@@ -5,6 +5,8 @@ namespace KennWilliamson.Tests.Reliability;
 
 /// <summary>Stopping the AppHost stops PostgreSQL cleanly and leaves none of its processes behind.</summary>
 [Trait("Category", TestPostgres.NeedsClientTools)]
+[Collection(AppHostSequence.Name)]
+[Trait(Layer.Trait, Layer.AppHost)]
 public sealed class ShutdownTests
 {
     [Fact]

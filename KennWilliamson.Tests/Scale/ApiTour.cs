@@ -8,7 +8,7 @@ namespace KennWilliamson.Tests.Scale;
 /// <summary>Every endpoint that reaches the database, on its success paths and its database-backed failures.</summary>
 internal static class ApiTour
 {
-    public static async Task CallEveryEndpointAsync(AppFixture fixture)
+    public static async Task CallEveryEndpointAsync(ITestApp fixture)
     {
         var http = fixture.Api;
         var name = "Tour " + Guid.NewGuid().ToString("N")[..8];

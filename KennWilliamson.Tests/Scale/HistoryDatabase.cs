@@ -17,9 +17,9 @@ internal static class HistoryDatabase
     public const int TimersPerUser = 10;
 
     private static readonly SemaphoreSlim Gate = new(1, 1);
-    private static (AppFixture Fixture, ScratchDatabase Database)? _seeded;
+    private static (ITestApp Fixture, ScratchDatabase Database)? _seeded;
 
-    public static async Task<ScratchDatabase> GetAsync(AppFixture fixture)
+    public static async Task<ScratchDatabase> GetAsync(ITestApp fixture)
     {
         await Gate.WaitAsync();
         try

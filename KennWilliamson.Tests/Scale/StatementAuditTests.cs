@@ -11,8 +11,8 @@ namespace KennWilliamson.Tests.Scale;
 /// A sequential scan of a table that grows with use (or an index scan of it with no index condition,
 /// which reads it all the same) fails the test unless allow-listed with its reason.
 /// </summary>
-[Collection(SharedApp.Name)]
-public sealed class StatementAuditTests(AppFixture fixture, ITestOutputHelper output)
+[Trait(Layer.Trait, Layer.Api)]
+public sealed class StatementAuditTests(ApiFixture fixture, ITestOutputHelper output) : IClassFixture<ApiFixture>
 {
     private static readonly string[] GrowingTables = ["incident_timers", "users", "refresh_tokens", "audit_events"];
 
@@ -32,14 +32,14 @@ public sealed class StatementAuditTests(AppFixture fixture, ITestOutputHelper ou
     public async Task NoStatementTheApiSendsReadsAWholeGrowingTableAtTenThousandUsers()
     {
         var history = await HistoryDatabase.GetAsync(fixture);
-        await using (var shared = await AppFixture.OpenAsync(fixture.OwnerConnectionString))
+        await using (var shared = await Connections.OpenAsync(fixture.OwnerConnectionString))
         {
             await shared.ExecuteAsync("SELECT monitoring.pg_stat_statements_reset()");
         }
         await ApiTour.CallEveryEndpointAsync(fixture);
 
         List<string> statements;
-        await using (var shared = await AppFixture.OpenAsync(fixture.OwnerConnectionString))
+        await using (var shared = await Connections.OpenAsync(fixture.OwnerConnectionString))
         {
             statements = await ExplainPlans.ApiStatementsAsync(shared);
         }

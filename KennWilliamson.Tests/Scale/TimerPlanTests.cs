@@ -10,8 +10,8 @@ namespace KennWilliamson.Tests.Scale;
 /// statements are the ones the API sent (pg_stat_statements of the shared database, found by their EF
 /// tags), explained with ANALYZE in <see cref="HistoryDatabase"/>. A plan, not a timing.
 /// </summary>
-[Collection(SharedApp.Name)]
-public sealed class TimerPlanTests(AppFixture fixture)
+[Trait(Layer.Trait, Layer.Api)]
+public sealed class TimerPlanTests(ApiFixture fixture) : IClassFixture<ApiFixture>
 {
     private const string TimersIndex = "idx_incident_timers_user_reset_id";
 
@@ -89,7 +89,7 @@ public sealed class TimerPlanTests(AppFixture fixture)
     /// </summary>
     private async Task<List<PlanNode>> ExplainTaggedAsync(string tag, Func<string, string> argument, Func<string, bool>? which = null, Guid? secondUuid = null)
     {
-        await using var shared = await AppFixture.OpenAsync(fixture.OwnerConnectionString);
+        await using var shared = await Connections.OpenAsync(fixture.OwnerConnectionString);
         var statement = Assert.Single(await ExplainPlans.ApiStatementsAsync(shared),
             s => s.Contains("-- " + tag, StringComparison.Ordinal) && (which is null || which(s)));
 

@@ -7,7 +7,7 @@ public sealed partial class CatalogTests
     [Fact]
     public async Task Foreign_keys_are_exactly_the_designed_ones_with_their_delete_actions()
     {
-        await using var connection = await AppFixture.OpenAsync(fixture.OwnerConnectionString);
+        await using var connection = await Connections.OpenAsync(fixture.OwnerConnectionString);
         var keys = await connection.ColumnAsync<string>("""
             SELECT format('%s.%s -> %s.%s on delete %s', c.conrelid::regclass, a.attname, c.confrelid::regclass, fa.attname,
                           CASE c.confdeltype WHEN 'c' THEN 'cascade' WHEN 'n' THEN 'set null' WHEN 'a' THEN 'no action'
@@ -36,7 +36,7 @@ public sealed partial class CatalogTests
     [Fact]
     public async Task Updated_at_triggers_run_the_one_function_before_each_row_update_of_the_three_tables()
     {
-        await using var connection = await AppFixture.OpenAsync(fixture.OwnerConnectionString);
+        await using var connection = await Connections.OpenAsync(fixture.OwnerConnectionString);
         var triggers = await connection.ColumnAsync<string>("""
             SELECT format('%s %s', pg_get_triggerdef(t.oid), t.tgenabled)
             FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid
@@ -58,7 +58,7 @@ public sealed partial class CatalogTests
     [Fact]
     public async Task The_user_and_admin_roles_are_seeded_with_their_descriptions()
     {
-        await using var connection = await AppFixture.OpenAsync(fixture.OwnerConnectionString);
+        await using var connection = await Connections.OpenAsync(fixture.OwnerConnectionString);
         var roles = await connection.RowsAsync("SELECT name, description FROM roles WHERE name IN ('admin', 'user') ORDER BY name");
 
         Assert.Equal(
@@ -73,7 +73,7 @@ public sealed partial class CatalogTests
     public async Task The_shared_database_is_the_one_the_tests_expect()
     {
         // Guards the catalog tests: they read the database the AppHost's worker migrated.
-        await using var connection = await AppFixture.OpenAsync(fixture.OwnerConnectionString);
+        await using var connection = await Connections.OpenAsync(fixture.OwnerConnectionString);
         Assert.Equal("kennwilliamson", await connection.ScalarAsync<string>("SELECT current_database()::text"));
         Assert.Equal(MigrationVerbTests.Migrations, await connection.ColumnAsync<string>(
             """SELECT migration_id FROM "__EFMigrationsHistory" ORDER BY migration_id"""));

@@ -3,8 +3,8 @@ using KennWilliamson.Tests.Infrastructure;
 namespace KennWilliamson.Tests.Schema;
 
 /// <summary>The shared database's catalog (tables, columns, keys, indexes, triggers) after the AppHost's worker ran.</summary>
-[Collection(SharedApp.Name)]
-public sealed partial class CatalogTests(AppFixture fixture)
+[Trait(Layer.Trait, Layer.Api)]
+public sealed partial class CatalogTests(ApiFixture fixture) : IClassFixture<ApiFixture>
 {
     private const string Uuid = "uuid";
     private const string Varchar = "character varying";
@@ -46,7 +46,7 @@ public sealed partial class CatalogTests(AppFixture fixture)
     public async Task Each_column_has_the_designed_type_length_nullability_and_default(
         string table, string column, string type, int? length, bool nullable, string? columnDefault)
     {
-        await using var connection = await AppFixture.OpenAsync(fixture.OwnerConnectionString);
+        await using var connection = await Connections.OpenAsync(fixture.OwnerConnectionString);
         var rows = await connection.RowsAsync("""
             SELECT data_type::text, character_maximum_length::int, is_nullable::text, column_default::text
             FROM information_schema.columns
@@ -63,7 +63,7 @@ public sealed partial class CatalogTests(AppFixture fixture)
     [Fact]
     public async Task Each_table_has_exactly_the_designed_columns_and_an_id_primary_key()
     {
-        await using var connection = await AppFixture.OpenAsync(fixture.OwnerConnectionString);
+        await using var connection = await Connections.OpenAsync(fixture.OwnerConnectionString);
         foreach (var table in Columns.Select(c => (string)c[0]).Distinct())
         {
             var expected = Columns.Where(c => (string)c[0] == table).Select(c => (string)c[1]).ToArray();
@@ -141,7 +141,7 @@ public sealed partial class CatalogTests(AppFixture fixture)
     /// <summary>Every index of a table, with its key list as pg_get_indexdef prints it, e.g. "(user_id, reset_timestamp DESC)".</summary>
     private async Task<List<IndexInfo>> IndexesAsync(string table)
     {
-        await using var connection = await AppFixture.OpenAsync(fixture.OwnerConnectionString);
+        await using var connection = await Connections.OpenAsync(fixture.OwnerConnectionString);
         var rows = await connection.RowsAsync("""
             SELECT i.relname::text, x.indisunique, x.indpred IS NOT NULL,
                    substring(pg_get_indexdef(x.indexrelid) FROM 'USING \w+ (\(.*\))')

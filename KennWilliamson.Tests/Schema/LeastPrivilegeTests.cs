@@ -4,8 +4,8 @@ using Npgsql;
 namespace KennWilliamson.Tests.Schema;
 
 /// <summary>The API's role kennwilliamson_app reads and writes rows, and nothing else.</summary>
-[Collection(SharedApp.Name)]
-public sealed class LeastPrivilegeTests(AppFixture fixture)
+[Trait(Layer.Trait, Layer.Api)]
+public sealed class LeastPrivilegeTests(ApiFixture fixture) : IClassFixture<ApiFixture>
 {
     private const string AppRole = "kennwilliamson_app";
 
@@ -23,7 +23,7 @@ public sealed class LeastPrivilegeTests(AppFixture fixture)
     [InlineData("TRUNCATE incident_timers")]
     public async Task The_app_role_may_not_change_the_schema(string statement)
     {
-        await using var connection = await AppFixture.OpenAsync(fixture.AppConnectionString);
+        await using var connection = await Connections.OpenAsync(fixture.AppConnectionString);
         Assert.Equal(AppRole, await connection.ScalarAsync<string>("SELECT current_user::text"));
         // In a transaction that is rolled back: should the statement succeed, the shared database is unchanged.
         await using var transaction = await connection.BeginTransactionAsync().AsTask().WaitAsync(SchemaSql.Timeout);
@@ -37,7 +37,7 @@ public sealed class LeastPrivilegeTests(AppFixture fixture)
     [Fact]
     public async Task The_app_role_may_select_insert_update_and_delete_rows_of_every_table()
     {
-        await using var connection = await AppFixture.OpenAsync(fixture.AppConnectionString);
+        await using var connection = await Connections.OpenAsync(fixture.AppConnectionString);
         var tag = Guid.NewGuid().ToString("N");
         var roleName = $"app-{tag}";
 
@@ -67,7 +67,7 @@ public sealed class LeastPrivilegeTests(AppFixture fixture)
     [Fact]
     public async Task The_app_role_holds_row_privileges_on_every_table_and_nothing_more()
     {
-        await using var connection = await AppFixture.OpenAsync(fixture.OwnerConnectionString);
+        await using var connection = await Connections.OpenAsync(fixture.OwnerConnectionString);
         var privileges = await connection.RowsAsync("""
             SELECT c.relname::text,
                    has_table_privilege($1, c.oid, 'SELECT'), has_table_privilege($1, c.oid, 'INSERT'),
@@ -99,7 +99,7 @@ public sealed class LeastPrivilegeTests(AppFixture fixture)
     [Fact]
     public async Task The_app_role_is_a_login_role_that_is_not_a_superuser_and_cannot_create_databases_or_roles()
     {
-        await using var connection = await AppFixture.OpenAsync(fixture.OwnerConnectionString);
+        await using var connection = await Connections.OpenAsync(fixture.OwnerConnectionString);
         var role = Assert.Single(await connection.RowsAsync(
             "SELECT rolcanlogin, rolsuper, rolcreatedb, rolcreaterole, rolreplication, rolbypassrls FROM pg_roles WHERE rolname = $1", AppRole));
 
@@ -111,7 +111,7 @@ public sealed class LeastPrivilegeTests(AppFixture fixture)
     [Fact]
     public async Task The_app_role_owns_nothing()
     {
-        await using var connection = await AppFixture.OpenAsync(fixture.OwnerConnectionString);
+        await using var connection = await Connections.OpenAsync(fixture.OwnerConnectionString);
         var owned = await connection.ColumnAsync<string>("""
             WITH app AS (SELECT oid FROM pg_roles WHERE rolname = $1)
             SELECT 'relation ' || relname FROM pg_class WHERE relowner = (SELECT oid FROM app)

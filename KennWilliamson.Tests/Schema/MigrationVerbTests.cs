@@ -3,8 +3,8 @@ using KennWilliamson.Tests.Infrastructure;
 namespace KennWilliamson.Tests.Schema;
 
 /// <summary>The worker's verbs (<c>run</c>, <c>info</c>, <c>revert</c>), each against a scratch database of its own.</summary>
-[Collection(SharedApp.Name)]
-public sealed partial class MigrationVerbTests(AppFixture fixture)
+[Trait(Layer.Trait, Layer.Api)]
+public sealed partial class MigrationVerbTests(ApiFixture fixture) : IClassFixture<ApiFixture>
 {
     /// <summary>The original backend's four migrations, first and in this order.</summary>
     public static readonly string[] OriginalMigrations =

@@ -8,8 +8,8 @@ namespace KennWilliamson.Tests.Schema;
 /// After every worker verb that changes the schema or the data, the API role's and PUBLIC's privileges
 /// are exactly what the worker's privilege matrix declares (read with SQL of the test's own).
 /// </summary>
-[Collection(SharedApp.Name)]
-public sealed class PrivilegeMatrixTests(AppFixture fixture) : IDisposable
+[Trait(Layer.Trait, Layer.Api)]
+public sealed class PrivilegeMatrixTests(ApiFixture fixture) : IDisposable, IClassFixture<ApiFixture>
 {
     private readonly string _backups = TestPaths.NewTempDirectory("privileges");
 
@@ -119,7 +119,7 @@ public sealed class PrivilegeMatrixTests(AppFixture fixture) : IDisposable
         finally
         {
             await scratch.DisposeAsync();
-            await using var server = await AppFixture.OpenAsync(fixture.ServerConnectionString);
+            await using var server = await Connections.OpenAsync(fixture.ServerConnectionString);
             await server.ExecuteAsync($"DROP ROLE IF EXISTS {probe}; DROP ROLE IF EXISTS {widener}");
         }
     }

@@ -4,13 +4,13 @@ using Npgsql;
 namespace KennWilliamson.Tests.Schema;
 
 /// <summary>What the foreign keys and unique indexes do to rows.</summary>
-[Collection(SharedApp.Name)]
-public sealed class ReferentialTests(AppFixture fixture)
+[Trait(Layer.Trait, Layer.Api)]
+public sealed class ReferentialTests(ApiFixture fixture) : IClassFixture<ApiFixture>
 {
     [Fact]
     public async Task Deleting_a_user_removes_their_timers_and_role_assignments()
     {
-        await using var connection = await AppFixture.OpenAsync(fixture.OwnerConnectionString);
+        await using var connection = await Connections.OpenAsync(fixture.OwnerConnectionString);
         var userId = await connection.InsertUserAsync();
         var other = await connection.InsertUserAsync();
         try
@@ -38,7 +38,7 @@ public sealed class ReferentialTests(AppFixture fixture)
     [Fact]
     public async Task Deleting_the_admin_who_assigned_roles_keeps_those_assignments_with_assigned_by_null()
     {
-        await using var connection = await AppFixture.OpenAsync(fixture.OwnerConnectionString);
+        await using var connection = await Connections.OpenAsync(fixture.OwnerConnectionString);
         var admin = await connection.InsertUserAsync();
         var member = await connection.InsertUserAsync();
         try
@@ -64,7 +64,7 @@ public sealed class ReferentialTests(AppFixture fixture)
     [Fact]
     public async Task Deleting_a_role_removes_its_assignments()
     {
-        await using var connection = await AppFixture.OpenAsync(fixture.OwnerConnectionString);
+        await using var connection = await Connections.OpenAsync(fixture.OwnerConnectionString);
         var userId = await connection.InsertUserAsync();
         var roleName = $"schema-{Guid.NewGuid():N}";
         try
@@ -88,7 +88,7 @@ public sealed class ReferentialTests(AppFixture fixture)
     [Fact]
     public async Task Registering_an_email_that_differs_only_in_letter_case_is_refused_by_the_database()
     {
-        await using var connection = await AppFixture.OpenAsync(fixture.OwnerConnectionString);
+        await using var connection = await Connections.OpenAsync(fixture.OwnerConnectionString);
         var tag = Guid.NewGuid().ToString("N");
         var userId = await connection.InsertUserAsync($"kenn.{tag}@example.com");
         try
@@ -110,7 +110,7 @@ public sealed class ReferentialTests(AppFixture fixture)
     [Fact]
     public async Task A_second_user_with_the_same_slug_is_refused()
     {
-        await using var connection = await AppFixture.OpenAsync(fixture.OwnerConnectionString);
+        await using var connection = await Connections.OpenAsync(fixture.OwnerConnectionString);
         var slug = $"slug-{Guid.NewGuid():N}";
         var first = await connection.ScalarAsync<Guid>(
             "INSERT INTO users (email, password_hash, display_name, slug) VALUES ($1, 'h', 'One', $2) RETURNING id", $"{slug}.1@example.com", slug);
@@ -129,7 +129,7 @@ public sealed class ReferentialTests(AppFixture fixture)
     [Fact]
     public async Task Assigning_the_same_role_to_a_user_twice_is_refused()
     {
-        await using var connection = await AppFixture.OpenAsync(fixture.OwnerConnectionString);
+        await using var connection = await Connections.OpenAsync(fixture.OwnerConnectionString);
         var userId = await connection.InsertUserAsync();
         try
         {

@@ -78,9 +78,9 @@ internal static class SchemaSql
 /// <summary>An empty database of its own for a test that changes the schema; dropped afterwards.</summary>
 internal sealed class ScratchDatabase : IAsyncDisposable
 {
-    private readonly AppFixture _fixture;
+    private readonly ITestApp _fixture;
 
-    private ScratchDatabase(AppFixture fixture, string connectionString)
+    private ScratchDatabase(ITestApp fixture, string connectionString)
     {
         _fixture = fixture;
         ConnectionString = connectionString;
@@ -89,7 +89,7 @@ internal sealed class ScratchDatabase : IAsyncDisposable
     public string ConnectionString { get; }
 
     /// <summary>The fixture cuts "prefix_guid" to 40 characters, so the prefix needs at least 8.</summary>
-    public static async Task<ScratchDatabase> CreateAsync(AppFixture fixture, string prefix) =>
+    public static async Task<ScratchDatabase> CreateAsync(ITestApp fixture, string prefix) =>
         new(fixture, await fixture.CreateScratchDatabaseAsync(prefix).WaitAsync(SchemaSql.Timeout));
 
     /// <summary>
@@ -99,7 +99,7 @@ internal sealed class ScratchDatabase : IAsyncDisposable
     public Task<ProcessResult> RunWorkerAsync(params string[] args) =>
         WorkerProcess.RunAsync(ConnectionString, _fixture.AppDbPassword, args).WaitAsync(SchemaSql.WorkerTimeout);
 
-    public Task<NpgsqlConnection> OpenAsync() => AppFixture.OpenAsync(ConnectionString);
+    public Task<NpgsqlConnection> OpenAsync() => Connections.OpenAsync(ConnectionString);
 
     public async ValueTask DisposeAsync()
     {
@@ -108,7 +108,7 @@ internal sealed class ScratchDatabase : IAsyncDisposable
         {
             NpgsqlConnection.ClearPool(pooled);
         }
-        await using var server = await AppFixture.OpenAsync(_fixture.ServerConnectionString);
+        await using var server = await Connections.OpenAsync(_fixture.ServerConnectionString);
         await server.ExecuteAsync($"DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)");
     }
 }

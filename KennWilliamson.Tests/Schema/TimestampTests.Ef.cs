@@ -58,7 +58,7 @@ public sealed partial class TimestampTests
             Assert.All(updates, AssertSetsNoTimestamp);
 
             // And the database agrees with what EF read back.
-            await using var connection = await AppFixture.OpenAsync(fixture.OwnerConnectionString);
+            await using var connection = await Connections.OpenAsync(fixture.OwnerConnectionString);
             foreach (var (table, id) in new[] { ("users", user.Id), ("roles", role.Id), ("incident_timers", timer.Id) })
             {
                 Assert.True(await connection.ScalarAsync<bool>(
@@ -67,7 +67,7 @@ public sealed partial class TimestampTests
         }
         finally
         {
-            await using var connection = await AppFixture.OpenAsync(fixture.OwnerConnectionString);
+            await using var connection = await Connections.OpenAsync(fixture.OwnerConnectionString);
             await connection.ExecuteAsync("DELETE FROM users WHERE email = $1", email);
             await connection.ExecuteAsync("DELETE FROM roles WHERE name = $1", roleName);
         }
@@ -96,7 +96,7 @@ public sealed partial class TimestampTests
                 await db.SaveChangesAsync().WaitAsync(SchemaSql.Timeout);
             }
 
-            await using var connection = await AppFixture.OpenAsync(fixture.OwnerConnectionString);
+            await using var connection = await Connections.OpenAsync(fixture.OwnerConnectionString);
             var row = Assert.Single(await connection.RowsAsync("SELECT created_at, updated_at FROM users WHERE id = $1", id));
             Assert.True((DateTime)row[0]! > stale.UtcDateTime.AddYears(20), $"created_at {row[0]}");
             Assert.True((DateTime)row[1]! > (DateTime)row[0]!, $"updated_at {row[1]} is not after created_at {row[0]}");
@@ -106,7 +106,7 @@ public sealed partial class TimestampTests
         }
         finally
         {
-            await using var connection = await AppFixture.OpenAsync(fixture.OwnerConnectionString);
+            await using var connection = await Connections.OpenAsync(fixture.OwnerConnectionString);
             await connection.ExecuteAsync("DELETE FROM users WHERE email = $1", email);
         }
     }

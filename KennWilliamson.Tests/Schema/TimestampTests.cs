@@ -7,8 +7,8 @@ namespace KennWilliamson.Tests.Schema;
 /// updated_at is kept by the update_updated_at_column() trigger, not by the application. now() is the
 /// start of the transaction, so each insert and update here is its own (autocommit) transaction.
 /// </summary>
-[Collection(SharedApp.Name)]
-public sealed partial class TimestampTests(AppFixture fixture)
+[Trait(Layer.Trait, Layer.Api)]
+public sealed partial class TimestampTests(ApiFixture fixture) : IClassFixture<ApiFixture>
 {
     private static readonly TimeSpan Pause = TimeSpan.FromMilliseconds(50);
 
@@ -24,7 +24,7 @@ public sealed partial class TimestampTests(AppFixture fixture)
     [MemberData(nameof(Tables))]
     public async Task A_raw_sql_update_moves_updated_at_forward_and_leaves_created_at_alone(string table, string change)
     {
-        await using var connection = await AppFixture.OpenAsync(fixture.OwnerConnectionString);
+        await using var connection = await Connections.OpenAsync(fixture.OwnerConnectionString);
         var (id, cleanup) = await InsertRowAsync(connection, table);
         try
         {
@@ -49,7 +49,7 @@ public sealed partial class TimestampTests(AppFixture fixture)
     [MemberData(nameof(Tables))]
     public async Task An_update_that_sets_updated_at_itself_still_gets_the_time_of_its_transaction(string table, string change)
     {
-        await using var connection = await AppFixture.OpenAsync(fixture.OwnerConnectionString);
+        await using var connection = await Connections.OpenAsync(fixture.OwnerConnectionString);
         var (id, cleanup) = await InsertRowAsync(connection, table);
         try
         {

@@ -8,7 +8,7 @@ public sealed partial class UuidV7Tests
     [Fact]
     public async Task Uuid_v7_to_timestamptz_reads_the_millisecond_timestamp()
     {
-        await using var connection = await AppFixture.OpenAsync(fixture.OwnerConnectionString);
+        await using var connection = await Connections.OpenAsync(fixture.OwnerConnectionString);
 
         Assert.True(await connection.ScalarAsync<bool>(
             $"SELECT uuid_v7_to_timestamptz('{Sample}') = '2023-01-02 04:26:40.637+00'::timestamptz"));
@@ -20,7 +20,7 @@ public sealed partial class UuidV7Tests
     [Fact]
     public async Task Uuid_timestamptz_to_v7_with_zero_gives_the_smallest_uuid_of_that_millisecond()
     {
-        await using var connection = await AppFixture.OpenAsync(fixture.OwnerConnectionString);
+        await using var connection = await Connections.OpenAsync(fixture.OwnerConnectionString);
 
         Assert.Equal(Guid.Parse(SampleMillisecondBound), await connection.ScalarAsync<Guid>(
             "SELECT uuid_timestamptz_to_v7('2023-01-02 04:26:40.637+00', true)"));
@@ -31,7 +31,7 @@ public sealed partial class UuidV7Tests
     [Fact]
     public async Task Uuid_timestamptz_to_v7_without_zero_is_above_that_bound_with_the_same_timestamp()
     {
-        await using var connection = await AppFixture.OpenAsync(fixture.OwnerConnectionString);
+        await using var connection = await Connections.OpenAsync(fixture.OwnerConnectionString);
 
         var rows = await connection.RowsAsync($"""
             SELECT u > '{SampleMillisecondBound}'::uuid,

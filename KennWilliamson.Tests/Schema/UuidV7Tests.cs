@@ -4,8 +4,8 @@ using KennWilliamson.Tests.Infrastructure;
 namespace KennWilliamson.Tests.Schema;
 
 /// <summary>UUIDv7 keys made by the database, and pg_uuidv7's conversion functions.</summary>
-[Collection(SharedApp.Name)]
-public sealed partial class UuidV7Tests(AppFixture fixture)
+[Trait(Layer.Trait, Layer.Api)]
+public sealed partial class UuidV7Tests(ApiFixture fixture) : IClassFixture<ApiFixture>
 {
     private const string Sample = "018570bb-4a7d-7c7e-8df4-6d47afd8c8fc";
     private const string SampleMillisecondBound = "018570bb-4a7d-7000-8000-000000000000";
@@ -15,7 +15,7 @@ public sealed partial class UuidV7Tests(AppFixture fixture)
     [Fact]
     public async Task Rows_inserted_with_raw_sql_and_no_id_get_version_7_variant_10_ids_stamped_with_now()
     {
-        await using var connection = await AppFixture.OpenAsync(fixture.OwnerConnectionString);
+        await using var connection = await Connections.OpenAsync(fixture.OwnerConnectionString);
         var userId = await connection.InsertUserAsync();
         var roleName = $"schema-{Guid.NewGuid():N}";
         try
@@ -59,7 +59,7 @@ public sealed partial class UuidV7Tests(AppFixture fixture)
         {
             await db.SaveChangesAsync().WaitAsync(SchemaSql.Timeout);
 
-            await using var connection = await AppFixture.OpenAsync(fixture.OwnerConnectionString);
+            await using var connection = await Connections.OpenAsync(fixture.OwnerConnectionString);
             Assert.True(await connection.ScalarAsync<bool>("SELECT EXISTS (SELECT FROM users WHERE id = $1)", user.Id));
             Assert.Equal(7, await connection.ScalarAsync<int>("SELECT get_byte(uuid_send($1), 6) >> 4", user.Id));
             Assert.True(await connection.ScalarAsync<bool>(
@@ -67,7 +67,7 @@ public sealed partial class UuidV7Tests(AppFixture fixture)
         }
         finally
         {
-            await using var connection = await AppFixture.OpenAsync(fixture.OwnerConnectionString);
+            await using var connection = await Connections.OpenAsync(fixture.OwnerConnectionString);
             await connection.ExecuteAsync("DELETE FROM users WHERE email = $1", user.Email);
         }
     }
@@ -75,7 +75,7 @@ public sealed partial class UuidV7Tests(AppFixture fixture)
     [Fact]
     public async Task A_thousand_ids_made_one_after_another_in_one_session_come_out_in_ascending_order()
     {
-        await using var connection = await AppFixture.OpenAsync(fixture.OwnerConnectionString);
+        await using var connection = await Connections.OpenAsync(fixture.OwnerConnectionString);
         var ids = new List<string>();
         for (var i = 0; i < 1000; i++)
         {
@@ -89,7 +89,7 @@ public sealed partial class UuidV7Tests(AppFixture fixture)
     [Fact]
     public async Task The_generator_is_the_servers_built_in_uuidv7_from_postgresql_18_and_the_portable_one_before()
     {
-        await using var connection = await AppFixture.OpenAsync(fixture.OwnerConnectionString);
+        await using var connection = await Connections.OpenAsync(fixture.OwnerConnectionString);
         var major = int.Parse(await connection.ScalarAsync<string>("SELECT current_setting('server_version_num')"), System.Globalization.CultureInfo.InvariantCulture) / 10000;
         var source = await connection.ScalarAsync<string>("SELECT prosrc FROM pg_proc WHERE proname = 'uuid_generate_v7'");
 
@@ -102,7 +102,7 @@ public sealed partial class UuidV7Tests(AppFixture fixture)
     public async Task A_thousand_ids_made_in_one_statement_come_out_in_ascending_order()
     {
         // Most of these share a millisecond: only the sub-millisecond rand_a keeps them in order.
-        await using var connection = await AppFixture.OpenAsync(fixture.OwnerConnectionString);
+        await using var connection = await Connections.OpenAsync(fixture.OwnerConnectionString);
         var ids = await connection.ColumnAsync<string>(
             "SELECT id::text FROM (SELECT n, uuid_generate_v7() AS id FROM generate_series(1, 1000) n) g ORDER BY n");
 

@@ -1,22 +1,20 @@
 using System.Net;
-using KennWilliamson.AppHost.Postgres;
 using KennWilliamson.Tests.Api;
 using KennWilliamson.Tests.Infrastructure;
 using KennWilliamson.Tests.Schema;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace KennWilliamson.Tests.Security;
 
 /// <summary>An admin is made by an operator's explicit, audited act, and nothing re-grants it by itself.</summary>
-[Collection(SharedApp.Name)]
-public sealed class AdminGrantTests(AppFixture fixture)
+[Trait(Layer.Trait, Layer.Api)]
+public sealed class AdminGrantTests(ApiFixture fixture) : IClassFixture<ApiFixture>
 {
     [Fact]
     public async Task Grant_admin_is_audited_and_a_revoked_admin_stays_revoked_after_later_worker_runs()
     {
         var admin = await Admins.CreateAsync(fixture);
         var user = await fixture.Api.RegisterAsync();
-        await using var connection = await AppFixture.OpenAsync(fixture.OwnerConnectionString);
+        await using var connection = await Connections.OpenAsync(fixture.OwnerConnectionString);
 
         var granted = await WorkerProcess.RunAsync(fixture.OwnerConnectionString, fixture.AppDbPassword, "grant-admin", user.Email.ToUpperInvariant());
 
@@ -39,7 +37,7 @@ public sealed class AdminGrantTests(AppFixture fixture)
     public async Task Grant_admin_for_an_email_nobody_registered_fails_with_a_message_and_changes_nothing()
     {
         var email = ApiClient.UniqueEmail("ghost");
-        await using var connection = await AppFixture.OpenAsync(fixture.OwnerConnectionString);
+        await using var connection = await Connections.OpenAsync(fixture.OwnerConnectionString);
         var admins = await connection.ScalarAsync<long>("SELECT count(*) FROM user_roles ur JOIN roles r ON r.id = ur.role_id WHERE r.name = 'admin'");
 
         var result = await WorkerProcess.RunAsync(fixture.OwnerConnectionString, fixture.AppDbPassword, "grant-admin", email);
@@ -54,7 +52,7 @@ public sealed class AdminGrantTests(AppFixture fixture)
     {
         var user = await fixture.Api.RegisterAsync();
         var other = await fixture.Api.RegisterAsync();
-        await using var connection = await AppFixture.OpenAsync(fixture.OwnerConnectionString);
+        await using var connection = await Connections.OpenAsync(fixture.OwnerConnectionString);
 
         var result = await WorkerProcess.RunAsync(fixture.OwnerConnectionString, fixture.AppDbPassword, "grant-admin", user.Email, "--to", other.Email);
 
@@ -64,30 +62,5 @@ public sealed class AdminGrantTests(AppFixture fixture)
         Assert.False(await IsAdminAsync(connection, other.Id));
     }
 
-    [Fact]
-    public async Task The_dashboard_command_asks_for_the_email_confirms_and_grants()
-    {
-        var user = await fixture.Api.RegisterAsync();
-        var annotation = fixture.App.Services.GetRequiredService<DistributedApplicationModel>().Resources
-            .Single(r => r.Name == "kennwilliamson").Annotations.OfType<ResourceCommandAnnotation>()
-            .Single(c => c.Name == DatabaseCommands.GrantAdmin);
-        Assert.False(string.IsNullOrEmpty(annotation.ConfirmationMessage));
-        var input = Assert.Single(annotation.Arguments);
-        Assert.True(input.Required);
-
-        var arguments = new InteractionInputCollection([new InteractionInput
-        {
-            Name = DatabaseCommands.AdminEmailArgument, Label = input.Label, InputType = InputType.Text, Value = user.Email,
-        }]);
-        var result = await fixture.App.ResourceCommands.ExecuteCommandAsync("kennwilliamson", DatabaseCommands.GrantAdmin, arguments)
-            .WaitAsync(TimeSpan.FromMinutes(3));
-
-        Assert.True(result.Success, result.Message);
-        await using var connection = await AppFixture.OpenAsync(fixture.OwnerConnectionString);
-        Assert.True(await IsAdminAsync(connection, user.Id));
-    }
-
-    private static Task<bool> IsAdminAsync(Npgsql.NpgsqlConnection connection, string userId) =>
-        connection.ScalarAsync<bool>(
-            "SELECT EXISTS (SELECT 1 FROM user_roles ur JOIN roles r ON r.id = ur.role_id WHERE ur.user_id = $1 AND r.name = 'admin')", Guid.Parse(userId));
+    private static Task<bool> IsAdminAsync(Npgsql.NpgsqlConnection connection, string userId) => Admins.IsAdminAsync(connection, userId);
 }

@@ -7,7 +7,7 @@ namespace KennWilliamson.Tests.Security;
 /// <summary>Admins are made the only way the project allows outside the API: the worker's grant-admin verb.</summary>
 public static class Admins
 {
-    public static async Task<Account> CreateAsync(AppFixture fixture)
+    public static async Task<Account> CreateAsync(ITestApp fixture)
     {
         var account = await fixture.Api.RegisterAsync("Admin " + Guid.NewGuid().ToString("N")[..6]);
         var worker = await WorkerProcess.RunAsync(fixture.OwnerConnectionString, fixture.AppDbPassword, "grant-admin", account.Email);
@@ -20,4 +20,8 @@ public static class Admins
         Assert.Contains("admin", body.GetProperty("user").GetProperty("roles").EnumerateArray().Select(r => r.GetString()));
         return account with { Token = body.GetProperty("token").GetString()!, User = body.GetProperty("user") };
     }
+
+    public static Task<bool> IsAdminAsync(Npgsql.NpgsqlConnection connection, string userId) =>
+        Schema.SchemaSql.ScalarAsync<bool>(connection,
+            "SELECT EXISTS (SELECT 1 FROM user_roles ur JOIN roles r ON r.id = ur.role_id WHERE ur.user_id = $1 AND r.name = 'admin')", Guid.Parse(userId));
 }

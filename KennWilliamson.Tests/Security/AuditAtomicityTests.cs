@@ -5,8 +5,8 @@ using KennWilliamson.Tests.Schema;
 
 namespace KennWilliamson.Tests.Security;
 
-[Collection(SharedApp.Name)]
-public sealed class AuditAtomicityTests(AppFixture fixture)
+[Trait(Layer.Trait, Layer.Api)]
+public sealed class AuditAtomicityTests(ApiFixture fixture) : IClassFixture<ApiFixture>
 {
     /// <summary>
     /// A CHECK constraint (added by the owner for this one target user, NOT VALID so old rows are not
@@ -21,7 +21,7 @@ public sealed class AuditAtomicityTests(AppFixture fixture)
         var admin = await Admins.CreateAsync(fixture);
         var target = await fixture.Api.RegisterAsync();
         var targetId = Guid.Parse(target.Id);
-        await using var connection = await AppFixture.OpenAsync(fixture.OwnerConnectionString);
+        await using var connection = await Connections.OpenAsync(fixture.OwnerConnectionString);
         if (method == "DELETE")
         {
             using var granted = await fixture.Api.SendAsync(HttpMethod.Put, $"/api/admin/users/{target.Id}/roles/admin", token: admin.Token);

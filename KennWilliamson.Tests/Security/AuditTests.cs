@@ -4,13 +4,13 @@ using KennWilliamson.Tests.Infrastructure;
 
 namespace KennWilliamson.Tests.Security;
 
-[Collection(SharedApp.Name)]
-public sealed class AuditTests(AppFixture fixture)
+[Trait(Layer.Trait, Layer.Api)]
+public sealed class AuditTests(ApiFixture fixture) : IClassFixture<ApiFixture>
 {
     public sealed record AuditEntry(string Action, string? Actor, string? Target, string? ClientAddress, string? UserAgent);
 
     /// <summary>The newest <paramref name="count"/> audit events through the admin listing, page by page.</summary>
-    public static async Task<List<AuditEntry>> EventsAsync(AppFixture fixture, string adminToken, int count, int pageSize = 50)
+    public static async Task<List<AuditEntry>> EventsAsync(ITestApp fixture, string adminToken, int count, int pageSize = 50)
     {
         var events = new List<AuditEntry>();
         for (var page = 1; events.Count < count; page++)

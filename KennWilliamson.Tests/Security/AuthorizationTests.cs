@@ -6,8 +6,8 @@ using KennWilliamson.Tests.Infrastructure;
 
 namespace KennWilliamson.Tests.Security;
 
-[Collection(SharedApp.Name)]
-public sealed partial class AuthorizationTests(AppFixture fixture)
+[Trait(Layer.Trait, Layer.Api)]
+public sealed partial class AuthorizationTests(ApiFixture fixture) : IClassFixture<ApiFixture>
 {
     /// <summary>The routes that say they are public; every other route in the OpenAPI document must not be.</summary>
     private static readonly HashSet<string> PublicRoutes =
@@ -96,7 +96,7 @@ public sealed partial class AuthorizationTests(AppFixture fixture)
         Assert.Equal(HttpStatusCode.OK, grant.StatusCode);
         Assert.Equal(["admin", "user"], (await grant.JsonAsync()).GetProperty("roles").EnumerateArray().Select(r => r.GetString()));
 
-        await using (var db = await AppFixture.OpenAsync(fixture.OwnerConnectionString))
+        await using (var db = await Connections.OpenAsync(fixture.OwnerConnectionString))
         {
             await using var assignedBy = new Npgsql.NpgsqlCommand(
                 "SELECT ur.assigned_by FROM user_roles ur JOIN roles r ON r.id = ur.role_id WHERE ur.user_id = $1 AND r.name = 'admin'", db)
@@ -130,7 +130,7 @@ public sealed partial class AuthorizationTests(AppFixture fixture)
             r.Dispose();
         }
 
-        await using var db = await AppFixture.OpenAsync(fixture.OwnerConnectionString);
+        await using var db = await Connections.OpenAsync(fixture.OwnerConnectionString);
         await using var count = new Npgsql.NpgsqlCommand(
             "SELECT count(*) FROM user_roles ur JOIN roles r ON r.id = ur.role_id WHERE ur.user_id = $1 AND r.name = 'admin'", db)
         { Parameters = { new() { Value = Guid.Parse(target.Id) } } };

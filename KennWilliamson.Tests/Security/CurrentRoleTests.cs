@@ -10,8 +10,8 @@ namespace KennWilliamson.Tests.Security;
 /// Admin decisions follow the roles the database holds at the time of the request, never the roles an access
 /// token was signed with (tokens may live hours); a role change ends the changed user's sessions.
 /// </summary>
-[Collection(SharedApp.Name)]
-public sealed class CurrentRoleTests(AppFixture fixture)
+[Trait(Layer.Trait, Layer.Api)]
+public sealed class CurrentRoleTests(ApiFixture fixture) : IClassFixture<ApiFixture>
 {
     [Fact]
     public async Task A_revoked_admin_gets_403_on_every_admin_route_and_cannot_take_the_role_back()
@@ -39,7 +39,7 @@ public sealed class CurrentRoleTests(AppFixture fixture)
             await response.AssertProblemAsync(HttpStatusCode.Forbidden);
         }
 
-        await using var db = await AppFixture.OpenAsync(fixture.OwnerConnectionString);
+        await using var db = await Connections.OpenAsync(fixture.OwnerConnectionString);
         Assert.Equal(["admin", "user"], await RolesAsync(db, a.Id));
         Assert.Equal(["user"], await RolesAsync(db, b.Id));
         using (var list = await fixture.Api.SendAsync(HttpMethod.Get, "/api/admin/users?page_size=1", token: a.Token))
@@ -92,7 +92,7 @@ public sealed class CurrentRoleTests(AppFixture fixture)
         {
             Assert.Equal(HttpStatusCode.OK, adminRefresh.StatusCode);
         }
-        await using var db = await AppFixture.OpenAsync(fixture.OwnerConnectionString);
+        await using var db = await Connections.OpenAsync(fixture.OwnerConnectionString);
         Assert.Equal(0L, await ReuseEventsAsync(db, user.Id));
         Assert.Equal(0L, await db.ScalarAsync<long>("SELECT count(*) FROM refresh_tokens WHERE user_id = $1 AND revoked_at IS NULL", Guid.Parse(user.Id)));
         Assert.Equal(["admin", "user"], await SignInRolesAsync(user));
@@ -110,7 +110,7 @@ public sealed class CurrentRoleTests(AppFixture fixture)
     {
         var gone = await Admins.CreateAsync(fixture);
         var user = await fixture.Api.RegisterAsync();
-        await using (var db = await AppFixture.OpenAsync(fixture.OwnerConnectionString))
+        await using (var db = await Connections.OpenAsync(fixture.OwnerConnectionString))
         {
             await db.DeleteUserAsync(Guid.Parse(gone.Id));
         }

@@ -10,8 +10,8 @@ namespace KennWilliamson.Tests.Security;
 /// holds exactly the rows that the requests answered 201 for. The fuzz suite's findings are regression tests
 /// in HostileInputTests.Findings.cs.
 /// </summary>
-[Collection(SharedApp.Name)]
-public sealed partial class HostileInputTests(AppFixture fixture)
+[Trait(Layer.Trait, Layer.Api)]
+public sealed partial class HostileInputTests(ApiFixture fixture) : IClassFixture<ApiFixture>
 {
     [Fact]
     public async Task HostileRequestsGetNo5xxAndLeaveNoRowTheyShouldNot()
@@ -74,7 +74,7 @@ public sealed partial class HostileInputTests(AppFixture fixture)
         }
         Assert.True(failures.Count == 0, string.Join('\n', failures));
 
-        await using var db = await AppFixture.OpenAsync(fixture.OwnerConnectionString);
+        await using var db = await Connections.OpenAsync(fixture.OwnerConnectionString);
         await using var marked = new Npgsql.NpgsqlCommand($"SELECT count(*) FROM users WHERE email LIKE '%@{Marker}'", db);
         Assert.Equal((long)registered, await marked.ExecuteScalarAsync());
         await using (var timers = new Npgsql.NpgsqlCommand("SELECT count(*) FROM incident_timers WHERE user_id = $1", db)

@@ -4,8 +4,8 @@ using KennWilliamson.Tests.Infrastructure;
 
 namespace KennWilliamson.Tests.Security;
 
-[Collection(SharedApp.Name)]
-public sealed class RateLimitTests(AppFixture fixture)
+[Trait(Layer.Trait, Layer.Api)]
+public sealed class RateLimitTests(ApiFixture fixture) : IClassFixture<ApiFixture>
 {
     [Fact]
     public async Task TheEleventhLoginInAMinuteFromOneAddressGets429AndAnotherAddressIsUnaffected()

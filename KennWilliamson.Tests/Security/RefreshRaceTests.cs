@@ -5,8 +5,8 @@ using KennWilliamson.Tests.Schema;
 
 namespace KennWilliamson.Tests.Security;
 
-[Collection(SharedApp.Name)]
-public sealed class RefreshRaceTests(AppFixture fixture)
+[Trait(Layer.Trait, Layer.Api)]
+public sealed class RefreshRaceTests(ApiFixture fixture) : IClassFixture<ApiFixture>
 {
     /// <summary>
     /// Twenty clients refresh one token at once (each from its own address, so no rate limit answers).
@@ -34,7 +34,7 @@ public sealed class RefreshRaceTests(AppFixture fixture)
             // Reuse was detected (19 losers presented a spent token): no token of the family works any more.
             using var next = await fixture.Api.SendAsync(HttpMethod.Post, "/api/auth/refresh", new { refresh_token = winner.Token });
             await next.AssertProblemAsync(HttpStatusCode.Unauthorized);
-            await using var connection = await AppFixture.OpenAsync(fixture.OwnerConnectionString);
+            await using var connection = await Connections.OpenAsync(fixture.OwnerConnectionString);
             Assert.Equal(0L, await connection.ScalarAsync<long>(
                 "SELECT count(*) FROM refresh_tokens WHERE user_id = $1 AND revoked_at IS NULL AND expires_at > now()", Guid.Parse(account.Id)));
         }

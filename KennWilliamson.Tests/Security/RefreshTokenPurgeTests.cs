@@ -11,8 +11,8 @@ namespace KennWilliamson.Tests.Security;
 /// The API's refresh-token purge (its background job runs the same method hourly), run once here with a clock
 /// of the test's choosing, as the API's own database role, against tokens the owner inserted with chosen times.
 /// </summary>
-[Collection(SharedApp.Name)]
-public sealed class RefreshTokenPurgeTests(AppFixture fixture)
+[Trait(Layer.Trait, Layer.Api)]
+public sealed class RefreshTokenPurgeTests(ApiFixture fixture) : IClassFixture<ApiFixture>
 {
     // Long before any token the other tests make, so only this test's rows can be old enough to go.
     private static readonly DateTimeOffset Now = new(2001, 6, 1, 12, 0, 0, TimeSpan.Zero);
@@ -38,7 +38,7 @@ public sealed class RefreshTokenPurgeTests(AppFixture fixture)
             ("revoked unspent longer ago", Now + Days, null, Cutoff - Second, true),
             ("revoked unspent longer ago, expired within the age", Cutoff + Second, null, Cutoff - Days, true),
         ];
-        await using var owner = await AppFixture.OpenAsync(fixture.OwnerConnectionString);
+        await using var owner = await Connections.OpenAsync(fixture.OwnerConnectionString);
         var user = await owner.InsertUserAsync();
         var names = new Dictionary<Guid, string>();
         foreach (var token in tokens)
@@ -57,7 +57,7 @@ public sealed class RefreshTokenPurgeTests(AppFixture fixture)
     [Fact]
     public async Task A_purge_larger_than_one_batch_takes_every_row_it_should()
     {
-        await using var owner = await AppFixture.OpenAsync(fixture.OwnerConnectionString);
+        await using var owner = await Connections.OpenAsync(fixture.OwnerConnectionString);
         var user = await owner.InsertUserAsync();
         var rows = RefreshTokenPurge.BatchSize + 7;
         await owner.ExecuteAsync("""

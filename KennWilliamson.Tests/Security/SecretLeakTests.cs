@@ -15,6 +15,8 @@ namespace KennWilliamson.Tests.Security;
 /// something, so an empty search cannot pass for a clean one.
 /// </summary>
 [Trait("Category", TestPostgres.NeedsClientTools)]
+[Collection(AppHostSequence.Name)]
+[Trait(Layer.Trait, Layer.AppHost)]
 public sealed class SecretLeakTests : IAsyncLifetime
 {
     private readonly Dictionary<string, string> _secrets = new()

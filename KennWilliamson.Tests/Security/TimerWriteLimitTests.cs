@@ -6,8 +6,8 @@ using KennWilliamson.Tests.Infrastructure;
 namespace KennWilliamson.Tests.Security;
 
 /// <summary>Timer create, update and delete share one per-account budget (RateLimiting:TimerWrites).</summary>
-[Collection(SharedApp.Name)]
-public sealed class TimerWriteLimitTests(AppFixture fixture)
+[Trait(Layer.Trait, Layer.Api)]
+public sealed class TimerWriteLimitTests(ApiFixture fixture) : IClassFixture<ApiFixture>
 {
     [Fact]
     public async Task WritesBeyondTheAccountsLimitGet429WithRetryAfterAndOtherAccountsAreUnaffected()
@@ -20,9 +20,9 @@ public sealed class TimerWriteLimitTests(AppFixture fixture)
         // The rest of the budget on cheap writes (deleting timers that do not exist), eight at a time,
         // each from another address: the limit follows the account, not the address.
         var spent = 1;
-        while (spent < AppFixture.TimerWritesPerMinute)
+        while (spent < ApiFixture.TimerWritesPerMinute)
         {
-            var batch = Math.Min(8, AppFixture.TimerWritesPerMinute - spent);
+            var batch = Math.Min(8, ApiFixture.TimerWritesPerMinute - spent);
             var responses = await Task.WhenAll(Enumerable.Range(0, batch).Select(_ =>
                 fixture.Api.SendAsync(HttpMethod.Delete, $"/api/incident-timers/{Guid.NewGuid()}", token: busy.Token)));
             Assert.All(responses, r => Assert.Equal(HttpStatusCode.NotFound, r.StatusCode));

@@ -4,8 +4,8 @@ using KennWilliamson.Tests.Infrastructure;
 
 namespace KennWilliamson.Tests.Security;
 
-[Collection(SharedApp.Name)]
-public sealed class UnknownRouteTests(AppFixture fixture)
+[Trait(Layer.Trait, Layer.Api)]
+public sealed class UnknownRouteTests(ApiFixture fixture) : IClassFixture<ApiFixture>
 {
     [Theory]
     [InlineData("GET", "/api/nothing-here")]

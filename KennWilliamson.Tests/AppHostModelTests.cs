@@ -8,7 +8,7 @@ namespace KennWilliamson.Tests;
 public sealed class AppHostModelTests
 {
     [Fact]
-    public async Task ContainerModeModelsTheCustomPostgres17ImageWithVolumeAndPgAdmin()
+    public async Task Container_mode_models_the_custom_postgres_17_image_with_volume_and_pg_admin()
     {
         await using var builder = await DistributedApplicationTestingBuilder
             .CreateAsync<Projects.KennWilliamson_AppHost>(["--Postgres:Mode=container"])
@@ -29,7 +29,7 @@ public sealed class AppHostModelTests
     }
 
     [Fact]
-    public async Task LocalModeModelHoldsNoContainerResource()
+    public async Task Local_mode_model_holds_no_container_resource()
     {
         var dataDirectory = TestPaths.NewTempDirectory("model");
         await using var builder = await DistributedApplicationTestingBuilder
@@ -64,7 +64,7 @@ public sealed class AppHostModelTests
     }
 
     [Fact]
-    public async Task AutoModeWithNoRuntimeAndNoBinariesStopsNamingBothRemedies()
+    public async Task Auto_mode_with_no_runtime_and_no_binaries_stops_naming_both_remedies()
     {
         var emptyBin = TestPaths.NewTempDirectory("emptybin");
         var result = await ChildProcess.RunAsync("dotnet",
@@ -89,7 +89,7 @@ public sealed class AppHostModelTests
     [InlineData("-1")]
     [InlineData("80a")]
     [InlineData("99999999999")]
-    public async Task AnApiPortThatIsNoPortStopsTheAppHostWithWhatToGive(string port)
+    public async Task An_api_port_that_is_no_port_stops_the_apphost_with_what_to_give(string port)
     {
         var result = await ChildProcess.RunAsync("dotnet", [TestPaths.ProjectDll("KennWilliamson.AppHost"), $"{AppHostFactory.ApiPortArg}={port}"],
             TimeSpan.FromMinutes(1), workingDirectory: Path.Combine(TestPaths.RepositoryRoot, "KennWilliamson.AppHost"));

@@ -15,7 +15,7 @@ public sealed class FailedMigrationTests : IAsyncLifetime
     private DistributedApplication? _app;
 
     [Fact]
-    public async Task FailingMigrationExitsNonZeroTheApiNeverStartsAndTheNextGoodRunSucceeds()
+    public async Task Failing_migration_exits_non_zero_the_api_never_starts_and_the_next_good_run_succeeds()
     {
         using var cts = new CancellationTokenSource(AppHostFactory.StartTimeout);
         var builder = await AppHostFactory.CreateLocalAsync(Path.Combine(_dataRoot, "data"));

@@ -13,7 +13,7 @@ public sealed class PlatformTests(AppFixture fixture)
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(30);
 
     [Fact]
-    public async Task LocalModeStartsEveryResourceAndTheDatabaseAnswers()
+    public async Task Local_mode_starts_every_resource_and_the_database_answers()
     {
         var notifications = fixture.App.ResourceNotifications;
         await notifications.WaitForResourceHealthyAsync("postgres").WaitAsync(Timeout);
@@ -35,7 +35,7 @@ public sealed class PlatformTests(AppFixture fixture)
     }
 
     [Fact]
-    public async Task PgStatStatementsIsPreloaded()
+    public async Task Pg_stat_statements_is_preloaded()
     {
         await using var connection = await Connections.OpenAsync(fixture.OwnerConnectionString);
         await using var command = new Npgsql.NpgsqlCommand("SHOW shared_preload_libraries", connection);

@@ -9,7 +9,7 @@ public sealed class AuthTests(ApiFixture fixture) : IClassFixture<ApiFixture>
     private HttpClient Http => fixture.Api;
 
     [Fact]
-    public async Task RegisterAnswers201WithTokensAndTheUserInSnakeCase()
+    public async Task Register_answers_201_with_tokens_and_the_user_in_snake_case()
     {
         var email = ApiClient.UniqueEmail();
         using var response = await Http.SendAsync(HttpMethod.Post, "/api/auth/register",
@@ -28,7 +28,7 @@ public sealed class AuthTests(ApiFixture fixture) : IClassFixture<ApiFixture>
     }
 
     [Fact]
-    public async Task RegisteringAnEmailTwiceInAnyLetterCaseIsAConflict()
+    public async Task Registering_an_email_twice_in_any_letter_case_is_a_conflict()
     {
         var account = await Http.RegisterAsync();
 
@@ -41,7 +41,7 @@ public sealed class AuthTests(ApiFixture fixture) : IClassFixture<ApiFixture>
     }
 
     [Fact]
-    public async Task LoginWithTheRightPasswordAnswersTokensAndMeAnswersTheUser()
+    public async Task Login_with_the_right_password_answers_tokens_and_me_answers_the_user()
     {
         var account = await Http.RegisterAsync("Login Check");
 
@@ -59,7 +59,7 @@ public sealed class AuthTests(ApiFixture fixture) : IClassFixture<ApiFixture>
     }
 
     [Fact]
-    public async Task WrongPasswordAndUnknownEmailGetTheSame401()
+    public async Task Wrong_password_and_unknown_email_get_the_same_401()
     {
         var account = await Http.RegisterAsync();
 
@@ -71,7 +71,7 @@ public sealed class AuthTests(ApiFixture fixture) : IClassFixture<ApiFixture>
     }
 
     [Fact]
-    public async Task RegistrationWritesTheUserAndTheUserRoleTogether()
+    public async Task Registration_writes_the_user_and_the_user_role_together()
     {
         var account = await Http.RegisterAsync();
 

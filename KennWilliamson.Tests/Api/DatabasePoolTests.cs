@@ -7,7 +7,7 @@ namespace KennWilliamson.Tests.Api;
 public sealed class DatabasePoolTests(ApiFixture fixture) : IClassFixture<ApiFixture>
 {
     [Fact]
-    public async Task TheApiHoldsAtMostTenAndAtLeastTwoConnections()
+    public async Task The_api_holds_at_most_ten_and_at_least_two_connections()
     {
         var account = await fixture.Api.RegisterAsync();
         await using var observer = await Connections.OpenAsync(fixture.OwnerConnectionString);

@@ -12,7 +12,7 @@ public sealed class HealthTests(ApiFixture fixture) : IClassFixture<ApiFixture>
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(30);
 
     [Fact]
-    public async Task ServiceHealthAndAspireProbesAnswer()
+    public async Task Service_health_and_aspire_probes_answer()
     {
         var health = await fixture.Api.GetFromJsonAsync<JsonElement>(new Uri("/api/health", UriKind.Relative)).WaitAsync(Timeout);
         Assert.Equal("healthy", health.GetProperty("status").GetString());

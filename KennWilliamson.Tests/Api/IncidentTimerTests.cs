@@ -11,7 +11,7 @@ public sealed class IncidentTimerTests(ApiFixture fixture) : IClassFixture<ApiFi
     private HttpClient Http => fixture.Api;
 
     [Fact]
-    public async Task OwnerCreatesListsUpdatesAndDeletesTimers()
+    public async Task Owner_creates_lists_updates_and_deletes_timers()
     {
         var me = await Http.RegisterAsync();
 
@@ -42,7 +42,7 @@ public sealed class IncidentTimerTests(ApiFixture fixture) : IClassFixture<ApiFi
     }
 
     [Fact]
-    public async Task UpdatingOnlyNotesKeepsTheResetTimestamp()
+    public async Task Updating_only_notes_keeps_the_reset_timestamp()
     {
         var me = await Http.RegisterAsync();
         using var created = await Http.SendAsync(HttpMethod.Post, "/api/incident-timers", new { reset_timestamp = "2023-03-03T03:03:03Z", notes = "a" }, me.Token);
@@ -56,7 +56,7 @@ public sealed class IncidentTimerTests(ApiFixture fixture) : IClassFixture<ApiFi
     }
 
     [Fact]
-    public async Task PublicTimerIsTheNewestByResetTimestampWithTheDisplayName()
+    public async Task Public_timer_is_the_newest_by_reset_timestamp_with_the_display_name()
     {
         var owner = await Http.RegisterAsync("Public Timer Owner");
         // Created newest-reset first, so creation order and id order both disagree with reset order.
@@ -78,7 +78,7 @@ public sealed class IncidentTimerTests(ApiFixture fixture) : IClassFixture<ApiFi
     }
 
     [Fact]
-    public async Task UnknownSlugAndUserWithoutTimersGet404()
+    public async Task Unknown_slug_and_user_without_timers_get_404()
     {
         var noTimers = await Http.RegisterAsync();
         foreach (var slug in new[] { "no-such-user-" + Guid.NewGuid().ToString("N"), noTimers.Slug })
@@ -89,7 +89,7 @@ public sealed class IncidentTimerTests(ApiFixture fixture) : IClassFixture<ApiFi
     }
 
     [Fact]
-    public async Task AnotherUsersTimerIsNotFoundAndNeverListed()
+    public async Task Another_users_timer_is_not_found_and_never_listed()
     {
         var a = await Http.RegisterAsync();
         var b = await Http.RegisterAsync();
@@ -108,7 +108,7 @@ public sealed class IncidentTimerTests(ApiFixture fixture) : IClassFixture<ApiFi
     }
 
     [Fact]
-    public async Task AStillValidTokenOfADeletedAccountCreatesNoTimerAndGets404()
+    public async Task A_still_valid_token_of_a_deleted_account_creates_no_timer_and_gets_404()
     {
         var gone = await Http.RegisterAsync();
         await using (var db = await Connections.OpenAsync(fixture.OwnerConnectionString))
@@ -127,7 +127,7 @@ public sealed class IncidentTimerTests(ApiFixture fixture) : IClassFixture<ApiFi
     /// reads back as the same instant), not replaced by now() as when EF took it for "no value".
     /// </summary>
     [Fact]
-    public async Task TheEarliestResetTimestampIsStoredAsSentAndSortsOldest()
+    public async Task The_earliest_reset_timestamp_is_stored_as_sent_and_sorts_oldest()
     {
         var me = await Http.RegisterAsync();
         using var created = await Http.SendAsync(HttpMethod.Post, "/api/incident-timers", new { reset_timestamp = "0001-01-01T00:00:00Z", notes = "earliest" }, me.Token);

@@ -27,7 +27,7 @@ public sealed class OpenApiTests(ApiFixture fixture) : IClassFixture<ApiFixture>
 
     [Theory]
     [MemberData(nameof(Routes))]
-    public async Task OpenApiDocumentListsTheRouteWithItsResponses(string path, string method, string[] statuses)
+    public async Task OpenAPI_document_lists_the_route_with_its_responses(string path, string method, string[] statuses)
     {
         var document = await fixture.Api.GetFromJsonAsync<JsonElement>(new Uri("/openapi/v1.json", UriKind.Relative)).WaitAsync(ApiClient.Timeout);
 
@@ -37,7 +37,7 @@ public sealed class OpenApiTests(ApiFixture fixture) : IClassFixture<ApiFixture>
     }
 
     [Fact]
-    public async Task TheTimerListDocumentsItsLimitAndCursorParameters()
+    public async Task The_timer_list_documents_its_limit_and_cursor_parameters()
     {
         var document = await fixture.Api.GetFromJsonAsync<JsonElement>(new Uri("/openapi/v1.json", UriKind.Relative)).WaitAsync(ApiClient.Timeout);
 
@@ -51,7 +51,7 @@ public sealed class OpenApiTests(ApiFixture fixture) : IClassFixture<ApiFixture>
 
     /// <summary>What the pipeline answers whatever the handler declares (CommonResponses), listed on every operation.</summary>
     [Fact]
-    public async Task EveryOperationListsTheStatusesThePipelineCanAnswer()
+    public async Task Every_operation_lists_the_statuses_the_pipeline_can_answer()
     {
         var document = await fixture.Api.GetFromJsonAsync<JsonElement>(new Uri("/openapi/v1.json", UriKind.Relative)).WaitAsync(ApiClient.Timeout);
 

@@ -39,7 +39,7 @@ public sealed class RouteStatusTests(ApiFixture fixture) : IDisposable, IClassFi
     public void Dispose() => _http.Dispose();
 
     [Fact]
-    public async Task EveryRouteDocumentsExactlyTheStatusesItAnswers()
+    public async Task Every_route_documents_exactly_the_statuses_it_answers()
     {
         var documented = await DocumentedAsync();
         var me = await fixture.Api.RegisterAsync();

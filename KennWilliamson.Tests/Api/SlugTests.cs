@@ -9,14 +9,14 @@ public sealed class SlugTests(ApiFixture fixture) : IClassFixture<ApiFixture>
     private HttpClient Http => fixture.Api;
 
     [Fact]
-    public async Task DisplayNameBecomesALowerCaseHyphenatedSlug()
+    public async Task Display_name_becomes_a_lower_case_hyphenated_slug()
     {
         var account = await Http.RegisterAsync("Test User");
         Assert.Equal("test-user", account.Slug);
     }
 
     [Fact]
-    public async Task PreviewSaysWhetherTheSlugIsFreeAndWhatTheNextOneWouldBe()
+    public async Task Preview_says_whether_the_slug_is_free_and_what_the_next_one_would_be()
     {
         using var before = await Http.SendAsync(HttpMethod.Post, "/api/auth/preview-slug", new { display_name = "John Doe Test" });
         Assert.Equal(HttpStatusCode.OK, before.StatusCode);
@@ -35,7 +35,7 @@ public sealed class SlugTests(ApiFixture fixture) : IClassFixture<ApiFixture>
     }
 
     [Fact]
-    public async Task ConcurrentRegistrationsWithOneDisplayNameGetDistinctSlugs()
+    public async Task Concurrent_registrations_with_one_display_name_get_distinct_slugs()
     {
         const string name = "Crowded Name";
         var responses = await Task.WhenAll(Enumerable.Range(0, 10).Select(_ =>

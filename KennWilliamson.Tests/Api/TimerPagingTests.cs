@@ -12,7 +12,7 @@ public sealed class TimerPagingTests(ApiFixture fixture) : IClassFixture<ApiFixt
     private HttpClient Http => fixture.Api;
 
     [Fact]
-    public async Task WithoutParametersTheListIsAnArrayOfTheNewest100WithALinkToTheNextPage()
+    public async Task Without_parameters_the_list_is_an_array_of_the_newest_100_with_a_link_to_the_next_page()
     {
         var me = await Http.RegisterAsync();
         await SeedAsync(me, 250);
@@ -32,7 +32,7 @@ public sealed class TimerPagingTests(ApiFixture fixture) : IClassFixture<ApiFixt
     [Theory]
     [InlineData(1)]
     [InlineData(500)]
-    public async Task LimitBoundsAreAccepted(int limit)
+    public async Task Limit_bounds_are_accepted(int limit)
     {
         var me = await Http.RegisterAsync();
         await SeedAsync(me, 501);
@@ -44,7 +44,7 @@ public sealed class TimerPagingTests(ApiFixture fixture) : IClassFixture<ApiFixt
     }
 
     [Fact]
-    public async Task PagesFollowingTheLinkCoverEveryTimerOnceWhileNewTimersArrive()
+    public async Task Pages_following_the_link_cover_every_timer_once_while_new_timers_arrive()
     {
         var me = await Http.RegisterAsync();
         // Groups of three share a reset_timestamp: the id must break the ties, and page edges fall inside groups.
@@ -71,7 +71,7 @@ public sealed class TimerPagingTests(ApiFixture fixture) : IClassFixture<ApiFixt
     }
 
     [Fact]
-    public async Task ACursorCopiedUnencodedFromAResponseStillWorks()
+    public async Task A_cursor_copied_unencoded_from_a_response_still_works()
     {
         var me = await Http.RegisterAsync();
         await SeedAsync(me, 5);

@@ -11,7 +11,7 @@ public sealed class TokenTests(ApiFixture fixture) : IClassFixture<ApiFixture>
     private HttpClient Http => fixture.Api;
 
     [Fact]
-    public async Task AccessTokenCarriesSubEmailRolesIatAndExpAndIsHs256()
+    public async Task Access_token_carries_sub_email_roles_iat_and_exp_and_is_hs256()
     {
         var account = await Http.RegisterAsync();
         var payload = TestJwt.Payload(account.Token);
@@ -23,7 +23,7 @@ public sealed class TokenTests(ApiFixture fixture) : IClassFixture<ApiFixture>
     }
 
     [Fact]
-    public async Task MissingExpiredTamperedWrongKeyAndUnsignedTokensGet401Problems()
+    public async Task Missing_expired_tampered_wrong_key_and_unsigned_tokens_get_401_problems()
     {
         var account = await Http.RegisterAsync();
         var key = Encoding.UTF8.GetBytes(fixture.JwtSigningKey);
@@ -65,7 +65,7 @@ public sealed class TokenTests(ApiFixture fixture) : IClassFixture<ApiFixture>
     /// would let it through. The control token proves the rest is acceptable.
     /// </summary>
     [Fact]
-    public async Task WrongIssuerWrongAudienceAlgNoneOtherAlgorithmsAndAFutureNbfGet401Problems()
+    public async Task Wrong_issuer_wrong_audience_alg_none_other_algorithms_and_a_future_nbf_get_401_problems()
     {
         var account = await Http.RegisterAsync();
         var key = Encoding.UTF8.GetBytes(fixture.JwtSigningKey);
@@ -102,7 +102,7 @@ public sealed class TokenTests(ApiFixture fixture) : IClassFixture<ApiFixture>
     }
 
     [Fact]
-    public async Task RefreshRotatesTheTokenAndReusingTheOldOneRevokesTheFamily()
+    public async Task Refresh_rotates_the_token_and_reusing_the_old_one_revokes_the_family()
     {
         var account = await Http.RegisterAsync();
 
@@ -125,7 +125,7 @@ public sealed class TokenTests(ApiFixture fixture) : IClassFixture<ApiFixture>
     }
 
     [Fact]
-    public async Task AfterLogoutTheRefreshTokenFails()
+    public async Task After_logout_the_refresh_token_fails()
     {
         var account = await Http.RegisterAsync();
 

@@ -51,7 +51,7 @@ public sealed class ValidationTests(ApiFixture fixture) : IClassFixture<ApiFixtu
 
     [Theory]
     [MemberData(nameof(BadRequests))]
-    public async Task BadInputGets400ProblemDetailsNamingTheField(string method, string path, string? body, bool authenticated, string field)
+    public async Task Bad_input_gets_400_problem_details_naming_the_field(string method, string path, string? body, bool authenticated, string field)
     {
         var token = authenticated ? (await fixture.Api.RegisterAsync()).Token : null;
 
@@ -63,7 +63,7 @@ public sealed class ValidationTests(ApiFixture fixture) : IClassFixture<ApiFixtu
     }
 
     [Fact]
-    public async Task NothingInvalidReachesTheDatabase()
+    public async Task Nothing_invalid_reaches_the_database()
     {
         using var response = await fixture.Api.SendAsync(HttpMethod.Post, "/api/auth/register",
             $$"""{"email": "{{Email}}", "password": "Short12", "display_name": "X"}""");

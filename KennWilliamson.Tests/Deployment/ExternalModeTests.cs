@@ -19,7 +19,7 @@ public sealed class ExternalModeTests : IAsyncLifetime
     private DistributedApplication? _app;
 
     [Fact]
-    public async Task WorkerMigratesAnExternalServerAndTheApiServesItAsItsOwnRole()
+    public async Task Worker_migrates_an_external_server_and_the_api_serves_it_as_its_own_role()
     {
         using var cts = new CancellationTokenSource(AppHostFactory.StartTimeout);
         var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.KennWilliamson_AppHost>(

@@ -54,7 +54,7 @@ public sealed partial class ManifestTests
     }
 
     [Fact]
-    public async Task ExternalModePublishesConnectionStringParametersAndNoServer()
+    public async Task External_mode_publishes_connection_string_parameters_and_no_server()
     {
         var manifest = await ManifestPublisher.PublishAsync("--Postgres:Mode=external");
 
@@ -80,7 +80,7 @@ public sealed partial class ManifestTests
 
     /// <summary>What the published external API connection string relies on: a later key overrides an earlier one.</summary>
     [Fact]
-    public void AppendedUsernameAndPasswordOverrideThoseInTheConnectionString()
+    public void Appended_username_and_password_override_those_in_the_connection_string()
     {
         var connection = new Npgsql.NpgsqlConnectionStringBuilder(
             "Host=db.example;Database=kennwilliamson;User ID=someone;Password=old;SSL Mode=Require;Username=kennwilliamson_app;Password=new");

@@ -22,7 +22,7 @@ public sealed class SchemaFuzzTests(ApiFixture fixture, ITestOutputHelper output
     private static readonly TimeSpan MaxAnswer = TimeSpan.FromSeconds(2);
 
     [Fact]
-    public async Task EveryOperationSurvivesSchemaDrivenFuzzing()
+    public async Task Every_operation_survives_schema_driven_fuzzing()
     {
         var iterations = long.TryParse(Environment.GetEnvironmentVariable("FUZZ_ITERATIONS"), CultureInfo.InvariantCulture, out var n) ? n : 5_000;
         var seed = Environment.GetEnvironmentVariable("FUZZ_SEED") is { Length: > 0 } s ? s : Environment.GetEnvironmentVariable("CsCheck_Seed");

@@ -6,7 +6,7 @@ using Npgsql;
 namespace KennWilliamson.Tests.Operations;
 
 /// <summary>Runs scripts/*.sh as processes, the way people run them: DATABASE_URL and a few variables.</summary>
-internal static class Scripts
+internal static partial class Scripts
 {
     public static readonly TimeSpan Timeout = TimeSpan.FromMinutes(3);
 
@@ -56,4 +56,17 @@ internal static class Scripts
         }
         return result;
     }
+
+    /// <summary>The scripts' environment with backups in <paramref name="folder"/>, named for the development environment.</summary>
+    public static Dictionary<string, string> BackupEnvironment(ITestApp fixture, string folder, string connectionString)
+    {
+        var environment = Environment(fixture, connectionString);
+        environment["BACKUP_DIR"] = folder;
+        environment["KENNWILLIAMSON_ENV"] = "development";
+        return environment;
+    }
+
+    /// <summary>A backup's file name as the backup verb writes it for the development environment.</summary>
+    [System.Text.RegularExpressions.GeneratedRegex(@"^kennwilliamson_development_\d{8}_\d{6}\.dump\.gpg$")]
+    public static partial System.Text.RegularExpressions.Regex BackupName();
 }

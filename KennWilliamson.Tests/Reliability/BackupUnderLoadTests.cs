@@ -19,7 +19,7 @@ public sealed class BackupUnderLoadTests(ApiFixture fixture, ITestOutputHelper o
     private readonly string _backups = TestPaths.NewTempDirectory("backup-load");
 
     [Fact]
-    public async Task ABackupTakenDuringWritesRestoresToAConsistentDatabase()
+    public async Task A_backup_taken_during_writes_restores_to_a_consistent_database()
     {
         await using var source = await ScratchDatabase.CreateAsync(fixture, "rel_backup_src");
         Assert.Equal(0, (await source.RunWorkerAsync("run")).ExitCode);

@@ -8,7 +8,7 @@ namespace KennWilliamson.Tests.Reliability;
 public sealed class ConcurrencyTests(ApiFixture fixture) : IClassFixture<ApiFixture>
 {
     [Fact]
-    public async Task FiftyConcurrentUpdatesOfOneTimerAllSucceedAndTheRowEqualsOneOfThem()
+    public async Task Fifty_concurrent_updates_of_one_timer_all_succeed_and_the_row_equals_one_of_them()
     {
         var owner = await fixture.Api.RegisterAsync();
         using var created = await fixture.Api.SendAsync(HttpMethod.Post, "/api/incident-timers", new { notes = "start" }, owner.Token);
@@ -33,7 +33,7 @@ public sealed class ConcurrencyTests(ApiFixture fixture) : IClassFixture<ApiFixt
     }
 
     [Fact]
-    public async Task TwentyConcurrentRegistrationsWithOneEmailGiveOne201AndNineteen409()
+    public async Task Twenty_concurrent_registrations_with_one_email_give_one_201_and_nineteen_409()
     {
         var email = ApiClient.UniqueEmail("race");
         var responses = await Task.WhenAll(Enumerable.Range(0, 20).Select(i =>

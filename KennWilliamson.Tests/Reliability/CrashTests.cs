@@ -24,7 +24,7 @@ public sealed class CrashTests(ITestOutputHelper output) : IAsyncLifetime
     private string DataDirectory => Path.Combine(_dataRoot, "data");
 
     [Fact]
-    public async Task AcknowledgedWritesSurviveCrashesAndTheApiAnswers503ThenRecovers()
+    public async Task Acknowledged_writes_survive_crashes_and_the_api_answers_503_then_recovers()
     {
         using var cts = new CancellationTokenSource(TimeSpan.FromMinutes(6));
         var builder = await AppHostFactory.CreateLocalAsync(DataDirectory);

@@ -20,7 +20,7 @@ public sealed class LateDatabaseTests(ITestOutputHelper output) : IAsyncLifetime
     private DistributedApplication? _app;
 
     [Fact]
-    public async Task TheWorkerWaitsForALateDatabaseAndTheApiStartsAfterIt()
+    public async Task The_worker_waits_for_a_late_database_and_the_api_starts_after_it()
     {
         using var cts = new CancellationTokenSource(TimeSpan.FromMinutes(4));
         await _server.StopAsync(); // unreachable: connections are refused

@@ -10,7 +10,7 @@ namespace KennWilliamson.Tests.Reliability;
 public sealed class ShutdownTests
 {
     [Fact]
-    public async Task StoppingTheAppHostShutsPostgresDownCleanlyAndLeavesNoProcess()
+    public async Task Stopping_the_apphost_shuts_postgres_down_cleanly_and_leaves_no_process()
     {
         var root = TestPaths.NewTempDirectory("shutdown");
         var dataDirectory = Path.Combine(root, "data");

@@ -29,7 +29,7 @@ public sealed class StatementAuditTests(ApiFixture fixture, ITestOutputHelper ou
     };
 
     [Fact]
-    public async Task NoStatementTheApiSendsReadsAWholeGrowingTableAtTenThousandUsers()
+    public async Task No_statement_the_api_sends_reads_a_whole_growing_table_at_ten_thousand_users()
     {
         var history = await HistoryDatabase.GetAsync(fixture);
         await using (var shared = await Connections.OpenAsync(fixture.OwnerConnectionString))

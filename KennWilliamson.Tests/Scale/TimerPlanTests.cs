@@ -16,7 +16,7 @@ public sealed class TimerPlanTests(ApiFixture fixture) : IClassFixture<ApiFixtur
     private const string TimersIndex = "idx_incident_timers_user_reset_id";
 
     [Fact]
-    public async Task ThePublicReadGoesThroughTheSlugThenReadsOneTimerRowOfAUserWith20000()
+    public async Task The_public_read_goes_through_the_slug_then_reads_one_timer_row_of_a_user_with_20000()
     {
         var owner = await fixture.Api.RegisterAsync();
         using (var created = await fixture.Api.SendAsync(HttpMethod.Post, "/api/incident-timers", new { notes = "plan" }, owner.Token))
@@ -44,7 +44,7 @@ public sealed class TimerPlanTests(ApiFixture fixture) : IClassFixture<ApiFixtur
     }
 
     [Fact]
-    public async Task AListPageDeepInAHistoryOf20000ReadsOnlyItsOwnRows()
+    public async Task A_list_page_deep_in_a_history_of_20000_reads_only_its_own_rows()
     {
         var owner = await fixture.Api.RegisterAsync();
         using (var page = await fixture.Api.SendAsync(HttpMethod.Get, "/api/incident-timers?limit=100&before=2025-01-01T00:00:00Z%2C00000000-0000-0000-0000-000000000000", token: owner.Token))

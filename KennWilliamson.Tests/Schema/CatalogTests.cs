@@ -4,7 +4,7 @@ namespace KennWilliamson.Tests.Schema;
 
 /// <summary>The shared database's catalog (tables, columns, keys, indexes, triggers) after the AppHost's worker ran.</summary>
 [Trait(Layer.Trait, Layer.Api)]
-public sealed partial class CatalogTests(ApiFixture fixture) : IClassFixture<ApiFixture>
+public sealed class CatalogTests(ApiFixture fixture) : IClassFixture<ApiFixture>
 {
     private const string Uuid = "uuid";
     private const string Varchar = "character varying";

@@ -4,7 +4,7 @@ namespace KennWilliamson.Tests.Schema;
 
 /// <summary>The worker's verbs (<c>run</c>, <c>info</c>, <c>revert</c>), each against a scratch database of its own.</summary>
 [Trait(Layer.Trait, Layer.Api)]
-public sealed partial class MigrationVerbTests(ApiFixture fixture) : IClassFixture<ApiFixture>
+public sealed class MigrationVerbTests(ApiFixture fixture) : IClassFixture<ApiFixture>
 {
     /// <summary>The original backend's four migrations, first and in this order.</summary>
     public static readonly string[] OriginalMigrations =
@@ -29,14 +29,14 @@ public sealed partial class MigrationVerbTests(ApiFixture fixture) : IClassFixtu
     /// <summary>The tables the later migrations add.</summary>
     private static readonly string[] LaterTables = ["refresh_tokens", "audit_events"];
 
-    private static readonly string[] ProjectTables = ["users", "roles", "user_roles", "incident_timers", .. LaterTables];
+    internal static readonly string[] ProjectTables = ["users", "roles", "user_roles", "incident_timers", .. LaterTables];
 
     [Fact]
     public async Task Run_records_the_four_original_migrations_first_in_order_then_the_later_ones_and_info_shows_them_installed()
     {
         await using var scratch = await ScratchDatabase.CreateAsync(fixture, "schema_verbs");
 
-        AssertSucceeded(await scratch.RunWorkerAsync("run"));
+        MigrationHistory.AssertSucceeded(await scratch.RunWorkerAsync("run"));
 
         await using var connection = await scratch.OpenAsync();
         var history = await connection.RowsAsync(
@@ -50,7 +50,7 @@ public sealed partial class MigrationVerbTests(ApiFixture fixture) : IClassFixtu
         });
 
         var info = await scratch.RunWorkerAsync("info");
-        AssertSucceeded(info);
+        MigrationHistory.AssertSucceeded(info);
         foreach (var id in Migrations)
         {
             var underscore = id.IndexOf('_', StringComparison.Ordinal);
@@ -66,7 +66,7 @@ public sealed partial class MigrationVerbTests(ApiFixture fixture) : IClassFixtu
 
         var info = await scratch.RunWorkerAsync("info");
 
-        AssertSucceeded(info);
+        MigrationHistory.AssertSucceeded(info);
         foreach (var id in Migrations)
         {
             var underscore = id.IndexOf('_', StringComparison.Ordinal);
@@ -81,17 +81,17 @@ public sealed partial class MigrationVerbTests(ApiFixture fixture) : IClassFixtu
     public async Task Running_run_a_second_time_changes_nothing()
     {
         await using var scratch = await ScratchDatabase.CreateAsync(fixture, "schema_verbs");
-        AssertSucceeded(await scratch.RunWorkerAsync("run"));
+        MigrationHistory.AssertSucceeded(await scratch.RunWorkerAsync("run"));
         string before;
         await using (var connection = await scratch.OpenAsync())
         {
-            before = await FingerprintAsync(connection);
+            before = await MigrationHistory.FingerprintAsync(connection);
         }
 
-        AssertSucceeded(await scratch.RunWorkerAsync("run"));
+        MigrationHistory.AssertSucceeded(await scratch.RunWorkerAsync("run"));
 
         await using var after = await scratch.OpenAsync();
-        Assert.Equal(before, await FingerprintAsync(after));
+        Assert.Equal(before, await MigrationHistory.FingerprintAsync(after));
     }
 
     [Fact]
@@ -102,9 +102,9 @@ public sealed partial class MigrationVerbTests(ApiFixture fixture) : IClassFixtu
         var results = await Task.WhenAll(scratch.RunWorkerAsync("run"), scratch.RunWorkerAsync("run"))
             .WaitAsync(SchemaSql.WorkerTimeout);
 
-        Assert.All(results, AssertSucceeded);
+        Assert.All(results, MigrationHistory.AssertSucceeded);
         await using var connection = await scratch.OpenAsync();
-        Assert.Equal(Migrations, await HistoryAsync(connection));
+        Assert.Equal(Migrations, await MigrationHistory.HistoryAsync(connection));
         Assert.Equal(0L, await connection.ScalarAsync<long>(
             """SELECT count(*) FROM (SELECT migration_id FROM "__EFMigrationsHistory" GROUP BY migration_id HAVING count(*) > 1) d"""));
         // The seed of the second migration ran once too, and the role was granted to in this database.

@@ -8,9 +8,9 @@ namespace KennWilliamson.Tests.Schema;
 /// start of the transaction, so each insert and update here is its own (autocommit) transaction.
 /// </summary>
 [Trait(Layer.Trait, Layer.Api)]
-public sealed partial class TimestampTests(ApiFixture fixture) : IClassFixture<ApiFixture>
+public sealed class TimestampTests(ApiFixture fixture) : IClassFixture<ApiFixture>
 {
-    private static readonly TimeSpan Pause = TimeSpan.FromMilliseconds(50);
+    internal static readonly TimeSpan Pause = TimeSpan.FromMilliseconds(50);
 
     /// <summary>table, an UPDATE's SET clause that changes a row without touching a timestamp.</summary>
     public static TheoryData<string, string> Tables => new()

@@ -5,12 +5,12 @@ namespace KennWilliamson.Tests.Schema;
 
 /// <summary>UUIDv7 keys made by the database, and pg_uuidv7's conversion functions.</summary>
 [Trait(Layer.Trait, Layer.Api)]
-public sealed partial class UuidV7Tests(ApiFixture fixture) : IClassFixture<ApiFixture>
+public sealed class UuidV7Tests(ApiFixture fixture) : IClassFixture<ApiFixture>
 {
-    private const string Sample = "018570bb-4a7d-7c7e-8df4-6d47afd8c8fc";
-    private const string SampleMillisecondBound = "018570bb-4a7d-7000-8000-000000000000";
-    private const string NextMillisecondBound = "018570bb-4a7e-7000-8000-000000000000";
-    private static readonly DateTimeOffset SampleTime = new(2023, 1, 2, 4, 26, 40, 637, TimeSpan.Zero);
+    internal const string Sample = "018570bb-4a7d-7c7e-8df4-6d47afd8c8fc";
+    internal const string SampleMillisecondBound = "018570bb-4a7d-7000-8000-000000000000";
+    internal const string NextMillisecondBound = "018570bb-4a7e-7000-8000-000000000000";
+    internal static readonly DateTimeOffset SampleTime = new(2023, 1, 2, 4, 26, 40, 637, TimeSpan.Zero);
 
     [Fact]
     public async Task Rows_inserted_with_raw_sql_and_no_id_get_version_7_variant_10_ids_stamped_with_now()

@@ -31,7 +31,7 @@ public sealed class AuditTests(ApiFixture fixture) : IClassFixture<ApiFixture>
     }
 
     [Fact]
-    public async Task RegisterLoginsAndRefreshTokenReuseAreAuditedWithTheClientAddress()
+    public async Task Register_logins_and_refresh_token_reuse_are_audited_with_the_client_address()
     {
         var address = ApiClient.RandomClientAddress();
         var headers = new Dictionary<string, string> { ["User-Agent"] = "audit-test/1.0" };
@@ -60,7 +60,7 @@ public sealed class AuditTests(ApiFixture fixture) : IClassFixture<ApiFixture>
     }
 
     [Fact]
-    public async Task AFailedLoginForAnUnknownEmailIsAuditedToo()
+    public async Task A_failed_login_for_an_unknown_email_is_audited_too()
     {
         var address = ApiClient.RandomClientAddress();
         var email = ApiClient.UniqueEmail("ghost");
@@ -73,7 +73,7 @@ public sealed class AuditTests(ApiFixture fixture) : IClassFixture<ApiFixture>
     }
 
     [Fact]
-    public async Task TheAdminListingPagesNewestFirst()
+    public async Task The_admin_listing_pages_newest_first()
     {
         var admin = await Admins.CreateAsync(fixture);
         for (var i = 0; i < 3; i++)

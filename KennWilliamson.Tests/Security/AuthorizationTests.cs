@@ -7,7 +7,7 @@ using KennWilliamson.Tests.Infrastructure;
 namespace KennWilliamson.Tests.Security;
 
 [Trait(Layer.Trait, Layer.Api)]
-public sealed partial class AuthorizationTests(ApiFixture fixture) : IClassFixture<ApiFixture>
+public sealed class AuthorizationTests(ApiFixture fixture) : IClassFixture<ApiFixture>
 {
     /// <summary>The routes that say they are public; every other route in the OpenAPI document must not be.</summary>
     private static readonly HashSet<string> PublicRoutes =
@@ -32,7 +32,7 @@ public sealed partial class AuthorizationTests(ApiFixture fixture) : IClassFixtu
         .Replace("{user_slug}", "someone", StringComparison.Ordinal);
 
     [Fact]
-    public async Task EveryRouteNotMarkedPublicAnswers401WithoutAToken()
+    public async Task Every_route_not_marked_public_answers_401_without_a_token()
     {
         var routes = await RoutesAsync(Http);
         var protectedRoutes = routes.Where(r => !PublicRoutes.Contains($"{r.Method} {r.Path}")).ToList();
@@ -48,7 +48,7 @@ public sealed partial class AuthorizationTests(ApiFixture fixture) : IClassFixtu
     }
 
     [Fact]
-    public async Task EveryAdminRouteAnswers403ToAPlainUser()
+    public async Task Every_admin_route_answers_403_to_a_plain_user()
     {
         var user = await Http.RegisterAsync();
         var adminRoutes = (await RoutesAsync(Http)).Where(r => r.Path.StartsWith("/api/admin", StringComparison.Ordinal)).ToList();
@@ -63,7 +63,7 @@ public sealed partial class AuthorizationTests(ApiFixture fixture) : IClassFixtu
     }
 
     [Fact]
-    public async Task AddingAdminToOnesOwnTokenOrRequestBodyDoesNotMakeAnAdmin()
+    public async Task Adding_admin_to_ones_own_token_or_request_body_does_not_make_an_admin()
     {
         // A body that asks for roles is bound to a record without them.
         using var register = await Http.SendAsync(HttpMethod.Post, "/api/auth/register",
@@ -87,7 +87,7 @@ public sealed partial class AuthorizationTests(ApiFixture fixture) : IClassFixtu
     }
 
     [Fact]
-    public async Task AdminGrantsAndRevokesRolesAndCannotRevokeTheirOwnAdmin()
+    public async Task Admin_grants_and_revokes_roles_and_cannot_revoke_their_own_admin()
     {
         var admin = await Admins.CreateAsync(fixture);
         var target = await Http.RegisterAsync();
@@ -117,7 +117,7 @@ public sealed partial class AuthorizationTests(ApiFixture fixture) : IClassFixtu
     }
 
     [Fact]
-    public async Task ConcurrentGrantsOfOneRoleLeaveOneAssignment()
+    public async Task Concurrent_grants_of_one_role_leave_one_assignment()
     {
         var admin = await Admins.CreateAsync(fixture);
         var target = await Http.RegisterAsync();
@@ -135,5 +135,40 @@ public sealed partial class AuthorizationTests(ApiFixture fixture) : IClassFixtu
             "SELECT count(*) FROM user_roles ur JOIN roles r ON r.id = ur.role_id WHERE ur.user_id = $1 AND r.name = 'admin'", db)
         { Parameters = { new() { Value = Guid.Parse(target.Id) } } };
         Assert.Equal(1L, await count.ExecuteScalarAsync());
+    }
+
+    [Fact]
+    public async Task Slow_queries_are_for_admins_only()
+    {
+        var admin = await Admins.CreateAsync(fixture);
+        var user = await Http.RegisterAsync();
+
+        using var anonymous = await Http.SendAsync(HttpMethod.Get, "/api/admin/slow-queries?limit=5");
+        await anonymous.AssertProblemAsync(HttpStatusCode.Unauthorized);
+        using var plain = await Http.SendAsync(HttpMethod.Get, "/api/admin/slow-queries?limit=5", token: user.Token);
+        await plain.AssertProblemAsync(HttpStatusCode.Forbidden);
+
+        using var response = await Http.SendAsync(HttpMethod.Get, "/api/admin/slow-queries?limit=100000", token: admin.Token);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var rows = (await response.JsonAsync()).EnumerateArray().ToList();
+        Assert.NotEmpty(rows);
+        Assert.True(rows.Count <= 100);
+        Assert.Equal(["query", "calls", "mean_exec_time_ms", "total_exec_time_ms"], rows[0].PropertyNames());
+        var means = rows.Select(r => r.GetProperty("mean_exec_time_ms").GetDouble()).ToList();
+        Assert.Equal(means.OrderByDescending(m => m), means);
+    }
+
+    [Fact]
+    public async Task A_ten_megabyte_body_gets_413_problem_details()
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri("/api/auth/login", UriKind.Relative))
+        {
+            Content = new ByteArrayContent(new byte[10 * 1024 * 1024]) { Headers = { { "Content-Type", "application/json" } } },
+        };
+        // As a careful client does with a large upload: the server can refuse before the body is sent.
+        request.Headers.ExpectContinue = true;
+        request.Headers.TryAddWithoutValidation("X-Forwarded-For", ApiClient.RandomClientAddress());
+        using var response = await Http.SendAsync(request).WaitAsync(ApiClient.Timeout);
+        await response.AssertProblemAsync(HttpStatusCode.RequestEntityTooLarge);
     }
 }

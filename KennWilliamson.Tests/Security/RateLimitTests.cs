@@ -8,7 +8,7 @@ namespace KennWilliamson.Tests.Security;
 public sealed class RateLimitTests(ApiFixture fixture) : IClassFixture<ApiFixture>
 {
     [Fact]
-    public async Task TheEleventhLoginInAMinuteFromOneAddressGets429AndAnotherAddressIsUnaffected()
+    public async Task The_eleventh_login_in_a_minute_from_one_address_gets_429_and_another_address_is_unaffected()
     {
         var address = ApiClient.RandomClientAddress();
         // A new email each time: this is the per-address limit, not the per-account one.
@@ -55,7 +55,7 @@ public sealed class RateLimitTests(ApiFixture fixture) : IClassFixture<ApiFixtur
     }
 
     [Fact]
-    public async Task EverySpellingOfTheLoginPathSharesOneBudget()
+    public async Task Every_spelling_of_the_login_path_shares_one_budget()
     {
         var address = ApiClient.RandomClientAddress();
         string[] spellings = ["/api/auth/login", "/api/auth/LOGIN", "/API/Auth/Login", "/api/auth/lOgin"];
@@ -77,7 +77,7 @@ public sealed class RateLimitTests(ApiFixture fixture) : IClassFixture<ApiFixtur
     }
 
     [Fact]
-    public async Task FiveFailedLoginsLockAnAccountAcrossAddressesAndAnUnknownEmailIsAnsweredTheSame()
+    public async Task Five_failed_logins_lock_an_account_across_addresses_and_an_unknown_email_is_answered_the_same()
     {
         var account = await fixture.Api.RegisterAsync();
         var unknown = ApiClient.UniqueEmail("nobody");
@@ -99,7 +99,7 @@ public sealed class RateLimitTests(ApiFixture fixture) : IClassFixture<ApiFixtur
     /// leaves alone) find the same account, so they share its budget too.
     /// </summary>
     [Fact]
-    public async Task EmailSpellingsThatFindTheSameAccountShareItsFailedLoginBudget()
+    public async Task Email_spellings_that_find_the_same_account_share_its_failed_login_budget()
     {
         var account = await fixture.Api.RegisterAsync(email: $"kim.{Guid.NewGuid():N}@example.com");
         var spelled = "K\u0130M" + account.Email[3..].ToUpperInvariant();

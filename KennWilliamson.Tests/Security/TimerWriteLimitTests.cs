@@ -10,7 +10,7 @@ namespace KennWilliamson.Tests.Security;
 public sealed class TimerWriteLimitTests(ApiFixture fixture) : IClassFixture<ApiFixture>
 {
     [Fact]
-    public async Task WritesBeyondTheAccountsLimitGet429WithRetryAfterAndOtherAccountsAreUnaffected()
+    public async Task Writes_beyond_the_accounts_limit_get_429_with_retry_after_and_other_accounts_are_unaffected()
     {
         var busy = await fixture.Api.RegisterAsync();
         using var created = await fixture.Api.SendAsync(HttpMethod.Post, "/api/incident-timers", new { notes = "first" }, busy.Token);

@@ -21,7 +21,7 @@ public sealed class TraceRateSamplerTests
             == SamplingDecision.RecordAndSample;
 
     [Fact]
-    public void EachSecondKeepsEveryTraceUpToTheCapAndNoneBeyond() =>
+    public void Each_second_keeps_every_trace_up_to_the_cap_and_none_beyond() =>
         // Random bursts: (milliseconds to move the clock, traces asked for at that moment), any cap, and a clock
         // that has run anywhere from zero to 300 years (a host's uptime: 97 and 194 days are in range).
         Gen.Select(Gen.Int[1, 50], Gen.Select(Gen.Int[0, 2_500], Gen.Int[0, 80]).Array[1, 60], Gen.Long[0, 10_000_000_000_000]).Sample((cap, bursts, start) =>
@@ -45,7 +45,7 @@ public sealed class TraceRateSamplerTests
         });
 
     [Fact]
-    public void AThreadThatReadTheClockLateCountsInTheNewerSecond()
+    public void A_thread_that_read_the_clock_late_counts_in_the_newer_second()
     {
         var clock = new ManualClock { Ticks = 8_400_000_000 }; // second 8,400,000: past 2^23, 97 days of uptime
         var sampler = new TraceRateSampler(new AlwaysOnSampler(), 10, clock);
@@ -59,7 +59,7 @@ public sealed class TraceRateSamplerTests
     }
 
     [Fact]
-    public async Task ConcurrentRequestsInOneSecondKeepExactlyTheCap()
+    public async Task Concurrent_requests_in_one_second_keep_exactly_the_cap()
     {
         var sampler = new TraceRateSampler(new AlwaysOnSampler(), 100, new ManualClock { Ticks = 5_000 });
         var kept = 0;
@@ -77,7 +77,7 @@ public sealed class TraceRateSamplerTests
     }
 
     [Fact]
-    public void WhatTheRatioDropsIsDroppedAndDoesNotUseTheCap()
+    public void What_the_ratio_drops_is_dropped_and_does_not_use_the_cap()
     {
         var clock = new ManualClock();
         var none = new TraceRateSampler(new TraceIdRatioBasedSampler(0), 10, clock);
@@ -90,7 +90,7 @@ public sealed class TraceRateSamplerTests
     }
 
     [Fact]
-    public void AForgedSampledParentCountsAgainstTheCapButSpansInsideAKeptTraceNeverDo()
+    public void A_forged_sampled_parent_counts_against_the_cap_but_spans_inside_a_kept_trace_never_do()
     {
         var sampler = new TraceRateSampler(new ParentBasedSampler(new AlwaysOnSampler()), 3, new ManualClock());
         bool Decide(bool remote) => sampler.ShouldSample(new SamplingParameters(
@@ -107,7 +107,7 @@ public sealed class TraceRateSamplerTests
     [InlineData(0)]
     [InlineData(-1)]
     [InlineData(16_777_216)]
-    public void ACapThatIsNoCountStopsTheStartWithWhatToSet(int cap)
+    public void A_cap_that_is_no_count_stops_the_start_with_what_to_set(int cap)
     {
         var error = Assert.Throws<InvalidOperationException>(() => new TraceRateSampler(new AlwaysOnSampler(), cap, TimeProvider.System));
         Assert.Contains("Telemetry:MaxTracesPerSecond", error.Message, StringComparison.Ordinal);

@@ -4,15 +4,18 @@ using KennWilliamson.Tests.Schema;
 namespace KennWilliamson.Tests.Operations;
 
 /// <summary>Backups that meet in one folder: two at once, and what a stopped one left behind.</summary>
-public sealed partial class ScriptTests
+[Trait(Layer.Trait, Layer.Api)]
+public sealed class ConcurrentBackupTests(ApiFixture fixture) : IClassFixture<ApiFixture>, IDisposable
 {
+    private readonly string _backups = TestPaths.NewTempDirectory("backups");
+
     [Trait("Category", TestPostgres.NeedsClientTools)]
     [Fact]
     public async Task Two_backups_started_together_both_succeed_with_a_file_each_that_verifies_and_leave_no_partial()
     {
         await using var scratch = await ScratchDatabase.CreateAsync(fixture, "ops_twobackups");
         Assert.Equal(0, (await scratch.RunWorkerAsync("run", "--seed")).ExitCode);
-        var environment = BackupEnvironment(scratch.ConnectionString);
+        var environment = Scripts.BackupEnvironment(fixture, _backups, scratch.ConnectionString);
         const int Rounds = 3;
 
         for (var round = 0; round < Rounds; round++)
@@ -24,7 +27,7 @@ public sealed partial class ScriptTests
 
         var files = Directory.GetFiles(_backups);
         Assert.Equal(2 * Rounds, files.Length);
-        Assert.All(files, f => Assert.Matches(BackupName(), Path.GetFileName(f)));
+        Assert.All(files, f => Assert.Matches(Scripts.BackupName(), Path.GetFileName(f)));
         foreach (var file in files)
         {
             var verify = await Scripts.RunAsync("backup-db.sh", environment, null, "--verify", file);
@@ -67,7 +70,7 @@ public sealed partial class ScriptTests
         var liveHome = Directory.CreateDirectory(Path.Combine(Path.GetTempPath(), $"kennwilliamson-gpg-{Environment.ProcessId}-{Guid.NewGuid():N}")).FullName;
         try
         {
-            var backup = await Scripts.RunAsync("backup-db.sh", BackupEnvironment(scratch.ConnectionString), null);
+            var backup = await Scripts.RunAsync("backup-db.sh", Scripts.BackupEnvironment(fixture, _backups, scratch.ConnectionString), null);
 
             Assert.True(backup.ExitCode == 0, backup.ToString());
             Assert.False(File.Exists(dead), "a stopped backup's .partial was kept");
@@ -86,4 +89,6 @@ public sealed partial class ScriptTests
             Directory.Delete(liveHome, recursive: true);
         }
     }
+
+    public void Dispose() => Directory.Delete(_backups, recursive: true);
 }

@@ -2,7 +2,7 @@ using System.Globalization;
 using CsCheck;
 using KennWilliamson.MigrationService.Backups;
 
-namespace KennWilliamson.UnitTests;
+namespace KennWilliamson.UnitTests.Worker;
 
 /// <summary>Which backup a rehearsal takes without a FILE: the newest of its own environment.</summary>
 [Trait("Category", "Unit")]

@@ -2,7 +2,7 @@ using System.Net;
 using CsCheck;
 using KennWilliamson.Api.Infrastructure;
 
-namespace KennWilliamson.UnitTests;
+namespace KennWilliamson.UnitTests.Api;
 
 /// <summary>The per-address limits' key: an IPv4 address is itself, an IPv6 address its /64, a mapped IPv4 address its IPv4.</summary>
 [Trait("Category", "Unit")]
@@ -16,17 +16,17 @@ public sealed class ClientPartitionTests
     private static IPAddress V6(byte[] prefix, byte[] interfaceId, long scope = 0) => new([.. prefix, .. interfaceId], scope);
 
     [Fact]
-    public void AnyTwoAddressesOfOneSlash64ShareAKey() =>
+    public void Any_two_addresses_of_one_slash_64_share_a_key() =>
         Gen.Select(Prefix, InterfaceId, InterfaceId, ScopeId).Sample((prefix, a, b, scope) =>
             ClientPartition.Of(V6(prefix, a)) == ClientPartition.Of(V6(prefix, b, scope)));
 
     [Fact]
-    public void AddressesOfDifferentSlash64sNeverShareAKey() =>
+    public void Addresses_of_different_slash_64s_never_share_a_key() =>
         Gen.Select(Prefix, Prefix, InterfaceId, InterfaceId).Where((p, q, _, _) => !p.SequenceEqual(q)).Sample((p, q, a, b) =>
             ClientPartition.Of(V6(p, a)) != ClientPartition.Of(V6(q, b)));
 
     [Fact]
-    public void AnIpv4MappedAddressIsItsIpv4AddressAndDistinctIpv4AddressesStayApart() =>
+    public void An_ipv4_mapped_address_is_its_ipv4_address_and_distinct_ipv4_addresses_stay_apart() =>
         Gen.Select(Gen.Byte.Array[4], Gen.Byte.Array[4]).Sample((a, b) =>
         {
             var v4 = new IPAddress(a);
@@ -35,7 +35,7 @@ public sealed class ClientPartitionTests
         });
 
     [Fact]
-    public void NoIpv4KeyEqualsAnIpv6Key() =>
+    public void No_ipv4_key_equals_an_ipv6_key() =>
         Gen.Select(Gen.Byte.Array[4], Prefix, InterfaceId).Sample((v4, prefix, id) =>
             ClientPartition.Of(new IPAddress(v4)) != ClientPartition.Of(V6(prefix, id)));
 
@@ -46,9 +46,9 @@ public sealed class ClientPartitionTests
     [InlineData("::ffff:198.51.100.7", "198.51.100.7")]
     [InlineData("198.51.100.7", "198.51.100.7")]
     [InlineData("::1", "::/64")]
-    public void KeysReadAsTheAddressOrTheSlash64(string address, string key) =>
+    public void Keys_read_as_the_address_or_the_slash_64(string address, string key) =>
         Assert.Equal(key, ClientPartition.Of(IPAddress.Parse(address)));
 
     [Fact]
-    public void NoAddressIsOneKeyOfItsOwn() => Assert.Equal("", ClientPartition.Of(null));
+    public void No_address_is_one_key_of_its_own() => Assert.Equal("", ClientPartition.Of(null));
 }

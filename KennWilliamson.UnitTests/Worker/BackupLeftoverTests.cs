@@ -1,6 +1,6 @@
 using KennWilliamson.MigrationService.Backups;
 
-namespace KennWilliamson.UnitTests;
+namespace KennWilliamson.UnitTests.Worker;
 
 /// <summary>The names by which a backup stopped the hard way is known: its .partial, and its gpg home with the process id.</summary>
 [Trait("Category", "Unit")]

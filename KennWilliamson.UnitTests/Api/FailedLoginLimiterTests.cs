@@ -3,7 +3,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 
-namespace KennWilliamson.UnitTests;
+namespace KennWilliamson.UnitTests.Api;
 
 /// <summary>The per-email failed-login table: its cap (RateLimiting:FailedLogins:MaxTrackedEmails), on a clock the test moves.</summary>
 [Trait("Category", "Unit")]
@@ -23,7 +23,7 @@ public sealed class FailedLoginLimiterTests
     }
 
     [Fact]
-    public void AtTheCapAnEmailNotTrackedIsRefusedAndTrackedOnesAreCountedAsBefore()
+    public void At_the_cap_an_email_not_tracked_is_refused_and_tracked_ones_are_counted_as_before()
     {
         var limiter = Limiter(cap: 3, permitLimit: 2);
         Fail(limiter, "a@example.com");
@@ -42,7 +42,7 @@ public sealed class FailedLoginLimiterTests
     }
 
     [Fact]
-    public void ExpiredFailuresFreeRoomAtTheNextSweep()
+    public void Expired_failures_free_room_at_the_next_sweep()
     {
         var limiter = Limiter(cap: 2);
         Fail(limiter, "a@example.com");
@@ -62,7 +62,7 @@ public sealed class FailedLoginLimiterTests
     }
 
     [Fact]
-    public void ASuccessOrAnAttemptThatEndsWithoutAWordFreesItsSlotAtOnce()
+    public void A_success_or_an_attempt_that_ends_without_a_word_frees_its_slot_at_once()
     {
         var limiter = Limiter(cap: 1);
         using (var attempt = limiter.TryBegin("a@example.com", out _))
@@ -79,7 +79,7 @@ public sealed class FailedLoginLimiterTests
     }
 
     [Fact]
-    public async Task TheCapHoldsUnderConcurrency()
+    public async Task The_cap_holds_under_concurrency()
     {
         const int cap = 100;
         var limiter = Limiter(cap);
@@ -109,7 +109,7 @@ public sealed class FailedLoginLimiterTests
     }
 
     [Fact]
-    public async Task ChurnLeaksNoSlots()
+    public async Task Churn_leaks_no_slots()
     {
         const int cap = 50;
         var limiter = Limiter(cap, permitLimit: 3);
@@ -139,7 +139,7 @@ public sealed class FailedLoginLimiterTests
     }
 
     [Fact]
-    public void AFullTableIsLoggedOnceAnHourNotOnceARequest()
+    public void A_full_table_is_logged_once_an_hour_not_once_a_request()
     {
         var limiter = Limiter(cap: 1);
         using var held = limiter.TryBegin("held@example.com", out _); // in flight the whole time: the table stays full

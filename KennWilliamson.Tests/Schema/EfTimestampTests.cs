@@ -6,7 +6,8 @@ using Microsoft.EntityFrameworkCore.Diagnostics;
 
 namespace KennWilliamson.Tests.Schema;
 
-public sealed partial class TimestampTests
+[Trait(Layer.Trait, Layer.Api)]
+public sealed class EfTimestampTests(ApiFixture fixture) : IClassFixture<ApiFixture>
 {
     [Fact]
     public async Task An_update_through_ef_moves_updated_at_forward_without_the_application_writing_it()
@@ -30,7 +31,7 @@ public sealed partial class TimestampTests
             }
             var created = new[] { (user.CreatedAt, user.UpdatedAt), (role.CreatedAt, role.UpdatedAt), (timer.CreatedAt, timer.UpdatedAt) };
             Assert.All(created, c => Assert.NotEqual(default, c.CreatedAt));
-            await Task.Delay(Pause);
+            await Task.Delay(TimestampTests.Pause);
 
             commands.Clear();
             await using (var db = CreateContext(commands))
@@ -89,7 +90,7 @@ public sealed partial class TimestampTests
                 db.Users.Add(user);
                 await db.SaveChangesAsync().WaitAsync(SchemaSql.Timeout);
                 id = user.Id;
-                await Task.Delay(Pause);
+                await Task.Delay(TimestampTests.Pause);
 
                 user.DisplayName = "EF renamed";
                 user.UpdatedAt = stale;

@@ -1,33 +1,17 @@
-using System.Net;
 using KennWilliamson.Tests.Api;
+using KennWilliamson.Tests.Infrastructure;
+using System.Net;
 
 namespace KennWilliamson.Tests.Security;
 
-public sealed partial class AuthorizationTests
+/// <summary>CORS for the web client's origin only, on every route, the public read and its preflight included.</summary>
+[Trait(Layer.Trait, Layer.Api)]
+public sealed class CorsTests(ApiFixture fixture) : IClassFixture<ApiFixture>
 {
-    [Fact]
-    public async Task SlowQueriesAreForAdminsOnly()
-    {
-        var admin = await Admins.CreateAsync(fixture);
-        var user = await Http.RegisterAsync();
-
-        using var anonymous = await Http.SendAsync(HttpMethod.Get, "/api/admin/slow-queries?limit=5");
-        await anonymous.AssertProblemAsync(HttpStatusCode.Unauthorized);
-        using var plain = await Http.SendAsync(HttpMethod.Get, "/api/admin/slow-queries?limit=5", token: user.Token);
-        await plain.AssertProblemAsync(HttpStatusCode.Forbidden);
-
-        using var response = await Http.SendAsync(HttpMethod.Get, "/api/admin/slow-queries?limit=100000", token: admin.Token);
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        var rows = (await response.JsonAsync()).EnumerateArray().ToList();
-        Assert.NotEmpty(rows);
-        Assert.True(rows.Count <= 100);
-        Assert.Equal(["query", "calls", "mean_exec_time_ms", "total_exec_time_ms"], rows[0].PropertyNames());
-        var means = rows.Select(r => r.GetProperty("mean_exec_time_ms").GetDouble()).ToList();
-        Assert.Equal(means.OrderByDescending(m => m), means);
-    }
+    private HttpClient Http => fixture.Api;
 
     [Fact]
-    public async Task CorsPreflightSucceedsForTheWebClientOriginOnly()
+    public async Task Cors_preflight_succeeds_for_the_web_client_origin_only()
     {
         foreach (var (origin, allowed) in new[] { ("http://localhost:3000", true), ("https://evil.example", false) })
         {
@@ -51,27 +35,13 @@ public sealed partial class AuthorizationTests
         }
     }
 
-    [Fact]
-    public async Task ATenMegabyteBodyGets413ProblemDetails()
-    {
-        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri("/api/auth/login", UriKind.Relative))
-        {
-            Content = new ByteArrayContent(new byte[10 * 1024 * 1024]) { Headers = { { "Content-Type", "application/json" } } },
-        };
-        // As a careful client does with a large upload: the server can refuse before the body is sent.
-        request.Headers.ExpectContinue = true;
-        request.Headers.TryAddWithoutValidation("X-Forwarded-For", ApiClient.RandomClientAddress());
-        using var response = await Http.SendAsync(request).WaitAsync(ApiClient.Timeout);
-        await response.AssertProblemAsync(HttpStatusCode.RequestEntityTooLarge);
-    }
-
     /// <summary>
     /// The public read runs inside routing (ShortCircuit), so CORS comes before routing: the web client's
     /// origin still gets its headers on the read and its preflight, another origin none; a bearer header,
     /// valid or not, changes nothing for an anonymous route.
     /// </summary>
     [Fact]
-    public async Task ThePublicReadAnswersTheWebClientOriginWithCorsHeadersAndOthersWithout()
+    public async Task The_public_read_answers_the_web_client_origin_with_cors_headers_and_others_without()
     {
         var owner = await Http.RegisterAsync();
         using (var created = await Http.SendAsync(HttpMethod.Post, "/api/incident-timers", new { notes = "cors" }, token: owner.Token))

@@ -1,13 +1,11 @@
-using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
 using CsCheck;
 using KennWilliamson.MigrationService.Operations;
 
-namespace KennWilliamson.UnitTests;
+namespace KennWilliamson.UnitTests.Worker;
 
 /// <summary>Audit:RetentionDays: a whole number of days from 1 to 36,500, else a clear error; 400 when unset.</summary>
 [Trait("Category", "Unit")]
-[SuppressMessage("Naming", "CA1707:Identifiers should not contain underscores", Justification = "Test names are sentences.")]
 public sealed class AuditRetentionTests
 {
     [Fact]

@@ -4,20 +4,21 @@ using Npgsql;
 
 namespace KennWilliamson.Tests.Schema;
 
-public sealed partial class MigrationVerbTests
+/// <summary>What the migration verb tests read back: a run's success, the history, a fingerprint of the schema.</summary>
+internal static class MigrationHistory
 {
-    private static void AssertSucceeded(ProcessResult result) =>
+    public static void AssertSucceeded(ProcessResult result) =>
         Assert.True(result.ExitCode == 0,
             $"The worker exited {result.ExitCode}.\n--- stdout ---\n{result.Output}\n--- stderr ---\n{result.Error}");
 
-    private static async Task<string[]> HistoryAsync(NpgsqlConnection connection) =>
+    public static async Task<string[]> HistoryAsync(NpgsqlConnection connection) =>
         [.. await connection.ColumnAsync<string>("""SELECT migration_id FROM "__EFMigrationsHistory" ORDER BY migration_id""")];
 
     /// <summary>
     /// What a second run could change: objects (by oid, so a drop and re-create shows), their
     /// definitions and privileges, the history rows, and the seeded rows.
     /// </summary>
-    private static async Task<string> FingerprintAsync(NpgsqlConnection connection)
+    public static async Task<string> FingerprintAsync(NpgsqlConnection connection)
     {
         string[] queries =
         [

@@ -2,7 +2,7 @@ using CsCheck;
 using KennWilliamson.MigrationService.Operations;
 using Npgsql;
 
-namespace KennWilliamson.UnitTests;
+namespace KennWilliamson.UnitTests.Worker;
 
 /// <summary>
 /// DATABASE_URL as the worker reads it, with user names and passwords full of the characters a URI

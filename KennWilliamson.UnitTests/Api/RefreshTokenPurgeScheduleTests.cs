@@ -3,7 +3,7 @@ using KennWilliamson.Api.Auth;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
 
-namespace KennWilliamson.UnitTests;
+namespace KennWilliamson.UnitTests.Api;
 
 /// <summary>The refresh-token purge's loop (RefreshTokenPurgeService), on a clock the test moves; the purge itself is a database test.</summary>
 [Trait("Category", "Unit")]
@@ -12,7 +12,7 @@ public sealed class RefreshTokenPurgeScheduleTests
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(10);
 
     [Fact]
-    public async Task OnePurgeAtStartThenOnePerIntervalWithTheClocksTimeAndAFailureDoesNotStopIt()
+    public async Task One_purge_at_start_then_one_per_interval_with_the_clocks_time_and_a_failure_does_not_stop_it()
     {
         var start = new DateTimeOffset(2026, 12, 4, 12, 0, 0, TimeSpan.Zero);
         var time = new FakeTimeProvider(start);

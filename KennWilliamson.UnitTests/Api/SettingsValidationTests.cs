@@ -4,7 +4,7 @@ using KennWilliamson.Api.Infrastructure;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 
-namespace KennWilliamson.UnitTests;
+namespace KennWilliamson.UnitTests.Api;
 
 /// <summary>
 /// The limits' and the refresh purge's settings are checked before the API starts, and every bad value is
@@ -26,7 +26,7 @@ public sealed class SettingsValidationTests
     }
 
     [Fact]
-    public void TheDefaultsPass() => Assert.Empty(ProblemsWith([]));
+    public void The_defaults_pass() => Assert.Empty(ProblemsWith([]));
 
     [Theory]
     [InlineData("RateLimiting:Auth:PermitLimit", "0")]
@@ -46,14 +46,14 @@ public sealed class SettingsValidationTests
     [InlineData("RefreshTokens:PurgeAfter", "4000.00:00:00")]
     [InlineData("RefreshTokens:PurgeInterval", "00:00:00")]
     [InlineData("RefreshTokens:PurgeInterval", "60.00:00:00")]
-    public void ABadValueIsNamedByItsSetting(string key, string value)
+    public void A_bad_value_is_named_by_its_setting(string key, string value)
     {
         var problem = Assert.Single(ProblemsWith(new() { [key] = value }));
         Assert.StartsWith($"{key} must be", problem, StringComparison.Ordinal);
     }
 
     [Fact]
-    public void EveryBadValueIsNamedAtOnce()
+    public void Every_bad_value_is_named_at_once()
     {
         Dictionary<string, string?> bad = new()
         {
@@ -75,14 +75,14 @@ public sealed class SettingsValidationTests
     }
 
     [Fact]
-    public void AValueThatIsNoNumberIsNamedToo()
+    public void A_value_that_is_no_number_is_named_too()
     {
         var problem = Assert.Single(ProblemsWith(new() { ["RateLimiting:Auth:PermitLimit"] = "ten" }));
         Assert.Contains("'RateLimiting:Auth:PermitLimit'", problem, StringComparison.Ordinal);
     }
 
     [Fact]
-    public void TheBoundsThemselvesPass() => Assert.Empty(ProblemsWith(new()
+    public void The_bounds_themselves_pass() => Assert.Empty(ProblemsWith(new()
     {
         ["RateLimiting:Auth:PermitLimit"] = "1",
         ["RateLimiting:Auth:Window"] = LimitSettings.MinWindow.ToString("c"),

@@ -1,16 +1,14 @@
-using System.Diagnostics.CodeAnalysis;
 using System.Text.RegularExpressions;
 using CsCheck;
 using KennWilliamson.MigrationService.Privileges;
 
-namespace KennWilliamson.UnitTests;
+namespace KennWilliamson.UnitTests.Worker;
 
 /// <summary>
 /// The worker's privilege matrix: the declaration itself, the GRANT/REVOKE statements made from it (run
 /// through a model of PostgreSQL's ACLs), and the differences the check reports.
 /// </summary>
 [Trait("Category", "Unit")]
-[SuppressMessage("Naming", "CA1707:Identifiers should not contain underscores", Justification = "Test names are sentences.")]
 public sealed partial class PrivilegeMatrixTests
 {
     private const string Role = "kennwilliamson_app";

@@ -1,3 +1,4 @@
+using KennWilliamson.Data.Security;
 using KennWilliamson.Tests.Infrastructure;
 using KennWilliamson.Tests.Schema;
 using Npgsql;
@@ -5,11 +6,67 @@ using Npgsql;
 namespace KennWilliamson.Tests.Operations;
 
 /// <summary>
-/// reset-db.sh against DATABASE_URL, as an operator's shell has it after exporting it for a production
-/// backup: it asks for the database's name, and seeds only in the Development environment.
+/// scripts/reset-db.sh: what a reset leaves, and against DATABASE_URL (as an operator's shell has it after exporting it
+/// for a production backup) it asks for the database's name and seeds only in the Development environment.
 /// </summary>
-public sealed partial class ScriptTests
+[Trait(Layer.Trait, Layer.Api)]
+public sealed class ResetScriptTests(ApiFixture fixture) : IClassFixture<ApiFixture>
 {
+    [Fact]
+    public async Task Reset_with_seed_leaves_exactly_the_seed_data_prints_a_summary_and_the_app_role_still_works()
+    {
+        await using var scratch = await ScratchDatabase.CreateAsync(fixture, "ops_reset");
+        Assert.Equal(0, (await scratch.RunWorkerAsync("run")).ExitCode);
+        await using (var before = await scratch.OpenAsync())
+        {
+            var id = await before.InsertUserAsync();
+            await before.ExecuteAsync("INSERT INTO incident_timers (user_id) VALUES ($1)", id);
+        }
+
+        var result = await Scripts.RunAsync("reset-db.sh", Scripts.Environment(fixture, scratch.ConnectionString), null, "--seed", "--yes");
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Contains("Reset done", result.Output, StringComparison.Ordinal);
+        Assert.Matches(@"users\s+1\n", result.Output);
+        Assert.Matches(@"incident_timers\s+1\n", result.Output);
+        Assert.Contains("verified: uuid_generate_v7() answers", result.Output, StringComparison.Ordinal);
+
+        await using var connection = await scratch.OpenAsync();
+        var users = await connection.RowsAsync("SELECT email, display_name, slug, password_hash FROM users");
+        var user = Assert.Single(users);
+        Assert.Equal(["kenn@example.com", "Kenn", "kenn"], user.Take(3).Cast<string>());
+        Assert.True(PasswordHasher.Verify("TestPassword1", (string)user[3]!));
+        Assert.Equal(["user"], await connection.ColumnAsync<string>(
+            "SELECT r.name::text FROM user_roles ur JOIN roles r ON r.id = ur.role_id"));
+        Assert.Equal(1L, await connection.ScalarAsync<long>("SELECT count(*) FROM incident_timers"));
+        Assert.Equal(["admin", "user"], await connection.ColumnAsync<string>("SELECT name::text FROM roles ORDER BY name"));
+        Assert.Equal(0L, await connection.ScalarAsync<long>("SELECT count(*) FROM refresh_tokens"));
+        Assert.Equal(3L, await connection.ScalarAsync<long>(
+            "SELECT count(*) FROM pg_trigger WHERE NOT tgisinternal AND tgname LIKE 'update\\_%\\_updated\\_at'"));
+
+        // The API's role reads and writes the new tables.
+        await using var app = await Connections.OpenAsync(new NpgsqlConnectionStringBuilder(scratch.ConnectionString)
+        {
+            Username = "kennwilliamson_app",
+            Password = fixture.AppDbPassword,
+        }.ConnectionString);
+        await app.ExecuteAsync("UPDATE incident_timers SET notes = 'after reset'");
+        Assert.Equal(1L, await app.ScalarAsync<long>("SELECT count(*) FROM users"));
+    }
+
+    [Fact]
+    public async Task Reset_against_an_unreachable_database_exits_non_zero_with_a_one_line_reason()
+    {
+        var environment = Scripts.Environment(fixture, fixture.OwnerConnectionString);
+        environment["DATABASE_URL"] = $"postgresql://postgres:secret@127.0.0.1:{Scripts.ClosedPort()}/kennwilliamson";
+
+        var result = await Scripts.RunAsync("reset-db.sh", environment, null);
+
+        Assert.NotEqual(0, result.ExitCode);
+        var line = Assert.Single(result.Error.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.StartsWith("reset-db.sh: cannot connect to kennwilliamson on 127.0.0.1:", line, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task A_reset_of_a_DATABASE_URL_asks_for_its_name_and_without_the_right_answer_drops_nothing()
     {

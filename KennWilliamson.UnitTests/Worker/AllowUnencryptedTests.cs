@@ -1,7 +1,7 @@
 using KennWilliamson.MigrationService;
 using KennWilliamson.MigrationService.Backups;
 
-namespace KennWilliamson.UnitTests;
+namespace KennWilliamson.UnitTests.Worker;
 
 /// <summary><c>--allow-unencrypted</c>: only with the verbs that read a backup, and a plain dump it lets through is reported UNENCRYPTED.</summary>
 [Trait("Category", "Unit")]

@@ -3,7 +3,8 @@ using Npgsql;
 
 namespace KennWilliamson.Tests.Schema;
 
-public sealed partial class UuidV7Tests
+[Trait(Layer.Trait, Layer.Api)]
+public sealed class UuidV7FunctionTests(ApiFixture fixture) : IClassFixture<ApiFixture>
 {
     [Fact]
     public async Task Uuid_v7_to_timestamptz_reads_the_millisecond_timestamp()
@@ -11,10 +12,10 @@ public sealed partial class UuidV7Tests
         await using var connection = await Connections.OpenAsync(fixture.OwnerConnectionString);
 
         Assert.True(await connection.ScalarAsync<bool>(
-            $"SELECT uuid_v7_to_timestamptz('{Sample}') = '2023-01-02 04:26:40.637+00'::timestamptz"));
-        Assert.Equal(SampleTime.UtcDateTime, await connection.ScalarAsync<DateTime>($"SELECT uuid_v7_to_timestamptz('{Sample}')"));
+            $"SELECT uuid_v7_to_timestamptz('{UuidV7Tests.Sample}') = '2023-01-02 04:26:40.637+00'::timestamptz"));
+        Assert.Equal(UuidV7Tests.SampleTime.UtcDateTime, await connection.ScalarAsync<DateTime>($"SELECT uuid_v7_to_timestamptz('{UuidV7Tests.Sample}')"));
         Assert.True(await connection.ScalarAsync<bool>(
-            $"SELECT uuid_v7_to_timestamp('{Sample}') = '2023-01-02 04:26:40.637'::timestamp"));
+            $"SELECT uuid_v7_to_timestamp('{UuidV7Tests.Sample}') = '2023-01-02 04:26:40.637'::timestamp"));
     }
 
     [Fact]
@@ -22,9 +23,9 @@ public sealed partial class UuidV7Tests
     {
         await using var connection = await Connections.OpenAsync(fixture.OwnerConnectionString);
 
-        Assert.Equal(Guid.Parse(SampleMillisecondBound), await connection.ScalarAsync<Guid>(
+        Assert.Equal(Guid.Parse(UuidV7Tests.SampleMillisecondBound), await connection.ScalarAsync<Guid>(
             "SELECT uuid_timestamptz_to_v7('2023-01-02 04:26:40.637+00', true)"));
-        Assert.Equal(Guid.Parse(SampleMillisecondBound), await connection.ScalarAsync<Guid>(
+        Assert.Equal(Guid.Parse(UuidV7Tests.SampleMillisecondBound), await connection.ScalarAsync<Guid>(
             "SELECT uuid_timestamp_to_v7('2023-01-02 04:26:40.637', true)"));
     }
 
@@ -34,8 +35,8 @@ public sealed partial class UuidV7Tests
         await using var connection = await Connections.OpenAsync(fixture.OwnerConnectionString);
 
         var rows = await connection.RowsAsync($"""
-            SELECT u > '{SampleMillisecondBound}'::uuid,
-                   u < '{NextMillisecondBound}'::uuid,
+            SELECT u > '{UuidV7Tests.SampleMillisecondBound}'::uuid,
+                   u < '{UuidV7Tests.NextMillisecondBound}'::uuid,
                    uuid_v7_to_timestamptz(u) = '2023-01-02 04:26:40.637+00'::timestamptz,
                    get_byte(uuid_send(u), 6) >> 4 = 7 AND get_byte(uuid_send(u), 8) >> 6 = 2,
                    u::text
@@ -56,8 +57,8 @@ public sealed partial class UuidV7Tests
         await connection.OpenAsync().WaitAsync(SchemaSql.Timeout);
 
         Assert.True(await connection.ScalarAsync<bool>(
-            $"SELECT uuid_v7_to_timestamptz('{Sample}') = '2023-01-02 04:26:40.637+00'::timestamptz"));
-        Assert.Equal(Guid.Parse(SampleMillisecondBound), await connection.ScalarAsync<Guid>(
+            $"SELECT uuid_v7_to_timestamptz('{UuidV7Tests.Sample}') = '2023-01-02 04:26:40.637+00'::timestamptz"));
+        Assert.Equal(Guid.Parse(UuidV7Tests.SampleMillisecondBound), await connection.ScalarAsync<Guid>(
             "SELECT uuid_timestamptz_to_v7('2023-01-02 04:26:40.637+00', true)"));
     }
 }

@@ -2,7 +2,8 @@ using KennWilliamson.Tests.Infrastructure;
 
 namespace KennWilliamson.Tests.Schema;
 
-public sealed partial class CatalogTests
+[Trait(Layer.Trait, Layer.Api)]
+public sealed class RelationTests(ApiFixture fixture) : IClassFixture<ApiFixture>
 {
     [Fact]
     public async Task Foreign_keys_are_exactly_the_designed_ones_with_their_delete_actions()

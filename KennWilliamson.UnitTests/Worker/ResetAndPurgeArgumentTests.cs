@@ -1,11 +1,9 @@
-using System.Diagnostics.CodeAnalysis;
 using KennWilliamson.MigrationService;
 
-namespace KennWilliamson.UnitTests;
+namespace KennWilliamson.UnitTests.Worker;
 
 /// <summary>The worker's command line for reset (its --yes) and purge.</summary>
 [Trait("Category", "Unit")]
-[SuppressMessage("Naming", "CA1707:Identifiers should not contain underscores", Justification = "Test names are sentences.")]
 public sealed class ResetAndPurgeArgumentTests
 {
     [Theory]

@@ -8,8 +8,11 @@ namespace KennWilliamson.Tests.Operations;
 /// A plain pg_dump archive where a backup is expected: the backup verb never writes one, so verify,
 /// restore and rehearse refuse it unless told --allow-unencrypted, and then say UNENCRYPTED.
 /// </summary>
-public sealed partial class ScriptTests
+[Trait(Layer.Trait, Layer.Api)]
+public sealed class UnencryptedBackupTests(ApiFixture fixture) : IClassFixture<ApiFixture>, IDisposable
 {
+    private readonly string _backups = TestPaths.NewTempDirectory("backups");
+
     private const string PlainName = "kennwilliamson_development_20261204_120000.dump";
 
     [Trait("Category", TestPostgres.NeedsClientTools)]
@@ -23,7 +26,7 @@ public sealed partial class ScriptTests
         var plain = await PlainDumpAsync(scratch.ConnectionString, Path.Combine(_backups, PlainName));
         await connection.ExecuteAsync("DELETE FROM incident_timers");
         var before = await Scripts.FingerprintAsync(connection);
-        var environment = BackupEnvironment(scratch.ConnectionString);
+        var environment = Scripts.BackupEnvironment(fixture, _backups, scratch.ConnectionString);
 
         var runs = new Dictionary<string, ProcessResult>
         {
@@ -42,7 +45,7 @@ public sealed partial class ScriptTests
             Assert.DoesNotContain("verified", run.Output, StringComparison.Ordinal);
         }
         Assert.Equal(before, await Scripts.FingerprintAsync(connection));
-        Assert.Empty(await ScratchCopiesAsync(connection));
+        Assert.Empty(await RehearsalScriptTests.ScratchCopiesAsync(connection));
     }
 
     [Trait("Category", TestPostgres.NeedsClientTools)]
@@ -55,7 +58,7 @@ public sealed partial class ScriptTests
         var original = await Scripts.FingerprintAsync(connection);
         var plain = await PlainDumpAsync(scratch.ConnectionString, Path.Combine(_backups, PlainName));
         await connection.ExecuteAsync("DELETE FROM incident_timers");
-        var environment = BackupEnvironment(scratch.ConnectionString);
+        var environment = Scripts.BackupEnvironment(fixture, _backups, scratch.ConnectionString);
 
         var verify = await Scripts.RunAsync("backup-db.sh", environment, null, "--verify", plain, "--allow-unencrypted");
         var restore = await Scripts.RunAsync("restore-db.sh", environment, null, "--allow-unencrypted", plain, "--yes");
@@ -69,7 +72,7 @@ public sealed partial class ScriptTests
         Assert.True(rehearse.ExitCode == 0, rehearse.ToString());
         Assert.Contains($"{plain} is UNENCRYPTED: a plain pg_dump archive", rehearse.Output, StringComparison.Ordinal);
         Assert.Contains("Rehearsal done", rehearse.Output, StringComparison.Ordinal);
-        Assert.Empty(await ScratchCopiesAsync(connection));
+        Assert.Empty(await RehearsalScriptTests.ScratchCopiesAsync(connection));
     }
 
     /// <summary>pg_dump run by hand (as before backups were encrypted): a plain custom-format archive.</summary>
@@ -92,4 +95,6 @@ public sealed partial class ScriptTests
         Assert.True(result.ExitCode == 0, result.ToString());
         return path;
     }
+
+    public void Dispose() => Directory.Delete(_backups, recursive: true);
 }

@@ -1,12 +1,10 @@
-using System.Diagnostics.CodeAnalysis;
 using CsCheck;
 using KennWilliamson.MigrationService.Operations;
 
-namespace KennWilliamson.UnitTests;
+namespace KennWilliamson.UnitTests.Worker;
 
 /// <summary>--seed runs only where every environment variable that is set says Development.</summary>
 [Trait("Category", "Unit")]
-[SuppressMessage("Naming", "CA1707:Identifiers should not contain underscores", Justification = "Test names are sentences.")]
 public sealed class SeedEnvironmentTests
 {
     /// <summary>Unset, empty, Development in any letter case (or nearly), other names, hostile text.</summary>

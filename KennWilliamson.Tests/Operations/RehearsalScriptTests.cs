@@ -8,8 +8,11 @@ namespace KennWilliamson.Tests.Operations;
 /// Migrations rehearsed on a copy (scripts/rehearse-migrations.sh, the worker's <c>rehearse</c> verb): the
 /// "production" database here is two migrations behind this build, as it is before a deployment.
 /// </summary>
-public sealed partial class ScriptTests
+[Trait(Layer.Trait, Layer.Api)]
+public sealed class RehearsalScriptTests(ApiFixture fixture) : IClassFixture<ApiFixture>, IDisposable
 {
+    private readonly string _backups = TestPaths.NewTempDirectory("backups");
+
     private const string BehindBy2 = "20261129001500_create_slow_queries_function";
     private const string KeysetIndex = "20261202143000_add_timer_keyset_index";
     private const string SlowQueries = "20261202150000_slow_queries_without_utility_statements";
@@ -23,7 +26,7 @@ public sealed partial class ScriptTests
         Assert.Equal(0, (await scratch.RunWorkerAsync("revert", "--to", BehindBy2)).ExitCode);
         await using var connection = await scratch.OpenAsync();
         await connection.ExecuteAsync("INSERT INTO incident_timers (user_id, notes) SELECT id, 'rehearsed' FROM users");
-        var environment = BackupEnvironment(scratch.ConnectionString);
+        var environment = Scripts.BackupEnvironment(fixture, _backups, scratch.ConnectionString);
         Assert.Equal(0, (await Scripts.RunAsync("backup-db.sh", environment, null)).ExitCode);
         var before = await StateAsync(connection);
 
@@ -64,7 +67,7 @@ public sealed partial class ScriptTests
     {
         await using var scratch = await ScratchDatabase.CreateAsync(fixture, "ops_rehearse_env");
         Assert.Equal(0, (await scratch.RunWorkerAsync("run")).ExitCode);
-        var development = BackupEnvironment(scratch.ConnectionString);
+        var development = Scripts.BackupEnvironment(fixture, _backups, scratch.ConnectionString);
         var staging = new Dictionary<string, string>(development) { ["KENNWILLIAMSON_ENV"] = "staging" };
         Assert.Equal(0, (await Scripts.RunAsync("backup-db.sh", development, null)).ExitCode);
         var own = Assert.Single(Directory.GetFiles(_backups));
@@ -89,7 +92,7 @@ public sealed partial class ScriptTests
         await using var scratch = await ScratchDatabase.CreateAsync(fixture, "ops_nobackup");
         Assert.Equal(0, (await scratch.RunWorkerAsync("run")).ExitCode);
 
-        var result = await Scripts.RunAsync("rehearse-migrations.sh", BackupEnvironment(scratch.ConnectionString), null);
+        var result = await Scripts.RunAsync("rehearse-migrations.sh", Scripts.BackupEnvironment(fixture, _backups, scratch.ConnectionString), null);
 
         Assert.NotEqual(0, result.ExitCode);
         Assert.Contains("No backup to rehearse on in", result.Error, StringComparison.Ordinal);
@@ -110,6 +113,8 @@ public sealed partial class ScriptTests
         return $"{rows}\n{history}\n{relations}\n{functions}";
     }
 
-    private static Task<List<string>> ScratchCopiesAsync(NpgsqlConnection connection) =>
+    internal static Task<List<string>> ScratchCopiesAsync(NpgsqlConnection connection) =>
         connection.ColumnAsync<string>("SELECT datname::text FROM pg_database WHERE datname LIKE '%\\_rehearsal\\_%'");
+
+    public void Dispose() => Directory.Delete(_backups, recursive: true);
 }

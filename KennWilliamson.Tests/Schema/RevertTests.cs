@@ -1,13 +1,16 @@
+using KennWilliamson.Tests.Infrastructure;
+
 namespace KennWilliamson.Tests.Schema;
 
 /// <summary>The worker's <c>revert</c> verb: what a reverted migration leaves behind, and running forward again.</summary>
-public sealed partial class MigrationVerbTests
+[Trait(Layer.Trait, Layer.Api)]
+public sealed class RevertTests(ApiFixture fixture) : IClassFixture<ApiFixture>
 {
     [Fact]
     public async Task Revert_removes_the_last_migration_and_what_it_made_and_run_reapplies_it()
     {
         await using var scratch = await ScratchDatabase.CreateAsync(fixture, "schema_verbs");
-        AssertSucceeded(await scratch.RunWorkerAsync("run"));
+        MigrationHistory.AssertSucceeded(await scratch.RunWorkerAsync("run"));
 
         // The last migration narrowed a function; the one before it replaced an index; the one before that
         // made a function and a schema; the one before that a table.
@@ -16,50 +19,50 @@ public sealed partial class MigrationVerbTests
         {
             Assert.Contains("select|insert|update|delete", await connection.ScalarAsync<string>(SlowQueriesSource), StringComparison.Ordinal);
         }
-        AssertSucceeded(await scratch.RunWorkerAsync("revert"));
+        MigrationHistory.AssertSucceeded(await scratch.RunWorkerAsync("revert"));
         await using (var connection = await scratch.OpenAsync())
         {
-            Assert.Equal(Migrations[..^1], await HistoryAsync(connection));
+            Assert.Equal(MigrationVerbTests.Migrations[..^1], await MigrationHistory.HistoryAsync(connection));
             Assert.DoesNotContain("select|insert|update|delete", await connection.ScalarAsync<string>(SlowQueriesSource), StringComparison.Ordinal);
         }
 
-        AssertSucceeded(await scratch.RunWorkerAsync("revert"));
+        MigrationHistory.AssertSucceeded(await scratch.RunWorkerAsync("revert"));
         await using (var connection = await scratch.OpenAsync())
         {
-            Assert.Equal(Migrations[..^2], await HistoryAsync(connection));
+            Assert.Equal(MigrationVerbTests.Migrations[..^2], await MigrationHistory.HistoryAsync(connection));
             Assert.Null(await connection.ScalarAsync<string?>("SELECT to_regclass('public.idx_incident_timers_user_reset_id')::text"));
             Assert.NotNull(await connection.ScalarAsync<string?>("SELECT to_regclass('public.idx_incident_timers_user_reset')::text"));
         }
 
-        AssertSucceeded(await scratch.RunWorkerAsync("revert"));
+        MigrationHistory.AssertSucceeded(await scratch.RunWorkerAsync("revert"));
         await using (var connection = await scratch.OpenAsync())
         {
-            Assert.Equal(Migrations[..^3], await HistoryAsync(connection));
+            Assert.Equal(MigrationVerbTests.Migrations[..^3], await MigrationHistory.HistoryAsync(connection));
             Assert.Null(await connection.ScalarAsync<string?>("SELECT to_regprocedure('public.slow_queries(integer)')::text"));
             Assert.Null(await connection.ScalarAsync<string?>("SELECT to_regnamespace('monitoring')::text"));
             Assert.NotNull(await connection.ScalarAsync<string?>("SELECT to_regclass('public.audit_events')::text"));
         }
 
-        AssertSucceeded(await scratch.RunWorkerAsync("revert"));
+        MigrationHistory.AssertSucceeded(await scratch.RunWorkerAsync("revert"));
         await using (var connection = await scratch.OpenAsync())
         {
-            Assert.Equal(Migrations[..^4], await HistoryAsync(connection));
+            Assert.Equal(MigrationVerbTests.Migrations[..^4], await MigrationHistory.HistoryAsync(connection));
             Assert.Null(await connection.ScalarAsync<string?>("SELECT to_regclass('public.audit_events')::text"));
             Assert.NotNull(await connection.ScalarAsync<string?>("SELECT to_regclass('public.refresh_tokens')::text"));
         }
         var info = await scratch.RunWorkerAsync("info");
-        AssertSucceeded(info);
-        foreach (var pending in Migrations[^4..])
+        MigrationHistory.AssertSucceeded(info);
+        foreach (var pending in MigrationVerbTests.Migrations[^4..])
         {
             Assert.Contains($"{pending[..14]}/pending {pending[15..]}", info.Output, StringComparison.Ordinal);
         }
         Assert.Contains("20250829095731/installed create_incident_timers_table", info.Output, StringComparison.Ordinal);
 
-        AssertSucceeded(await scratch.RunWorkerAsync("run"));
+        MigrationHistory.AssertSucceeded(await scratch.RunWorkerAsync("run"));
 
         await using (var connection = await scratch.OpenAsync())
         {
-            Assert.Equal(Migrations, await HistoryAsync(connection));
+            Assert.Equal(MigrationVerbTests.Migrations, await MigrationHistory.HistoryAsync(connection));
             Assert.NotNull(await connection.ScalarAsync<string?>("SELECT to_regclass('public.audit_events')::text"));
             Assert.NotNull(await connection.ScalarAsync<string?>("SELECT to_regprocedure('public.slow_queries(integer)')::text"));
             Assert.NotNull(await connection.ScalarAsync<string?>("SELECT to_regclass('public.idx_incident_timers_user_reset_id')::text"));
@@ -70,12 +73,12 @@ public sealed partial class MigrationVerbTests
     public async Task Revert_to_a_named_migration_removes_the_later_ones_with_their_tables_and_triggers()
     {
         await using var scratch = await ScratchDatabase.CreateAsync(fixture, "schema_verbs");
-        AssertSucceeded(await scratch.RunWorkerAsync("run"));
+        MigrationHistory.AssertSucceeded(await scratch.RunWorkerAsync("run"));
 
-        AssertSucceeded(await scratch.RunWorkerAsync("revert", "--to", "20250829095648_add_user_slug_to_users"));
+        MigrationHistory.AssertSucceeded(await scratch.RunWorkerAsync("revert", "--to", "20250829095648_add_user_slug_to_users"));
 
         await using var connection = await scratch.OpenAsync();
-        Assert.Equal(OriginalMigrations[..3], await HistoryAsync(connection));
+        Assert.Equal(MigrationVerbTests.OriginalMigrations[..3], await MigrationHistory.HistoryAsync(connection));
         Assert.Null(await connection.ScalarAsync<string?>("SELECT to_regclass('public.incident_timers')::text"));
         Assert.NotNull(await connection.ScalarAsync<string?>("SELECT to_regclass('public.users')::text"));
         Assert.Equal(0L, await connection.ScalarAsync<long>(
@@ -86,14 +89,14 @@ public sealed partial class MigrationVerbTests
     public async Task Revert_to_zero_leaves_no_project_table_function_or_uuid_function_behind()
     {
         await using var scratch = await ScratchDatabase.CreateAsync(fixture, "schema_verbs");
-        AssertSucceeded(await scratch.RunWorkerAsync("run"));
+        MigrationHistory.AssertSucceeded(await scratch.RunWorkerAsync("run"));
 
-        AssertSucceeded(await scratch.RunWorkerAsync("revert", "--to", "0"));
+        MigrationHistory.AssertSucceeded(await scratch.RunWorkerAsync("revert", "--to", "0"));
 
         await using (var connection = await scratch.OpenAsync())
         {
-            Assert.Empty(await HistoryAsync(connection));
-            foreach (var table in ProjectTables)
+            Assert.Empty(await MigrationHistory.HistoryAsync(connection));
+            foreach (var table in MigrationVerbTests.ProjectTables)
             {
                 Assert.Null(await connection.ScalarAsync<string?>("SELECT to_regclass($1)::text", "public." + table));
             }
@@ -113,8 +116,8 @@ public sealed partial class MigrationVerbTests
         }
 
         // And the empty database takes the migrations again from the start.
-        AssertSucceeded(await scratch.RunWorkerAsync("run"));
+        MigrationHistory.AssertSucceeded(await scratch.RunWorkerAsync("run"));
         await using var again = await scratch.OpenAsync();
-        Assert.Equal(Migrations, await HistoryAsync(again));
+        Assert.Equal(MigrationVerbTests.Migrations, await MigrationHistory.HistoryAsync(again));
     }
 }

@@ -1,3 +1,5 @@
+using Microsoft.Extensions.DependencyInjection;
+
 namespace KennWilliamson.Tests.Infrastructure;
 
 /// <summary>
@@ -5,7 +7,7 @@ namespace KennWilliamson.Tests.Infrastructure;
 /// the test class's own (<see cref="TestDatabaseServer"/>), with the settings the AppHost would hand it. Each
 /// test class that takes it as a class fixture is a collection of its own, so classes run in parallel.
 /// </summary>
-public class ApiFixture : IAsyncLifetime, ITestApp, IDisposable
+public class ApiFixture : IAsyncLifetime, ITestApp, IDisposable, IAsyncDisposable
 {
     private readonly string _root = TestPaths.NewTempDirectory("api");
     private TestDatabaseServer? _database;
@@ -15,6 +17,9 @@ public class ApiFixture : IAsyncLifetime, ITestApp, IDisposable
     public const int TimerWritesPerMinute = AppFixture.TimerWritesPerMinute;
 
     public HttpClient Api { get; private set; } = null!;
+
+    /// <summary>What the API has logged (Information and above), read as the dashboard's log would be.</summary>
+    public CapturedLogs Logs { get; } = new();
     public TestDatabaseServer Database => _database ?? throw new InvalidOperationException("not started");
     public ApiFactory Factory => _factory ?? throw new InvalidOperationException("not started");
     public string ServerConnectionString => Database.ServerConnectionString;
@@ -25,8 +30,18 @@ public class ApiFixture : IAsyncLifetime, ITestApp, IDisposable
     public string BackupKey { get; } = AppHostFactory.Secret();
     public string BackupDirectory => Path.Combine(_root, "backups");
 
+    private IReadOnlyDictionary<string, string?> _ownSettings = new Dictionary<string, string?>();
+
     /// <summary>Settings beyond the defaults below (the tests' proxy, the lifted timer limit); null removes one.</summary>
-    protected virtual IReadOnlyDictionary<string, string?> Settings => new Dictionary<string, string?>();
+    protected virtual IReadOnlyDictionary<string, string?> Settings => _ownSettings;
+
+    /// <summary>An API of a test's own, with <paramref name="settings"/> on top of the defaults.</summary>
+    public static async Task<ApiFixture> StartAsync(IReadOnlyDictionary<string, string?> settings)
+    {
+        var fixture = new ApiFixture { _ownSettings = settings };
+        await fixture.InitializeAsync();
+        return fixture;
+    }
 
     public async Task InitializeAsync()
     {
@@ -45,7 +60,7 @@ public class ApiFixture : IAsyncLifetime, ITestApp, IDisposable
         {
             settings[key] = value;
         }
-        _factory = new ApiFactory(settings);
+        _factory = new ApiFactory(settings, services => services.AddSingleton<Microsoft.Extensions.Logging.ILoggerProvider>(Logs));
         _factory.StartServer();
         Api = _factory.CreatePlainClient();
     }
@@ -56,6 +71,12 @@ public class ApiFixture : IAsyncLifetime, ITestApp, IDisposable
     public void Dispose()
     {
         DisposeAsync().GetAwaiter().GetResult();
+        GC.SuppressFinalize(this);
+    }
+
+    async ValueTask IAsyncDisposable.DisposeAsync()
+    {
+        await DisposeAsync();
         GC.SuppressFinalize(this);
     }
 

@@ -44,19 +44,25 @@ public sealed class OtlpCollector : IDisposable
         }
     }
 
-    /// <summary>Points a resource's exporter here, metrics every second, spans within half a second.</summary>
-    public void Configure(EnvironmentCallbackContext context)
+    /// <summary>
+    /// An API process of its own whose exporter sends here (metrics every second, spans within half a second), with
+    /// <paramref name="settings"/>: a process, since activity sources and meters are global to one.
+    /// </summary>
+    public Task<ApiProcess> StartApiAsync(params (string Key, string Value)[] settings)
     {
-        context.EnvironmentVariables["OTEL_EXPORTER_OTLP_ENDPOINT"] = Endpoint;
-        context.EnvironmentVariables["OTEL_EXPORTER_OTLP_PROTOCOL"] = "http/protobuf";
-        context.EnvironmentVariables["OTEL_EXPORTER_OTLP_HEADERS"] = "";
-        context.EnvironmentVariables["OTEL_METRIC_EXPORT_INTERVAL"] = "1000";
-        context.EnvironmentVariables["OTEL_BSP_SCHEDULE_DELAY"] = "500";
+        var all = new Dictionary<string, string>
+        {
+            ["OTEL_EXPORTER_OTLP_ENDPOINT"] = Endpoint,
+            ["OTEL_EXPORTER_OTLP_PROTOCOL"] = "http/protobuf",
+            ["OTEL_METRIC_EXPORT_INTERVAL"] = "1000",
+            ["OTEL_BSP_SCHEDULE_DELAY"] = "500",
+        };
+        foreach (var (key, value) in settings)
+        {
+            all[key] = value;
+        }
+        return ApiProcess.StartAsync(all);
     }
-
-    /// <summary>An application of its own whose API exports its telemetry here.</summary>
-    public Task<IsolatedApp> StartAppAsync(string purpose, params string[] args) =>
-        IsolatedApp.StartAsync(purpose, builder => builder.CreateResourceBuilder<ProjectResource>("api").WithEnvironment(Configure), args);
 
     /// <summary>Waits until every one of <paramref name="texts"/> has appeared in what was received.</summary>
     public async Task WaitForAsync(IReadOnlyList<string> texts, TimeSpan timeout)

@@ -58,40 +58,47 @@ public sealed class StorageDetailsTests(ApiFixture fixture) : IClassFixture<ApiF
 /// The storage gauges reach an OpenTelemetry collector (the dashboard's Metrics view is one), and the
 /// low-space warning is logged: with the limit at 100 % free, any real disk is "low".
 /// </summary>
-[Collection(AppHostSequence.Name)]
-[Trait(Layer.Trait, Layer.AppHost)]
+[Trait(Layer.Trait, Layer.Api)]
 public sealed class StorageMetricsTests
 {
     [Fact]
     public async Task The_storage_gauges_are_exported_and_a_low_free_space_warning_is_logged()
     {
         using var collector = new OtlpCollector();
-        await using var app = await collector.StartAppAsync("storage", "--Monitoring:LowFreeSpaceRatio=1", "--Monitoring:StorageIntervalSeconds=1");
+        await using var app = await collector.StartApiAsync(("Monitoring:LowFreeSpaceRatio", "1"), ("Monitoring:StorageIntervalSeconds", "1"));
 
-        await using var owner = new Npgsql.NpgsqlConnection(await app.ConnectionStringAsync("kennwilliamson"));
-        await owner.OpenAsync();
+        await using var owner = await Connections.OpenAsync(app.Database.OwnerConnectionString);
         var largest = await owner.ScalarAsync<string>(
             "SELECT relname::text FROM pg_class WHERE relnamespace = 'public'::regnamespace AND relkind = 'r' ORDER BY pg_total_relation_size(oid) DESC, 1 LIMIT 1");
         string[] expected = ["kennwilliamson.db.size", "kennwilliamson.db.table.size", "kennwilliamson.db.data_directory.free",
             "kennwilliamson.db.data_directory.free_ratio", "db.table", largest];
         await collector.WaitForAsync(expected, TimeSpan.FromSeconds(60));
         // Traces flow too with the default sampling (every trace): TelemetrySamplingTests' control.
-        Assert.True(collector.Requests("/v1/traces") > 0, "no trace export arrived");
+        using (var probe = await app.Api.SendAsync(HttpMethod.Get, "/api/health"))
+        {
+            Assert.Equal(HttpStatusCode.OK, probe.StatusCode);
+        }
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (collector.Requests("/v1/traces") == 0)
+        {
+            Assert.True(DateTime.UtcNow < deadline, "no trace export arrived");
+            await Task.Delay(250);
+        }
 
-        var warning = await app.WaitForLogAsync("api", "Low disk space for PostgreSQL's data directory", TimeSpan.FromSeconds(30));
-        Assert.Contains(app.DataRoot, warning, StringComparison.Ordinal);
+        var warning = await app.WaitForLineAsync("Low disk space for PostgreSQL's data directory", TimeSpan.FromSeconds(30));
+        Assert.Contains(app.Database.DataDirectory, warning, StringComparison.Ordinal);
         Assert.Contains("under the 100 % limit", warning, StringComparison.Ordinal);
     }
 
     [Fact]
     public async Task With_the_default_limit_the_warning_follows_the_real_free_space()
     {
-        await using var app = await IsolatedApp.StartAsync("storage-default", "--Monitoring:StorageIntervalSeconds=1");
-        var free = new DriveInfo(app.DataRoot);
+        await using var app = await ApiProcess.StartAsync(new Dictionary<string, string> { ["Monitoring:StorageIntervalSeconds"] = "1" });
+        var free = new DriveInfo(app.Database.DataDirectory);
         var low = (double)free.AvailableFreeSpace / free.TotalSize < 0.10;
 
         await Task.Delay(TimeSpan.FromSeconds(3)); // a few samples
-        var lines = await app.LogsAsync("api");
+        var lines = app.Lines;
 
         Assert.Equal(low, lines.Any(l => l.Contains("Low disk space", StringComparison.Ordinal)));
         Assert.Contains(lines, l => l.Contains("Now listening", StringComparison.Ordinal)); // the log was read

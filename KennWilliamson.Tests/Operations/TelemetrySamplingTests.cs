@@ -11,15 +11,14 @@ namespace KennWilliamson.Tests.Operations;
 /// metrics still flow; the cap keeps every trace of light traffic and no more than it allows of a burst (the
 /// default keeps every trace of light traffic: StorageMetricsTests' control).
 /// </summary>
-[Collection(AppHostSequence.Name)]
-[Trait(Layer.Trait, Layer.AppHost)]
+[Trait(Layer.Trait, Layer.Api)]
 public sealed class TelemetrySamplingTests
 {
     [Fact]
     public async Task With_a_trace_sample_ratio_of_0_the_api_exports_metrics_and_no_traces()
     {
         using var collector = new OtlpCollector();
-        await using var app = await collector.StartAppAsync("sampling", "--Telemetry:TraceSampleRatio=0");
+        await using var app = await collector.StartApiAsync(("Telemetry:TraceSampleRatio", "0"));
         for (var i = 0; i < 20; i++)
         {
             using var response = await app.Api.SendAsync(HttpMethod.Get, $"/api/no-such-user-{i}/incident-timer");
@@ -37,7 +36,7 @@ public sealed class TelemetrySamplingTests
     {
         const int cap = 5;
         using var collector = new OtlpCollector();
-        await using var app = await collector.StartAppAsync("trace-cap", $"--Telemetry:MaxTracesPerSecond={cap}");
+        await using var app = await collector.StartApiAsync(("Telemetry:MaxTracesPerSecond", $"{cap}"));
 
         // Light traffic first: one request, well under the cap, is traced.
         using (var first = await app.Api.SendAsync(HttpMethod.Get, "/api/cap-first/incident-timer"))
@@ -67,7 +66,7 @@ public sealed class TelemetrySamplingTests
 
         // Nor is each statement logged: Npgsql logs every command it completes at Information (appsettings.json
         // keeps Npgsql.Command at Warning; the spans carry the statements).
-        var lines = await app.LogsAsync("api");
+        var lines = app.Lines;
         Assert.Contains(lines, l => l.Contains("Now listening", StringComparison.Ordinal)); // the log was read
         Assert.DoesNotContain(lines, l => l.Contains("Command execution completed", StringComparison.Ordinal));
     }

@@ -1,0 +1,124 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Globalization;
+
+namespace KennWilliamson.Tests.Infrastructure;
+
+/// <summary>
+/// The API's own build as a process of its own over a <see cref="TestDatabaseServer"/>, for what is global to a
+/// process: OpenTelemetry's activity sources and meters are shared by every host in one process, so a test of
+/// what one API exports cannot share its process with the other in-process APIs.
+/// </summary>
+public sealed class ApiProcess : IAsyncDisposable
+{
+    private readonly Process _process;
+    private readonly ConcurrentQueue<string> _lines = new();
+
+    private ApiProcess(Process process, TestDatabaseServer database, HttpClient api)
+    {
+        _process = process;
+        Database = database;
+        Api = api;
+    }
+
+    public TestDatabaseServer Database { get; }
+    public HttpClient Api { get; }
+
+    /// <summary>What it has written to its console so far.</summary>
+    public IReadOnlyList<string> Lines => [.. _lines];
+
+    /// <summary>Starts it with <paramref name="settings"/> (configuration keys) over a new server, and waits until /health answers.</summary>
+    public static async Task<ApiProcess> StartAsync(IReadOnlyDictionary<string, string> settings)
+    {
+        var database = await TestDatabaseServer.StartAsync();
+        var port = LoopbackPorts.Free();
+        var start = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            RedirectStandardInput = true,
+            UseShellExecute = false,
+        };
+        start.ArgumentList.Add(TestPaths.ProjectDll("KennWilliamson.Api"));
+        start.Environment["ASPNETCORE_URLS"] = string.Create(CultureInfo.InvariantCulture, $"http://127.0.0.1:{port}");
+        start.Environment["ASPNETCORE_ENVIRONMENT"] = "Development";
+        start.Environment["ConnectionStrings__kennwilliamson"] = database.AppConnectionString;
+        start.Environment["Jwt__SigningKey"] = AppHostFactory.Secret() + AppHostFactory.Secret();
+        start.Environment["Monitoring__DataDirectory"] = database.DataDirectory;
+        foreach (var (key, value) in settings)
+        {
+            start.Environment[key.Replace(":", "__", StringComparison.Ordinal)] = value;
+        }
+        var process = Process.Start(start) ?? throw new InvalidOperationException("dotnet did not start");
+        process.StandardInput.Close();
+        var api = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = TimeSpan.FromSeconds(30) };
+        var running = new ApiProcess(process, database, api);
+        process.OutputDataReceived += (_, e) => running.Add(e.Data);
+        process.ErrorDataReceived += (_, e) => running.Add(e.Data);
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        await running.WaitHealthyAsync();
+        return running;
+    }
+
+    /// <summary>The first line containing <paramref name="text"/>, waited for.</summary>
+    public async Task<string> WaitForLineAsync(string text, TimeSpan timeout)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (true)
+        {
+            if (Lines.FirstOrDefault(l => l.Contains(text, StringComparison.Ordinal)) is { } line)
+            {
+                return line;
+            }
+            Assert.True(DateTime.UtcNow < deadline, $"the API did not log \"{text}\" within {timeout.TotalSeconds} s");
+            await Task.Delay(TimeSpan.FromMilliseconds(200));
+        }
+    }
+
+    private void Add(string? line)
+    {
+        if (line is not null)
+        {
+            _lines.Enqueue(line);
+        }
+    }
+
+    private async Task WaitHealthyAsync()
+    {
+        var deadline = DateTime.UtcNow.AddMinutes(1);
+        while (true)
+        {
+            if (_process.HasExited)
+            {
+                Assert.Fail($"the API exited ({_process.ExitCode}): {string.Join('\n', Lines)}");
+            }
+            try
+            {
+                using var response = await Api.GetAsync(new Uri("/health", UriKind.Relative));
+                if (response.IsSuccessStatusCode)
+                {
+                    return;
+                }
+            }
+            catch (HttpRequestException)
+            {
+                // Not listening yet.
+            }
+            Assert.True(DateTime.UtcNow < deadline, $"the API did not become healthy within a minute: {string.Join('\n', Lines)}");
+            await Task.Delay(TimeSpan.FromMilliseconds(200));
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        Api.Dispose();
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+            await _process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(30));
+        }
+        _process.Dispose();
+        await Database.DisposeAsync();
+    }
+}

@@ -94,6 +94,12 @@ internal sealed partial class AppRoleProvisioner(IOptions<AppRoleOptions> option
         {
             logger.LogWarning("Role {Role} does not exist: only PUBLIC's privileges were set and checked.", role);
         }
+        if (check.UndeclaredSecurityDefiners.Count > 0)
+        {
+            // Revoked like any undeclared routine; named because a function that runs as its owner is worth a look.
+            logger.LogWarning("SECURITY DEFINER routines not in the privilege matrix, runnable by their owner only: {Functions}",
+                string.Join(", ", check.UndeclaredSecurityDefiners.Select(f => f.Describe())));
+        }
         return check;
     }
 

@@ -1,63 +1,76 @@
 namespace KennWilliamson.MigrationService.Privileges;
 
 /// <summary>
-/// The matrix read against one database's inventory: which rule governs each object it has (a declared
-/// table or function that is absent is skipped; a table without a rule of its own takes
+/// The matrix read against one database's inventory: which rule governs each object it has (none: nothing
+/// for anyone; a table of schema public without a rule of its own takes
 /// <see cref="PrivilegeMatrix.AnyOtherTable"/>), and what every grantee should then hold.
 /// </summary>
 internal static class DeclaredPrivileges
 {
-    /// <summary>Each object of the database the matrix governs, with its name there and its rule.</summary>
-    public static IEnumerable<(PrivilegeObject Kind, string Name, PrivilegeRule Rule)> Objects(PrivilegeInventory inventory, IReadOnlyList<PrivilegeRule> rules)
+    /// <summary>
+    /// Everything the matrix governs in the database, each with its rule or null (nothing declared): the
+    /// database, every object of the inventory, each schema's default privileges and the database-wide
+    /// ones for schemas.
+    /// </summary>
+    public static IEnumerable<(PrivilegeTarget Target, PrivilegeRule? Rule)> Governed(PrivilegeInventory inventory, IReadOnlyList<PrivilegeRule> rules)
     {
-        foreach (var rule in rules)
+        yield return (new(PrivilegeObject.Database, "", inventory.Database), Find(rules, PrivilegeObject.Database, PrivilegeRule.CurrentDatabase));
+        foreach (var target in inventory.Objects)
         {
-            switch (rule.Kind)
+            yield return (target, RuleOf(target, rules));
+        }
+        foreach (var schema in inventory.Schemas)
+        {
+            foreach (var kind in PrivilegeRule.FutureInSchema)
             {
-                case PrivilegeObject.Database:
-                    yield return (rule.Kind, inventory.Database, rule);
-                    break;
-                case PrivilegeObject.Schema or PrivilegeObject.FutureTables:
-                    yield return (rule.Kind, rule.Name, rule);
-                    break;
-                case PrivilegeObject.Function when inventory.Functions.Contains(rule.Name, StringComparer.Ordinal):
-                    yield return (rule.Kind, rule.Name, rule);
-                    break;
+                yield return (new(kind, schema, ""), Find(rules, kind, schema));
             }
         }
-        var tables = rules.Where(r => r.Kind == PrivilegeObject.Table).ToDictionary(r => r.Name, StringComparer.Ordinal);
-        foreach (var table in inventory.Tables)
-        {
-            yield return (PrivilegeObject.Table, table,
-                tables.GetValueOrDefault(table) ?? tables.GetValueOrDefault(PrivilegeMatrix.AnyOtherTable)
-                ?? throw new InvalidOperationException("The privilege matrix has no rule for tables it does not name."));
-        }
+        yield return (new(PrivilegeObject.FutureSchemas, "", ""), Find(rules, PrivilegeObject.FutureSchemas, ""));
     }
+
+    /// <summary>The rule of one object of the database, or null: objects outside schema public, and views, sequences and functions not named, get nothing.</summary>
+    public static PrivilegeRule? RuleOf(PrivilegeTarget target, IReadOnlyList<PrivilegeRule> rules) => target.Kind switch
+    {
+        PrivilegeObject.Schema => Find(rules, PrivilegeObject.Schema, target.Schema),
+        _ when target.Schema != PrivilegeMatrix.Schema => null,
+        PrivilegeObject.Table => Find(rules, PrivilegeObject.Table, target.Name) ?? Find(rules, PrivilegeObject.Table, PrivilegeMatrix.AnyOtherTable),
+        _ => Find(rules, target.Kind, target.Name),
+    };
 
     /// <summary>PUBLIC, and the API role when it exists: a role that does not exist holds nothing to check.</summary>
     public static IReadOnlyList<string> Grantees(PrivilegeInventory inventory, string role) =>
         inventory.RoleExists ? [PrivilegeFact.Public, role] : [PrivilegeFact.Public];
 
+    /// <summary>What the rule grants the grantee directly (the API role's own grants; it holds PUBLIC's besides).</summary>
+    public static IReadOnlyList<string> Granted(PrivilegeRule? rule, string grantee) =>
+        rule is null ? [] : grantee == PrivilegeFact.Public ? rule.Public : rule.ApiRole;
+
     /// <summary>
-    /// Every privilege of every grantee on every object, held or not, as the matrix declares it. The API
-    /// role's are what it holds in effect: its own and PUBLIC's, as has_table_privilege reports them.
+    /// Every privilege of every grantee on everything governed, held or not, as the matrix declares it. The
+    /// API role's are what it holds in effect: its own and PUBLIC's, as has_table_privilege reports them.
     /// </summary>
     public static Dictionary<PrivilegeFact, bool> Expected(PrivilegeInventory inventory, string role, IReadOnlyList<PrivilegeRule>? rules = null)
     {
         var expected = new Dictionary<PrivilegeFact, bool>();
-        foreach (var (kind, name, rule) in Objects(inventory, rules ?? PrivilegeMatrix.Rules))
+        foreach (var (target, rule) in Governed(inventory, rules ?? PrivilegeMatrix.Rules))
         {
             foreach (var grantee in Grantees(inventory, role))
             {
-                var held = grantee == PrivilegeFact.Public ? rule.Public : rule.ApiRole.Union(rule.Public);
-                foreach (var privilege in PrivilegeRule.All(kind, inventory.ServerVersion))
+                var held = grantee == PrivilegeFact.Public ? Granted(rule, grantee) : Granted(rule, grantee).Union(Granted(rule, PrivilegeFact.Public));
+                foreach (var privilege in PrivilegeRule.All(target.Kind, inventory.ServerVersion))
                 {
-                    expected[new(kind, name, grantee, privilege)] = held.Contains(privilege, StringComparer.Ordinal);
+                    expected[new(target, grantee, privilege)] = held.Contains(privilege, StringComparer.Ordinal);
                 }
             }
         }
         return expected;
     }
+
+    /// <summary>SECURITY DEFINER routines the matrix does not declare: they run as their owner, so the report names them for review.</summary>
+    public static IReadOnlyList<PrivilegeTarget> UndeclaredSecurityDefiners(PrivilegeInventory inventory, IReadOnlyList<PrivilegeRule>? rules = null) =>
+        [.. inventory.SecurityDefiners.Where(f => RuleOf(f, rules ?? PrivilegeMatrix.Rules) is null)
+            .OrderBy(f => f.Schema, StringComparer.Ordinal).ThenBy(f => f.Name, StringComparer.Ordinal)];
 
     /// <summary>
     /// The differences between what the matrix declares and what the database holds, one phrase each
@@ -66,9 +79,13 @@ internal static class DeclaredPrivileges
     public static IReadOnlyList<string> Differences(IReadOnlyDictionary<PrivilegeFact, bool> expected, IReadOnlyDictionary<PrivilegeFact, bool> actual) =>
         [.. expected.Keys.Union(actual.Keys)
             .Where(fact => expected.GetValueOrDefault(fact) != actual.GetValueOrDefault(fact))
-            .OrderBy(fact => fact.Kind).ThenBy(fact => fact.Object, StringComparer.Ordinal)
+            .OrderBy(fact => fact.Target.Kind).ThenBy(fact => fact.Target.Schema, StringComparer.Ordinal)
+            .ThenBy(fact => fact.Target.Name, StringComparer.Ordinal)
             .ThenBy(fact => fact.Grantee, StringComparer.Ordinal).ThenBy(fact => fact.Privilege, StringComparer.Ordinal)
             .Select(fact => actual.GetValueOrDefault(fact)
-                ? $"{fact.Grantee} holds {fact.Privilege} on {PrivilegeFact.Describe(fact.Kind, fact.Object)}, declared not to"
-                : $"{fact.Grantee} lacks {fact.Privilege} on {PrivilegeFact.Describe(fact.Kind, fact.Object)}, declared to")];
+                ? $"{fact.Grantee} holds {fact.Privilege} on {fact.Target.Describe()}, declared not to"
+                : $"{fact.Grantee} lacks {fact.Privilege} on {fact.Target.Describe()}, declared to")];
+
+    private static PrivilegeRule? Find(IReadOnlyList<PrivilegeRule> rules, PrivilegeObject kind, string name) =>
+        rules.FirstOrDefault(r => r.Kind == kind && string.Equals(r.Name, name, StringComparison.Ordinal));
 }

@@ -2,13 +2,18 @@ using Npgsql;
 
 namespace KennWilliamson.MigrationService.Privileges;
 
-/// <summary>What the check found: how many privileges it compared, and whether the API role exists at all.</summary>
-internal sealed record PrivilegeCheckResult(string Role, int Compared, bool RoleExists)
+/// <summary>
+/// What the check found: how many privileges it compared, whether the API role exists at all, and the
+/// SECURITY DEFINER routines the matrix does not declare (nobody but their owner may run them).
+/// </summary>
+internal sealed record PrivilegeCheckResult(string Role, int Compared, bool RoleExists, IReadOnlyList<PrivilegeTarget> UndeclaredSecurityDefiners)
 {
     /// <summary>The line an operator's verb reports.</summary>
-    public string Summary => RoleExists
+    public string Summary => (RoleExists
         ? $"privileges: {Role} and PUBLIC hold what the privilege matrix declares and nothing else ({Compared} compared)"
-        : $"privileges: PUBLIC holds what the privilege matrix declares ({Compared} compared); the role {Role} does not exist here (the worker's run with AppDatabase:Password creates it)";
+        : $"privileges: PUBLIC holds what the privilege matrix declares ({Compared} compared); the role {Role} does not exist here (the worker's run with AppDatabase:Password creates it)")
+        + (UndeclaredSecurityDefiners.Count == 0 ? ""
+            : $"; SECURITY DEFINER, not in the matrix, runnable by their owner only (review them): {string.Join(", ", UndeclaredSecurityDefiners.Select(f => f.Describe()))}");
 }
 
 /// <summary>
@@ -18,75 +23,119 @@ internal sealed record PrivilegeCheckResult(string Role, int Compared, bool Role
 /// </summary>
 internal static class PrivilegeCheck
 {
-    // Tables in the sense of GRANT ... ON TABLE: plain and partitioned tables, views, materialized views, foreign tables.
-    private const string Relations = "c.relnamespace = 'public'::regnamespace AND c.relkind IN ('r', 'p', 'v', 'm', 'f')";
+    // Every schema but the system's: pg_catalog, pg_toast, the temporary ones (pg_ is reserved) and information_schema.
+    private const string Schemas = """
+        schemas AS (SELECT n.oid, n.nspname::text AS name FROM pg_namespace n WHERE n.nspname !~ '^pg_' AND n.nspname <> 'information_schema')
+        """;
+
+    // A routine's signature as the matrix writes it: name(argument types), no argument names.
+    private const string Signature = "format('%s(%s)', f.proname, oidvectortypes(f.proargtypes))";
 
     public static async Task<PrivilegeInventory> InventoryAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, string role, CancellationToken ct)
     {
-        await using var command = new NpgsqlCommand($"""
-            SELECT current_database()::text, current_setting('server_version_num')::int,
-                   EXISTS (SELECT FROM pg_roles WHERE rolname = $1),
-                   ARRAY(SELECT c.relname::text FROM pg_class c WHERE {Relations} ORDER BY 1),
-                   ARRAY(SELECT f FROM unnest($2::text[]) AS f WHERE to_regprocedure('public.' || f) IS NOT NULL ORDER BY 1)
-            """, connection, transaction);
-        command.Parameters.Add(new NpgsqlParameter { Value = role });
-        command.Parameters.Add(new NpgsqlParameter
+        string database;
+        int version;
+        bool roleExists;
+        await using (var command = new NpgsqlCommand(
+            "SELECT current_database()::text, current_setting('server_version_num')::int, EXISTS (SELECT FROM pg_roles WHERE rolname = $1)",
+            connection, transaction))
         {
-            Value = PrivilegeMatrix.Rules.Where(r => r.Kind == PrivilegeObject.Function).Select(r => r.Name).ToArray(),
-        });
-        await using var reader = await command.ExecuteReaderAsync(ct);
-        await reader.ReadAsync(ct);
-        return new(reader.GetString(0), reader.GetFieldValue<string[]>(3), reader.GetFieldValue<string[]>(4), reader.GetBoolean(2), reader.GetInt32(1));
+            command.Parameters.Add(new NpgsqlParameter { Value = role });
+            await using var reader = await command.ExecuteReaderAsync(ct);
+            await reader.ReadAsync(ct);
+            (database, version, roleExists) = (reader.GetString(0), reader.GetInt32(1), reader.GetBoolean(2));
+        }
+
+        var objects = new List<PrivilegeTarget>();
+        var definers = new List<PrivilegeTarget>();
+        await using (var command = new NpgsqlCommand($"""
+            WITH {Schemas}
+            SELECT 'n', s.name, '', false FROM schemas s
+            UNION ALL
+            SELECT c.relkind::text, s.name, c.relname::text, false
+            FROM pg_class c JOIN schemas s ON s.oid = c.relnamespace WHERE c.relkind IN ('r', 'p', 'v', 'm', 'f', 'S')
+            UNION ALL
+            SELECT 'F', s.name, {Signature}, f.prosecdef FROM pg_proc f JOIN schemas s ON s.oid = f.pronamespace
+            ORDER BY 1, 2, 3
+            """, connection, transaction))
+        {
+            await using var reader = await command.ExecuteReaderAsync(ct);
+            while (await reader.ReadAsync(ct))
+            {
+                var target = new PrivilegeTarget(KindOf(reader.GetString(0)), reader.GetString(1), reader.GetString(2));
+                objects.Add(target);
+                if (reader.GetBoolean(3))
+                {
+                    definers.Add(target);
+                }
+            }
+        }
+        return new(database, objects, definers, roleExists, version);
     }
 
-    /// <summary>Each privilege of each grantee on each object the inventory has, as the server reports it.</summary>
+    /// <summary>Each privilege of each grantee on everything the matrix governs, as the server reports it.</summary>
     public static async Task<Dictionary<PrivilegeFact, bool>> ActualAsync(NpgsqlConnection connection, PrivilegeInventory inventory, string role, CancellationToken ct)
     {
         // has_*_privilege takes 'public' for the PUBLIC pseudo-role.
         var grantees = DeclaredPrivileges.Grantees(inventory, role).Select(g => g == PrivilegeFact.Public ? "public" : g).ToArray();
         var actual = new Dictionary<PrivilegeFact, bool>();
-        async Task ReadAsync(PrivilegeObject kind, string sql, string[]? names = null)
+        async Task ReadAsync(PrivilegeObject? only, string sql, PrivilegeObject privilegesOf, params object[] more)
         {
-            await using var command = new NpgsqlCommand(sql, connection);
+            await using var command = new NpgsqlCommand($"WITH {Schemas} {sql}", connection);
             command.Parameters.Add(new NpgsqlParameter { Value = grantees });
-            command.Parameters.Add(new NpgsqlParameter { Value = PrivilegeRule.All(kind, inventory.ServerVersion).ToArray() });
-            if (names is not null)
+            command.Parameters.Add(new NpgsqlParameter { Value = PrivilegeRule.All(privilegesOf, inventory.ServerVersion).ToArray() });
+            foreach (var value in more)
             {
-                command.Parameters.Add(new NpgsqlParameter { Value = names });
+                command.Parameters.Add(new NpgsqlParameter { Value = value });
             }
             await using var reader = await command.ExecuteReaderAsync(ct);
             while (await reader.ReadAsync(ct))
             {
-                var grantee = reader.GetString(1);
-                actual[new(kind, reader.GetString(0), grantee == "public" ? PrivilegeFact.Public : grantee, reader.GetString(2))] = reader.GetBoolean(3);
+                var grantee = reader.GetString(3);
+                var target = new PrivilegeTarget(only ?? KindOf(reader.GetString(0)), reader.GetString(1), reader.GetString(2));
+                actual[new(target, grantee == "public" ? PrivilegeFact.Public : grantee, reader.GetString(4))] = reader.GetBoolean(5);
             }
         }
 
         await ReadAsync(PrivilegeObject.Database, """
-            SELECT current_database()::text, g, p, has_database_privilege(g, current_database(), p)
+            SELECT '', '', current_database()::text, g, p, has_database_privilege(g, current_database(), p)
             FROM unnest($1::text[]) AS g, unnest($2::text[]) AS p
-            """);
+            """, PrivilegeObject.Database);
         await ReadAsync(PrivilegeObject.Schema, """
-            SELECT n.nspname::text, g, p, has_schema_privilege(g, n.oid, p)
-            FROM pg_namespace n, unnest($1::text[]) AS g, unnest($2::text[]) AS p WHERE n.nspname = ANY ($3)
-            """, Names(PrivilegeObject.Schema));
-        await ReadAsync(PrivilegeObject.Table, $"""
-            SELECT c.relname::text, g, p, has_table_privilege(g, c.oid, p)
-            FROM pg_class c, unnest($1::text[]) AS g, unnest($2::text[]) AS p WHERE {Relations}
-            """);
-        await ReadAsync(PrivilegeObject.Function, """
-            SELECT f, g, p, has_function_privilege(g, to_regprocedure('public.' || f), p)
-            FROM unnest($3::text[]) AS f, unnest($1::text[]) AS g, unnest($2::text[]) AS p
-            """, inventory.Functions.ToArray());
-        // A future table's privileges: the worker role's default ACLs, global and for the schema; PUBLIC's count for everyone.
-        await ReadAsync(PrivilegeObject.FutureTables, """
-            SELECT n.nspname::text, g, p, EXISTS (
-                SELECT FROM pg_default_acl d, aclexplode(d.defaclacl) AS a
-                WHERE d.defaclrole = (SELECT oid FROM pg_roles WHERE rolname = current_user) AND d.defaclobjtype = 'r'
-                  AND d.defaclnamespace IN (0, n.oid) AND a.privilege_type = p
-                  AND (a.grantee = 0 OR a.grantee = (SELECT oid FROM pg_roles WHERE rolname = g)))
-            FROM pg_namespace n, unnest($1::text[]) AS g, unnest($2::text[]) AS p WHERE n.nspname = ANY ($3)
-            """, Names(PrivilegeObject.FutureTables));
+            SELECT '', s.name, '', g, p, has_schema_privilege(g, s.oid, p)
+            FROM schemas s, unnest($1::text[]) AS g, unnest($2::text[]) AS p
+            """, PrivilegeObject.Schema);
+        // A grant on some columns of a table is a way to its rows too: has_any_column_privilege sees both.
+        await ReadAsync(null, """
+            SELECT c.relkind::text, s.name, c.relname::text, g, p,
+                   CASE WHEN p IN ('SELECT', 'INSERT', 'UPDATE', 'REFERENCES') THEN has_any_column_privilege(g, c.oid, p)
+                        ELSE has_table_privilege(g, c.oid, p) END
+            FROM pg_class c JOIN schemas s ON s.oid = c.relnamespace, unnest($1::text[]) AS g, unnest($2::text[]) AS p
+            WHERE c.relkind IN ('r', 'p', 'v', 'm', 'f')
+            """, PrivilegeObject.Table);
+        await ReadAsync(PrivilegeObject.Sequence, """
+            SELECT '', s.name, c.relname::text, g, p, has_sequence_privilege(g, c.oid, p)
+            FROM pg_class c JOIN schemas s ON s.oid = c.relnamespace, unnest($1::text[]) AS g, unnest($2::text[]) AS p
+            WHERE c.relkind = 'S'
+            """, PrivilegeObject.Sequence);
+        await ReadAsync(PrivilegeObject.Function, $"""
+            SELECT '', s.name, {Signature}, g, p, has_function_privilege(g, f.oid, p)
+            FROM pg_proc f JOIN schemas s ON s.oid = f.pronamespace, unnest($1::text[]) AS g, unnest($2::text[]) AS p
+            """, PrivilegeObject.Function);
+
+        // An object the worker's role creates later takes its default ACL for the kind: the database-wide one
+        // (PostgreSQL's built-in default, acldefault, where it has none) plus the one of the object's schema.
+        foreach (var kind in PrivilegeRule.FutureInSchema)
+        {
+            await ReadAsync(kind, $"""
+                SELECT '', s.name, '', g, p, {DefaultHeld("s.oid")}
+                FROM schemas s, unnest($1::text[]) AS g, unnest($2::text[]) AS p
+                """, kind, DefaultAclType(kind), AclDefaultType(kind));
+        }
+        await ReadAsync(PrivilegeObject.FutureSchemas, $"""
+            SELECT '', '', '', g, p, {DefaultHeld("NULL")}
+            FROM unnest($1::text[]) AS g, unnest($2::text[]) AS p
+            """, PrivilegeObject.FutureSchemas, DefaultAclType(PrivilegeObject.FutureSchemas), AclDefaultType(PrivilegeObject.FutureSchemas));
         return actual;
     }
 
@@ -103,8 +152,42 @@ internal static class PrivilegeCheck
             throw new InvalidOperationException(
                 $"the privileges of {inventory.Database} differ from the declared privilege matrix: {string.Join("; ", differences.Take(Shown))}{more}");
         }
-        return new(role, expected.Count, inventory.RoleExists);
+        return new(role, expected.Count, inventory.RoleExists, DeclaredPrivileges.UndeclaredSecurityDefiners(inventory));
     }
 
-    private static string[] Names(PrivilegeObject kind) => [.. PrivilegeMatrix.Rules.Where(r => r.Kind == kind).Select(r => r.Name)];
+    /// <summary>Whether grantee g holds privilege p by the worker role's default ACLs of type $3 (global, and of the schema given).</summary>
+    private static string DefaultHeld(string schemaOid) => $"""
+        EXISTS (
+            SELECT FROM aclexplode(
+                coalesce((SELECT d.defaclacl FROM pg_default_acl d
+                          WHERE d.defaclrole = (SELECT oid FROM pg_roles WHERE rolname = current_user) AND d.defaclnamespace = 0 AND d.defaclobjtype = $3::"char"),
+                         acldefault($4::"char", (SELECT oid FROM pg_roles WHERE rolname = current_user)))
+                || coalesce((SELECT d.defaclacl FROM pg_default_acl d
+                             WHERE d.defaclrole = (SELECT oid FROM pg_roles WHERE rolname = current_user) AND d.defaclnamespace = {schemaOid} AND d.defaclobjtype = $3::"char"),
+                            ARRAY[]::aclitem[])) AS a
+            WHERE a.privilege_type = p AND (a.grantee = 0 OR a.grantee = (SELECT oid FROM pg_roles WHERE rolname = g)))
+        """;
+
+    // pg_default_acl.defaclobjtype's letters, and acldefault()'s for the same kinds (a sequence is 's' there, 'S' a foreign server).
+    private static string DefaultAclType(PrivilegeObject kind) => kind switch
+    {
+        PrivilegeObject.FutureTables => "r",
+        PrivilegeObject.FutureSequences => "S",
+        PrivilegeObject.FutureFunctions => "f",
+        PrivilegeObject.FutureTypes => "T",
+        _ => "n",
+    };
+
+    private static string AclDefaultType(PrivilegeObject kind) => kind == PrivilegeObject.FutureSequences ? "s" : DefaultAclType(kind);
+
+    private static PrivilegeObject KindOf(string relkind) => relkind switch
+    {
+        "n" => PrivilegeObject.Schema,
+        "r" or "p" => PrivilegeObject.Table,
+        "v" => PrivilegeObject.View,
+        "m" => PrivilegeObject.MaterializedView,
+        "f" => PrivilegeObject.ForeignTable,
+        "S" => PrivilegeObject.Sequence,
+        _ => PrivilegeObject.Function,
+    };
 }

@@ -1,40 +1,79 @@
 namespace KennWilliamson.MigrationService.Privileges;
 
 /// <summary>
-/// The GRANT and REVOKE statements that make a database equal the matrix: for every object it governs
-/// and every grantee, everything revoked, then what the rule declares granted. Revoking first is what
-/// narrows privileges that came from elsewhere (a restore's tables take the default privileges); doing
-/// both per grantee in a fixed order leaves the same ACL on every run.
+/// The GRANT and REVOKE statements that make a database equal the matrix. First, for each grantee,
+/// everything revoked: the database, every schema and everything in it (ALL TABLES also takes views,
+/// materialized views and foreign tables; ALL ROUTINES functions, aggregates and procedures), and the
+/// worker role's default privileges in each schema and database-wide (a dump's global
+/// <c>ALTER DEFAULT PRIVILEGES</c> is out of reach of the per-schema form). Then what the matrix declares,
+/// granted. Revoking first is what narrows privileges that came from elsewhere (a restore's tables take
+/// the default privileges); the fixed order leaves the same ACL on every run.
 /// </summary>
 internal static class PrivilegeStatements
 {
     public static IReadOnlyList<string> For(PrivilegeInventory inventory, string role, IReadOnlyList<PrivilegeRule>? rules = null)
     {
+        var governed = DeclaredPrivileges.Governed(inventory, rules ?? PrivilegeMatrix.Rules).ToList();
+        var grantees = DeclaredPrivileges.Grantees(inventory, role);
         var statements = new List<string>();
-        foreach (var (kind, name, rule) in DeclaredPrivileges.Objects(inventory, rules ?? PrivilegeMatrix.Rules))
+        foreach (var grantee in grantees)
         {
-            foreach (var grantee in DeclaredPrivileges.Grantees(inventory, role))
+            var from = To(grantee);
+            statements.Add($"REVOKE ALL ON DATABASE {Quote(inventory.Database)} FROM {from}");
+            foreach (var schema in inventory.Schemas)
             {
-                var to = grantee == PrivilegeFact.Public ? "PUBLIC" : Quote(grantee);
-                var granted = grantee == PrivilegeFact.Public ? rule.Public : rule.ApiRole;
-                var (prefix, on) = kind switch
+                statements.Add($"REVOKE ALL ON SCHEMA {Quote(schema)} FROM {from}");
+                foreach (var all in (string[])["TABLES", "SEQUENCES", "ROUTINES"])
                 {
-                    PrivilegeObject.Database => ("", $"DATABASE {Quote(name)}"),
-                    PrivilegeObject.Schema => ("", $"SCHEMA {Quote(name)}"),
-                    PrivilegeObject.Table => ("", $"TABLE public.{Quote(name)}"),
-                    // A signature from the matrix itself, never from the database: written as declared.
-                    PrivilegeObject.Function => ("", $"FUNCTION public.{name}"),
-                    _ => ($"ALTER DEFAULT PRIVILEGES IN SCHEMA {Quote(name)} ", "TABLES"),
-                };
-                statements.Add($"{prefix}REVOKE ALL ON {on} FROM {to}");
+                    statements.Add($"REVOKE ALL ON ALL {all} IN SCHEMA {Quote(schema)} FROM {from}");
+                }
+                foreach (var kind in PrivilegeRule.FutureInSchema)
+                {
+                    statements.Add($"ALTER DEFAULT PRIVILEGES IN SCHEMA {Quote(schema)} REVOKE ALL ON {DefaultsOf(kind)} FROM {from}");
+                }
+            }
+            foreach (var kind in PrivilegeRule.FutureInSchema.Append(PrivilegeObject.FutureSchemas))
+            {
+                statements.Add($"ALTER DEFAULT PRIVILEGES REVOKE ALL ON {DefaultsOf(kind)} FROM {from}");
+            }
+        }
+        foreach (var grantee in grantees)
+        {
+            foreach (var (target, rule) in governed)
+            {
+                var granted = DeclaredPrivileges.Granted(rule, grantee);
                 if (granted.Count > 0)
                 {
-                    statements.Add($"{prefix}GRANT {string.Join(", ", granted)} ON {on} TO {to}");
+                    statements.Add(Grant(target, string.Join(", ", granted), To(grantee)));
                 }
             }
         }
         return statements;
     }
+
+    private static string Grant(PrivilegeTarget target, string privileges, string to) => target.Kind switch
+    {
+        PrivilegeObject.Database => $"GRANT {privileges} ON DATABASE {Quote(target.Name)} TO {to}",
+        PrivilegeObject.Schema => $"GRANT {privileges} ON SCHEMA {Quote(target.Schema)} TO {to}",
+        PrivilegeObject.Sequence => $"GRANT {privileges} ON SEQUENCE {Quote(target.Schema)}.{Quote(target.Name)} TO {to}",
+        // A signature the matrix declares (only declared routines are granted on): written as declared.
+        PrivilegeObject.Function => $"GRANT {privileges} ON ROUTINE {Quote(target.Schema)}.{target.Name} TO {to}",
+        PrivilegeObject.FutureSchemas => $"ALTER DEFAULT PRIVILEGES GRANT {privileges} ON SCHEMAS TO {to}",
+        _ when PrivilegeRule.IsRelation(target.Kind) => $"GRANT {privileges} ON TABLE {Quote(target.Schema)}.{Quote(target.Name)} TO {to}",
+        _ => $"ALTER DEFAULT PRIVILEGES IN SCHEMA {Quote(target.Schema)} GRANT {privileges} ON {DefaultsOf(target.Kind)} TO {to}",
+    };
+
+    private static string DefaultsOf(PrivilegeObject kind) => kind switch
+    {
+        PrivilegeObject.FutureTables => "TABLES",
+        PrivilegeObject.FutureSequences => "SEQUENCES",
+        PrivilegeObject.FutureFunctions => "FUNCTIONS",
+        PrivilegeObject.FutureTypes => "TYPES",
+        PrivilegeObject.FutureSchemas => "SCHEMAS",
+        _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "not a kind of default privileges"),
+    };
+
+    private static string To(string grantee) => grantee == PrivilegeFact.Public ? "PUBLIC" : Quote(grantee);
 
     /// <summary>A quoted identifier: any name a table can have, embedded quotes doubled.</summary>
     public static string Quote(string identifier) => "\"" + identifier.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";

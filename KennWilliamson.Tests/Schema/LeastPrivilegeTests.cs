@@ -96,6 +96,34 @@ public sealed class LeastPrivilegeTests(ApiFixture fixture) : IClassFixture<ApiF
         Assert.False(await connection.ScalarAsync<bool>("SELECT has_database_privilege($1, current_database(), 'TEMPORARY')", AppRole));
     }
 
+    [Theory]
+    [InlineData("SELECT uuid_v7_to_timestamptz(uuid_generate_v7())")]
+    [InlineData("SELECT uuid_timestamptz_to_v7(now())")]
+    [InlineData("SELECT count(*) FROM monitoring.pg_stat_statements")]
+    public async Task The_app_role_may_not_run_functions_or_read_schemas_the_matrix_does_not_give_it(string statement)
+    {
+        await using var connection = await Connections.OpenAsync(fixture.AppConnectionString);
+
+        var error = await Assert.ThrowsAsync<PostgresException>(() => connection.ExecuteAsync(statement));
+
+        Assert.Equal(PostgresErrorCodes.InsufficientPrivilege, error.SqlState);
+    }
+
+    [Fact]
+    public async Task The_app_role_and_PUBLIC_may_run_uuid_generate_v7_and_slow_queries_and_no_other_function_of_the_database()
+    {
+        await using var connection = await Connections.OpenAsync(fixture.OwnerConnectionString);
+        var executable = await connection.ColumnAsync<string>("""
+            SELECT format('%s %s.%s(%s)', g, n.nspname, p.proname, oidvectortypes(p.proargtypes))
+            FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace, unnest(ARRAY['public', $1]) AS g
+            WHERE n.nspname NOT LIKE 'pg\_%' AND n.nspname <> 'information_schema' AND has_function_privilege(g, p.oid, 'EXECUTE')
+            ORDER BY 1
+            """, AppRole);
+
+        // The id columns' default runs with the inserting role's rights; the updated_at trigger needs nothing.
+        Assert.Equal([$"{AppRole} public.slow_queries(integer)", $"{AppRole} public.uuid_generate_v7()"], executable);
+    }
+
     [Fact]
     public async Task The_app_role_is_a_login_role_that_is_not_a_superuser_and_cannot_create_databases_or_roles()
     {

@@ -26,16 +26,39 @@ public sealed class PrivilegeMatrixTests(ApiFixture fixture) : IDisposable, ICla
         }
 
         await AfterAsync("run", "run");
-        // Privileges granted by hand, beyond the matrix, are taken back by the next run.
+        // Privileges granted by hand, beyond the matrix, are taken back by the next run: on tables, columns,
+        // views, sequences, functions and schemas, and in the default privileges, per schema and database-wide.
         var database = new NpgsqlConnectionStringBuilder(scratch.ConnectionString).Database;
         await connection.ExecuteAsync($"""
             GRANT UPDATE, DELETE, TRUNCATE ON audit_events TO kennwilliamson_app;
+            GRANT UPDATE (action) ON audit_events TO PUBLIC;
             GRANT INSERT ON "__EFMigrationsHistory" TO PUBLIC;
             GRANT CREATE ON SCHEMA public TO PUBLIC;
-            GRANT TEMPORARY ON DATABASE "{database}" TO kennwilliamson_app
+            GRANT TEMPORARY ON DATABASE "{database}" TO kennwilliamson_app;
+            CREATE VIEW recent_audit AS SELECT * FROM audit_events;
+            GRANT ALL ON recent_audit TO kennwilliamson_app;
+            CREATE SEQUENCE counter;
+            GRANT ALL ON SEQUENCE counter TO PUBLIC;
+            GRANT EXECUTE ON ALL FUNCTIONS IN SCHEMA public TO PUBLIC;
+            CREATE FUNCTION run_as_owner(statement text) RETURNS void LANGUAGE plpgsql SECURITY DEFINER AS 'BEGIN EXECUTE statement; END';
+            GRANT EXECUTE ON FUNCTION run_as_owner(text) TO kennwilliamson_app;
+            GRANT USAGE, CREATE ON SCHEMA monitoring TO PUBLIC;
+            GRANT SELECT ON ALL TABLES IN SCHEMA monitoring TO kennwilliamson_app;
+            CREATE SCHEMA extra;
+            GRANT ALL ON SCHEMA extra TO kennwilliamson_app;
+            ALTER DEFAULT PRIVILEGES GRANT ALL ON TABLES TO kennwilliamson_app;
+            ALTER DEFAULT PRIVILEGES GRANT ALL ON SEQUENCES TO PUBLIC;
+            ALTER DEFAULT PRIVILEGES GRANT ALL ON SCHEMAS TO kennwilliamson_app;
+            ALTER DEFAULT PRIVILEGES IN SCHEMA extra GRANT ALL ON FUNCTIONS TO kennwilliamson_app;
+            ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT TRUNCATE ON TABLES TO PUBLIC
             """);
         Assert.True(await connection.ScalarAsync<bool>("SELECT has_table_privilege('kennwilliamson_app', 'audit_events', 'UPDATE')"));
-        await AfterAsync("run over privileges granted by hand", "run");
+        var overHand = await scratch.RunWorkerAsync("run");
+        Assert.True(overHand.ExitCode == 0, $"run over privileges granted by hand: {overHand}");
+        await DeclaredMatrix.AssertEqualAsync(connection, "run over privileges granted by hand");
+        // Revoked like any undeclared function, and named: it runs as its owner.
+        Assert.Contains("SECURITY DEFINER routines not in the privilege matrix, runnable by their owner only: function run_as_owner(text)",
+            overHand.Output, StringComparison.Ordinal);
         await AfterAsync("reset", "reset", "--yes");
         await AfterAsync("reset --seed", "reset", "--seed", "--yes");
         await AfterAsync("grant-admin", "grant-admin", "kenn@example.com");
@@ -85,6 +108,146 @@ public sealed class PrivilegeMatrixTests(ApiFixture fixture) : IDisposable, ICla
         Assert.Equal(privileges, await DeclaredMatrix.HeldAsync(connection));
         Assert.Equal(rows, await Scripts.FingerprintAsync(connection));
         await DeclaredMatrix.AssertEqualAsync(connection, "rehearse");
+    }
+
+    /// <summary>
+    /// An adversarial review's reproduction: a source database given views (one over the audit trail, one
+    /// over every role's password verifier), a SECURITY DEFINER function that runs any statement, USAGE on
+    /// the monitoring schema, a schema open to PUBLIC, a sequence and a second slow_queries overload, all
+    /// granted to the API role or PUBLIC. Its backup restored into another database holds exactly the matrix,
+    /// and each of those ways in is refused to the API role there, while the API's own work goes on.
+    /// </summary>
+    [Trait("Category", TestPostgres.NeedsClientTools)]
+    [Fact]
+    public async Task A_restored_dump_carrying_views_a_security_definer_function_other_schemas_a_sequence_and_an_overload_ends_at_the_matrix()
+    {
+        await using var source = await ScratchDatabase.CreateAsync(fixture, "priv_hostile_src");
+        Assert.Equal(0, (await source.RunWorkerAsync("run")).ExitCode);
+        await using (var connection = await source.OpenAsync())
+        {
+            await connection.ExecuteAsync("""
+                CREATE VIEW public.recent_audit AS SELECT * FROM audit_events;
+                CREATE VIEW public.db_roles AS SELECT rolname, rolpassword FROM pg_authid;
+                CREATE MATERIALIZED VIEW public.audit_copy AS SELECT * FROM audit_events;
+                GRANT ALL ON public.recent_audit, public.db_roles, public.audit_copy TO kennwilliamson_app;
+                CREATE FUNCTION public.run_as_owner(statement text) RETURNS void LANGUAGE plpgsql SECURITY DEFINER AS 'BEGIN EXECUTE statement; END';
+                GRANT EXECUTE ON FUNCTION public.run_as_owner(text) TO PUBLIC;
+                GRANT USAGE ON SCHEMA monitoring TO kennwilliamson_app;
+                GRANT SELECT ON ALL TABLES IN SCHEMA monitoring TO PUBLIC;
+                CREATE SCHEMA extra;
+                GRANT ALL ON SCHEMA extra TO PUBLIC;
+                CREATE TABLE extra.notes (id int);
+                GRANT ALL ON extra.notes TO PUBLIC;
+                CREATE SEQUENCE public.counter;
+                GRANT ALL ON SEQUENCE public.counter TO kennwilliamson_app;
+                CREATE FUNCTION public.slow_queries(max_rows bigint) RETURNS SETOF text LANGUAGE sql SECURITY DEFINER
+                    AS 'SELECT rolname::text FROM pg_authid LIMIT max_rows';
+                GRANT EXECUTE ON FUNCTION public.slow_queries(bigint) TO kennwilliamson_app;
+                GRANT EXECUTE ON ALL FUNCTIONS IN SCHEMA public TO PUBLIC
+                """);
+        }
+        var environment = Scripts.BackupEnvironment(fixture, _backups, source.ConnectionString);
+        var backup = await Scripts.RunAsync("backup-db.sh", environment, null);
+        Assert.True(backup.ExitCode == 0, backup.ToString());
+
+        await using var target = await ScratchDatabase.CreateAsync(fixture, "priv_hostile_dst");
+        Assert.Equal(0, (await target.RunWorkerAsync("run")).ExitCode);
+        environment["DATABASE_URL"] = Scripts.DatabaseUrl(target.ConnectionString);
+        var restored = await Scripts.RunAsync("restore-db.sh", environment, null, Assert.Single(Directory.GetFiles(_backups)), "--yes");
+
+        Assert.True(restored.ExitCode == 0, restored.ToString());
+        await using (var owner = await target.OpenAsync())
+        {
+            Assert.Equal(1L, await owner.ScalarAsync<long>("SELECT count(*) FROM pg_class WHERE relname = 'recent_audit'"));
+            await DeclaredMatrix.AssertEqualAsync(owner, "restore of a dump carrying other ways in");
+        }
+        await using (var api = await Connections.OpenAsync(new NpgsqlConnectionStringBuilder(target.ConnectionString)
+        {
+            Username = DeclaredMatrix.AppRole,
+            Password = fixture.AppDbPassword,
+            Pooling = false,
+        }.ConnectionString))
+        {
+            foreach (var statement in (string[])[
+                "DELETE FROM public.recent_audit",
+                "SELECT rolpassword FROM public.db_roles",
+                "SELECT count(*) FROM public.audit_copy",
+                "SELECT public.run_as_owner('SELECT 1')",
+                "SELECT count(*) FROM monitoring.pg_stat_statements",
+                "CREATE TABLE extra.probe (id int)",
+                "SELECT count(*) FROM extra.notes",
+                "SELECT nextval('public.counter')",
+                "SELECT count(*) FROM public.slow_queries(5::bigint)",
+                "SELECT uuid_v7_to_timestamptz(uuid_generate_v7())",
+            ])
+            {
+                var error = await Assert.ThrowsAsync<PostgresException>(() => api.ExecuteAsync(statement));
+                Assert.True(error.SqlState == PostgresErrorCodes.InsufficientPrivilege, $"{statement}: {error.SqlState} {error.MessageText}");
+            }
+            // What the API does: ids from uuid_generate_v7(), updated_at from the trigger, the slow-queries window.
+            var id = await api.InsertUserAsync();
+            Assert.Equal(1, await api.ExecuteAsync("UPDATE users SET display_name = 'After restore' WHERE id = $1", id));
+            await api.ScalarAsync<long>("SELECT count(*) FROM slow_queries(5)");
+        }
+        Assert.Contains("SECURITY DEFINER, not in the matrix, runnable by their owner only (review them): function run_as_owner(text), function slow_queries(bigint)",
+            restored.Output, StringComparison.Ordinal);
+        var again = await target.RunWorkerAsync("run");
+        Assert.True(again.ExitCode == 0, again.ToString());
+    }
+
+    /// <summary>
+    /// A dump whose worker role had database-wide default privileges for the API role (ALTER DEFAULT
+    /// PRIVILEGES FOR ROLE postgres GRANT ALL ON TABLES TO kennwilliamson_app, and on the other kinds):
+    /// the restore ends at the matrix, the next run passes, and what the worker creates later gets only
+    /// what the matrix declares.
+    /// </summary>
+    [Trait("Category", TestPostgres.NeedsClientTools)]
+    [Fact]
+    public async Task A_restored_dump_with_global_default_privileges_for_the_api_role_ends_at_the_matrix_and_later_runs_pass()
+    {
+        await using var source = await ScratchDatabase.CreateAsync(fixture, "priv_defaults_src");
+        Assert.Equal(0, (await source.RunWorkerAsync("run")).ExitCode);
+        await using (var connection = await source.OpenAsync())
+        {
+            await connection.ExecuteAsync("""
+                ALTER DEFAULT PRIVILEGES FOR ROLE postgres GRANT ALL ON TABLES TO kennwilliamson_app;
+                ALTER DEFAULT PRIVILEGES FOR ROLE postgres GRANT ALL ON SEQUENCES TO kennwilliamson_app;
+                ALTER DEFAULT PRIVILEGES FOR ROLE postgres GRANT ALL ON FUNCTIONS TO PUBLIC;
+                ALTER DEFAULT PRIVILEGES FOR ROLE postgres GRANT ALL ON TYPES TO kennwilliamson_app;
+                ALTER DEFAULT PRIVILEGES FOR ROLE postgres GRANT ALL ON SCHEMAS TO PUBLIC;
+                ALTER DEFAULT PRIVILEGES FOR ROLE postgres IN SCHEMA public GRANT ALL ON TABLES TO kennwilliamson_app
+                """);
+        }
+        var environment = Scripts.BackupEnvironment(fixture, _backups, source.ConnectionString);
+        var backup = await Scripts.RunAsync("backup-db.sh", environment, null);
+        Assert.True(backup.ExitCode == 0, backup.ToString());
+
+        await using var target = await ScratchDatabase.CreateAsync(fixture, "priv_defaults_dst");
+        Assert.Equal(0, (await target.RunWorkerAsync("run")).ExitCode);
+        environment["DATABASE_URL"] = Scripts.DatabaseUrl(target.ConnectionString);
+        var restored = await Scripts.RunAsync("restore-db.sh", environment, null, Assert.Single(Directory.GetFiles(_backups)), "--yes");
+
+        Assert.True(restored.ExitCode == 0, restored.ToString());
+        await using var owner = await target.OpenAsync();
+        await DeclaredMatrix.AssertEqualAsync(owner, "restore of a dump with global default privileges");
+        var run = await target.RunWorkerAsync("run");
+        Assert.True(run.ExitCode == 0, run.ToString());
+        await DeclaredMatrix.AssertEqualAsync(owner, "run after the restore");
+
+        // Created later by the worker's role, as a migration would: row access on the table, nothing else.
+        await owner.ExecuteAsync("""
+            CREATE TABLE later (id int);
+            CREATE SEQUENCE later_ids;
+            CREATE FUNCTION later_function() RETURNS int LANGUAGE sql AS 'SELECT 1';
+            CREATE SCHEMA later_schema
+            """);
+        Assert.Equal(["DELETE", "INSERT", "SELECT", "UPDATE"], await owner.ColumnAsync<string>("""
+            SELECT p FROM unnest(ARRAY['SELECT', 'INSERT', 'UPDATE', 'DELETE', 'TRUNCATE', 'REFERENCES', 'TRIGGER']) AS p
+            WHERE has_table_privilege($1, 'later', p) ORDER BY 1
+            """, DeclaredMatrix.AppRole));
+        Assert.False(await owner.ScalarAsync<bool>("SELECT has_sequence_privilege($1, 'later_ids', 'USAGE')", DeclaredMatrix.AppRole));
+        Assert.False(await owner.ScalarAsync<bool>("SELECT has_function_privilege($1, 'later_function()', 'EXECUTE')", DeclaredMatrix.AppRole));
+        Assert.False(await owner.ScalarAsync<bool>("SELECT has_schema_privilege($1, 'later_schema', 'USAGE')", DeclaredMatrix.AppRole));
     }
 
     /// <summary>A plain archive's restore: the flag that will allow an unencrypted file goes in this one line.</summary>

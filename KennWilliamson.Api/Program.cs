@@ -86,6 +86,7 @@ builder.Services.AddScoped<AuditLog>();
 builder.Services.AddScoped<RefreshTokenStore>();
 builder.Services.AddScoped<UserAccounts>();
 builder.Services.AddScoped<Sessions>();
+builder.Services.AddScoped<RoleChanges>();
 builder.Services.AddRefreshTokenPurge();
 
 // OpenAPI document at /openapi/v1.json, listing the error statuses every operation can answer.

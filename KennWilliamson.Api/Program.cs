@@ -59,7 +59,7 @@ builder.Services.AddAuthorizationBuilder()
 builder.Services.AddCurrentUser();
 builder.Services.AddAdminPolicy();
 
-// Rate limits on register, login and refresh, per endpoint and client address (an IPv6 client's /64), and
+// Rate limits on register, login and refresh, per endpoint and client address (an IPv6 client's /48), and
 // failed logins per email whatever the address (429 with Retry-After). Every limit's settings are checked
 // at start-up: a bad one stops the API with a message naming it.
 builder.Services.AddAuthRateLimits();

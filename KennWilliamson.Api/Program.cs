@@ -59,7 +59,7 @@ builder.Services.AddAuthorizationBuilder()
 builder.Services.AddCurrentUser();
 builder.Services.AddAdminPolicy();
 
-// Rate limits on register, login and refresh, per endpoint and client address (an IPv6 client's /64), and
+// Rate limits on register, login and refresh, per endpoint and client address (an IPv6 client's /48), and
 // failed logins per email whatever the address (429 with Retry-After). Every limit's settings are checked
 // at start-up: a bad one stops the API with a message naming it.
 builder.Services.AddAuthRateLimits();
@@ -86,6 +86,7 @@ builder.Services.AddScoped<AuditLog>();
 builder.Services.AddScoped<RefreshTokenStore>();
 builder.Services.AddScoped<UserAccounts>();
 builder.Services.AddScoped<Sessions>();
+builder.Services.AddScoped<RoleChanges>();
 builder.Services.AddRefreshTokenPurge();
 
 // OpenAPI document at /openapi/v1.json, listing the error statuses every operation can answer.

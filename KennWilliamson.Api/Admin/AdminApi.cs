@@ -1,10 +1,12 @@
-using KennWilliamson.Api.Auth;
 using KennWilliamson.Api.Infrastructure;
 using KennWilliamson.Api.Users;
 using KennWilliamson.Data;
 using KennWilliamson.Data.Entities;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
+using RoleAnswer = Microsoft.AspNetCore.Http.HttpResults.Results<
+    Microsoft.AspNetCore.Http.HttpResults.Ok<KennWilliamson.Api.Users.UserResponse>, Microsoft.AspNetCore.Http.HttpResults.ValidationProblem,
+    KennWilliamson.Api.Infrastructure.NotFoundProblem, KennWilliamson.Api.Infrastructure.ForbiddenProblem>;
 
 namespace KennWilliamson.Api.Admin;
 
@@ -42,38 +44,18 @@ public static class AdminApi
         return TypedResults.Ok(new UserPage(paging.Page, paging.PageSize, total, users.Select(x => UserResponse.From(x.User, x.Roles)).ToList()));
     }
 
-    private static async Task<Results<Ok<UserResponse>, ValidationProblem, NotFoundProblem>> GrantAsync(
-        string id, string role, CurrentUser current, AppDbContext db, AuditLog audit, UserAccounts accounts, RefreshTokenStore refreshTokens, CancellationToken ct)
+    private static async Task<RoleAnswer> GrantAsync(
+        string id, string role, CurrentUser current, AppDbContext db, RoleChanges changes, UserAccounts accounts, CancellationToken ct)
     {
         if (await FindAsync(id, role, db, ct) is not ({ } user, { } roleId))
         {
             return await NotFoundOrInvalidAsync(id, role, db, ct);
         }
-        var me = current.RequiredId;
-        // Idempotent, and safe when two admins grant the same role at once: the unique index decides.
-        // The change, the end of the user's sessions and the audit row commit together or not at all.
-        try
-        {
-            await using var tx = await db.Database.BeginTransactionAsync(ct);
-            var added = await db.Database.ExecuteSqlAsync(
-                $"INSERT INTO user_roles (user_id, role_id, assigned_by) VALUES ({user.Id}, {roleId}, {me}) ON CONFLICT (user_id, role_id) DO NOTHING", ct);
-            if (added > 0)
-            {
-                await RoleChangedAsync(AuditActions.RoleGranted, me, user.Id, role, audit, refreshTokens, ct);
-            }
-            await tx.CommitAsync(ct);
-        }
-        catch (Npgsql.PostgresException ex) when (ex.SqlState == Npgsql.PostgresErrorCodes.ForeignKeyViolation)
-        {
-            // The user was deleted since it was found, or the granting admin's account was deleted after the
-            // policy found it an admin: nothing was granted.
-            return new NotFoundProblem("User not found");
-        }
-        return TypedResults.Ok(UserResponse.From(user, await accounts.RolesOfAsync(user.Id, ct)));
+        return await AnswerAsync(await changes.GrantAsync(current.RequiredId, user.Id, roleId, role, ct), user, accounts, ct);
     }
 
-    private static async Task<Results<Ok<UserResponse>, ValidationProblem, NotFoundProblem>> RevokeAsync(
-        string id, string role, CurrentUser current, AppDbContext db, AuditLog audit, UserAccounts accounts, RefreshTokenStore refreshTokens, CancellationToken ct)
+    private static async Task<RoleAnswer> RevokeAsync(
+        string id, string role, CurrentUser current, AppDbContext db, RoleChanges changes, UserAccounts accounts, CancellationToken ct)
     {
         if (await FindAsync(id, role, db, ct) is not ({ } user, { } roleId))
         {
@@ -84,28 +66,20 @@ public static class AdminApi
         {
             return ApiProblems.Invalid("role", "You cannot revoke your own admin role");
         }
-        await using (var tx = await db.Database.BeginTransactionAsync(ct))
-        {
-            var removed = await db.UserRoles.Where(ur => ur.UserId == user.Id && ur.RoleId == roleId).ExecuteDeleteAsync(ct);
-            if (removed > 0)
-            {
-                await RoleChangedAsync(AuditActions.RoleRevoked, me, user.Id, role, audit, refreshTokens, ct);
-            }
-            await tx.CommitAsync(ct);
-        }
-        return TypedResults.Ok(UserResponse.From(user, await accounts.RolesOfAsync(user.Id, ct)));
+        return await AnswerAsync(await changes.RevokeAsync(me, user.Id, roleId, role, ct), user, accounts, ct);
     }
 
     /// <summary>
-    /// Inside the change's transaction: every refresh-token family of the user is revoked, so no session
-    /// signed in with the old roles goes on (the next refresh is refused and a new sign-in reads the roles as
-    /// they are now), and the audit row is written.
+    /// A caller revoked while the request was in flight gets the 403 the admin policy gives (the same body), as if
+    /// the revocation had come first: it did, as far as the database is concerned.
     /// </summary>
-    private static async Task RoleChangedAsync(string action, Guid me, Guid userId, string role, AuditLog audit, RefreshTokenStore refreshTokens, CancellationToken ct)
+    private static async Task<RoleAnswer> AnswerAsync(
+        RoleChangeOutcome outcome, User user, UserAccounts accounts, CancellationToken ct) => outcome switch
     {
-        await refreshTokens.RevokeAllOfUserAsync(userId, ct);
-        await audit.WriteAsync(action, me, $"user:{userId}", new { role }, ct);
-    }
+        RoleChangeOutcome.CallerNotAdmin => new ForbiddenProblem(),
+        RoleChangeOutcome.UserGone => new NotFoundProblem("User not found"),
+        _ => TypedResults.Ok(UserResponse.From(user, await accounts.RolesOfAsync(user.Id, ct))),
+    };
 
     private static async Task<Ok<AuditEventPage>> ListAuditEventsAsync([AsParameters] PageQuery query, AppDbContext db, CancellationToken ct)
     {
@@ -140,7 +114,7 @@ public static class AdminApi
         return (user, roleId);
     }
 
-    private static async Task<Results<Ok<UserResponse>, ValidationProblem, NotFoundProblem>> NotFoundOrInvalidAsync(string id, string role, AppDbContext db, CancellationToken ct)
+    private static async Task<RoleAnswer> NotFoundOrInvalidAsync(string id, string role, AppDbContext db, CancellationToken ct)
     {
         if (!Guid.TryParse(id, out var userId))
         {

@@ -1,4 +1,5 @@
 using KennWilliamson.Api.Infrastructure;
+using KennWilliamson.Api.Users;
 using KennWilliamson.Data;
 using KennWilliamson.Data.Entities;
 using Microsoft.EntityFrameworkCore;
@@ -30,14 +31,18 @@ public sealed class RefreshTokenStore(AppDbContext db, IOptions<JwtOptions> opti
 
     /// <summary>
     /// Spends <paramref name="token"/> and returns its user and a new token of the same family; null
-    /// when the token is unknown, expired, spent (which revokes the family and is audited) or revoked. One
-    /// transaction with the family locked: rotations of one family run one after another, each sees what
-    /// the one before committed, and spending, issuing and revoking commit together or not at all.
+    /// when the token is unknown, expired, spent (which revokes the family and is audited) or revoked. Runs in the
+    /// caller's transaction, which the caller commits whatever this returns (a reuse's revocation is a write too),
+    /// with the user's role lock (shared) and the family locked: rotations of one family run one after another,
+    /// each sees what the one before committed, and a role change waits for the rotation or revokes its result.
     /// </summary>
     public async Task<(Guid UserId, string Token)?> RotateAsync(string token, CancellationToken ct)
     {
+        if (db.Database.CurrentTransaction is null)
+        {
+            throw new InvalidOperationException("A rotation runs in its caller's transaction.");
+        }
         var hash = TokenService.HashRefreshToken(token);
-        await using var tx = await db.Database.BeginTransactionAsync(ct);
         if (await LockFamilyAsync(hash, ct) is null)
         {
             return null;
@@ -52,7 +57,6 @@ public sealed class RefreshTokenStore(AppDbContext db, IOptions<JwtOptions> opti
             await RevokeFamilyAsync(stored.FamilyId, ct);
             audit.Add(AuditActions.RefreshTokenReuse, stored.UserId, $"user:{stored.UserId}", new { family = stored.FamilyId });
             await db.SaveChangesAsync(ct);
-            await tx.CommitAsync(ct);
             return null;
         }
         if (stored.RevokedAt is not null || stored.ExpiresAt <= now)
@@ -68,7 +72,6 @@ public sealed class RefreshTokenStore(AppDbContext db, IOptions<JwtOptions> opti
         }
         var next = Issue(stored.UserId, stored.FamilyId);
         await db.SaveChangesAsync(ct);
-        await tx.CommitAsync(ct);
         return (stored.UserId, next);
     }
 
@@ -87,9 +90,10 @@ public sealed class RefreshTokenStore(AppDbContext db, IOptions<JwtOptions> opti
     }
 
     /// <summary>
-    /// A role change: revokes every family of <paramref name="userId"/> in the caller's transaction, each
-    /// family locked as a rotation locks it (in one order, so two such changes cannot deadlock), so a rotation
-    /// running at the same moment cannot issue a token that outlives the change.
+    /// A role change: revokes every family of <paramref name="userId"/> in the caller's transaction, which holds
+    /// the user's role lock exclusively (<see cref="RoleLocks"/>), so no sign-in or rotation of the user is between
+    /// reading the roles and writing its token. Each family is locked as a rotation locks it, in one order, which
+    /// also keeps a logout out of the way.
     /// </summary>
     public async Task RevokeAllOfUserAsync(Guid userId, CancellationToken ct)
     {
@@ -103,16 +107,21 @@ public sealed class RefreshTokenStore(AppDbContext db, IOptions<JwtOptions> opti
             .ExecuteUpdateAsync(s => s.SetProperty(t => t.RevokedAt, now), ct);
     }
 
-    /// <summary>The family of the token with <paramref name="hash"/>, locked until the transaction ends; null when unknown.</summary>
+    /// <summary>
+    /// The family of the token with <paramref name="hash"/>, locked until the transaction ends; null when unknown.
+    /// Its user's role lock is taken first (shared), as every transaction takes the role locks before the others.
+    /// </summary>
     private async Task<Guid?> LockFamilyAsync(byte[] hash, CancellationToken ct)
     {
-        var familyId = await db.RefreshTokens.Where(t => t.TokenHash == hash).Select(t => (Guid?)t.FamilyId).SingleOrDefaultAsync(ct);
-        if (familyId is { } family)
+        var owner = await db.RefreshTokens.Where(t => t.TokenHash == hash).Select(t => new { t.UserId, t.FamilyId }).SingleOrDefaultAsync(ct);
+        if (owner is null)
         {
-            // The key is built in SQL here and in RevokeAllOfUserAsync alike, so both lock the same family.
-            await db.Database.ExecuteSqlAsync($"SELECT pg_advisory_xact_lock(hashtext('refresh-family:' || {family}::text))", ct);
+            return null;
         }
-        return familyId;
+        await RoleLocks.ShareAsync(db, owner.UserId, ct);
+        // The key is built in SQL here and in RevokeAllOfUserAsync alike, so both lock the same family.
+        await db.Database.ExecuteSqlAsync($"SELECT pg_advisory_xact_lock(hashtext('refresh-family:' || {owner.FamilyId}::text))", ct);
+        return owner.FamilyId;
     }
 
     private Task<int> RevokeFamilyAsync(Guid familyId, CancellationToken ct)

@@ -28,28 +28,38 @@ public sealed class Sessions(AppDbContext db, UserAccounts accounts, TokenServic
         return new AuthResponse(tokens.CreateAccessToken(user, roles), refresh, UserResponse.From(user, roles));
     }
 
-    /// <summary>A new access token and a new refresh-token family.</summary>
+    /// <summary>
+    /// A new access token and a new refresh-token family, minted under the user's role lock (shared): a role
+    /// change in flight is waited for and its roles read, and one that comes later waits for this session to exist
+    /// and ends it. Never a session from the roles before a change that outlives it.
+    /// </summary>
     public async Task<AuthResponse> SignInAsync(User user, CancellationToken ct)
     {
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        await RoleLocks.ShareAsync(db, user.Id, ct);
         var roles = await accounts.RolesOfAsync(user.Id, ct);
         var refresh = refreshTokens.Issue(user.Id);
         await db.SaveChangesAsync(ct);
+        await tx.CommitAsync(ct);
         return new AuthResponse(tokens.CreateAccessToken(user, roles), refresh, UserResponse.From(user, roles));
     }
 
-    /// <summary>The next token of a family (the used one is spent), or null when it is unknown, spent or its user is gone.</summary>
+    /// <summary>
+    /// The next token of a family (the used one is spent), or null when it is unknown, spent or its user is gone.
+    /// The roles are read in the rotation's transaction, under the user's role lock, like a sign-in's.
+    /// </summary>
     public async Task<AuthResponse?> RefreshAsync(string refreshToken, CancellationToken ct)
     {
-        if (await refreshTokens.RotateAsync(refreshToken, ct) is not var (userId, next))
-        {
-            return null;
-        }
-        var user = await db.Users.AsNoTracking().SingleOrDefaultAsync(u => u.Id == userId, ct);
-        if (user is null)
-        {
-            return null;
-        }
-        var roles = await accounts.RolesOfAsync(user.Id, ct);
-        return new AuthResponse(tokens.CreateAccessToken(user, roles), next, UserResponse.From(user, roles));
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        var rotated = await refreshTokens.RotateAsync(refreshToken, ct);
+        var user = rotated is var (userId, _)
+            ? await db.Users.AsNoTracking().SingleOrDefaultAsync(u => u.Id == userId, ct)
+            : null;
+        var roles = user is null ? null : await accounts.RolesOfAsync(user.Id, ct);
+        // Committed whatever came of it: a reuse's revocation and its audit row are writes too.
+        await tx.CommitAsync(ct);
+        return rotated is var (_, next) && user is not null && roles is not null
+            ? new AuthResponse(tokens.CreateAccessToken(user, roles), next, UserResponse.From(user, roles))
+            : null;
     }
 }

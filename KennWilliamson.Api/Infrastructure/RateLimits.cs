@@ -7,7 +7,7 @@ using Microsoft.Extensions.Options;
 
 namespace KennWilliamson.Api.Infrastructure;
 
-/// <summary>Limits on the credential endpoints (register, login, refresh), per endpoint and client address (an IPv6 client: its /64).</summary>
+/// <summary>Limits on the credential endpoints (register, login, refresh), per endpoint and client (<see cref="ClientPartition"/>: an IPv6 client by its /48).</summary>
 public sealed class RateLimitOptions : IValidatableObject
 {
     public const string Section = "RateLimiting:Auth";

@@ -35,6 +35,15 @@ public sealed class NotFoundProblem(string error) : ApiProblemResult(ApiProblems
     public static void PopulateMetadata(MethodInfo method, EndpointBuilder builder) => Produces(builder, StatusCodes.Status404NotFound);
 }
 
+/// <summary>
+/// 403 decided by the handler: a caller the admin policy let through but who was no longer an admin when the
+/// change came to be decided. Worded like the policy's own 403, so neither tells the two apart.
+/// </summary>
+public sealed class ForbiddenProblem() : ApiProblemResult(ApiProblems.Create(StatusCodes.Status403Forbidden, "Forbidden")), IEndpointMetadataProvider
+{
+    public static void PopulateMetadata(MethodInfo method, EndpointBuilder builder) => Produces(builder, StatusCodes.Status403Forbidden);
+}
+
 /// <summary>409 with the API's problem body.</summary>
 public sealed class ConflictProblem(string error) : ApiProblemResult(ApiProblems.Create(StatusCodes.Status409Conflict, error)), IEndpointMetadataProvider
 {

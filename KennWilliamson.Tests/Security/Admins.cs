@@ -21,6 +21,19 @@ public static class Admins
         return account with { Token = body.GetProperty("token").GetString()!, User = body.GetProperty("user") };
     }
 
+    /// <summary>
+    /// A registered user made an admin by the owner in SQL: for tests that need many admins (a worker process each
+    /// would take seconds). The token keeps saying "user"; the database decides, so the account is an admin at once.
+    /// </summary>
+    public static async Task<Account> CreateInDatabaseAsync(ITestApp fixture)
+    {
+        var account = await fixture.Api.RegisterAsync("Admin " + Guid.NewGuid().ToString("N")[..6]);
+        await using var connection = await Connections.OpenAsync(fixture.OwnerConnectionString);
+        await Schema.SchemaSql.ExecuteAsync(connection,
+            "INSERT INTO user_roles (user_id, role_id) SELECT $1, id FROM roles WHERE name = 'admin'", Guid.Parse(account.Id));
+        return account;
+    }
+
     public static Task<bool> IsAdminAsync(Npgsql.NpgsqlConnection connection, string userId) =>
         Schema.SchemaSql.ScalarAsync<bool>(connection,
             "SELECT EXISTS (SELECT 1 FROM user_roles ur JOIN roles r ON r.id = ur.role_id WHERE ur.user_id = $1 AND r.name = 'admin')", Guid.Parse(userId));

@@ -30,29 +30,52 @@ public sealed class RateLimitTests(ApiFixture fixture) : IClassFixture<ApiFixtur
     }
 
     /// <summary>
-    /// An IPv6 client is handed a whole /64: ten logins from ten addresses of one /64 spend its budget, and the
-    /// next /64 (the neighbouring prefix) has its own.
+    /// An IPv6 subscriber may be handed a whole /48: ten logins from ten addresses in different /64s (and /56s) of
+    /// one /48 spend its budget, and the next /48 (the neighbouring prefix) has its own.
     /// </summary>
     [Fact]
-    public async Task Every_address_of_one_IPv6_64_spends_one_login_budget()
+    public async Task Every_address_of_one_IPv6_48_spends_one_login_budget()
     {
-        static string Group() => System.Security.Cryptography.RandomNumberGenerator.GetInt32(0x10000).ToString("x", System.Globalization.CultureInfo.InvariantCulture);
-        var site = $"2001:db8:{Group()}";
-        var subnet = System.Security.Cryptography.RandomNumberGenerator.GetInt32(0xffff);
-        string AddressIn(int net) => $"{site}:{net:x}:{Group()}:{Group()}:{Group()}:{Group()}";
+        var site = System.Security.Cryptography.RandomNumberGenerator.GetInt32(0xffff);
+        string AddressIn(int net) => $"2001:db8:{net:x}:{Group()}:{Group()}:{Group()}:{Group()}:{Group()}";
         object Login() => new { email = ApiClient.UniqueEmail("ipv6"), password = "WrongPassword1" };
 
         for (var attempt = 1; attempt <= 10; attempt++)
         {
-            using var allowed = await fixture.Api.SendAsync(HttpMethod.Post, "/api/auth/login", Login(), clientAddress: AddressIn(subnet));
+            using var allowed = await fixture.Api.SendAsync(HttpMethod.Post, "/api/auth/login", Login(), clientAddress: AddressIn(site));
             Assert.Equal(HttpStatusCode.Unauthorized, allowed.StatusCode);
         }
 
-        using var eleventh = await fixture.Api.SendAsync(HttpMethod.Post, "/api/auth/login", Login(), clientAddress: AddressIn(subnet));
+        using var eleventh = await fixture.Api.SendAsync(HttpMethod.Post, "/api/auth/login", Login(), clientAddress: AddressIn(site));
         await eleventh.AssertProblemAsync(HttpStatusCode.TooManyRequests);
-        using var neighbour = await fixture.Api.SendAsync(HttpMethod.Post, "/api/auth/login", Login(), clientAddress: AddressIn(subnet + 1));
+        using var neighbour = await fixture.Api.SendAsync(HttpMethod.Post, "/api/auth/login", Login(), clientAddress: AddressIn(site + 1));
         Assert.Equal(HttpStatusCode.Unauthorized, neighbour.StatusCode);
     }
+
+    /// <summary>
+    /// 2002:aabb:ccdd::/48 is the 6to4 network of a.b.c.d: logins from ten of its addresses spend that IPv4
+    /// address's budget, so the IPv4 address itself is refused next.
+    /// </summary>
+    [Fact]
+    public async Task The_6to4_addresses_of_an_IPv4_address_share_its_login_budget()
+    {
+        var v4 = ApiClient.RandomClientAddress();
+        var octets = IPAddress.Parse(v4).GetAddressBytes();
+        var sixToFour = $"2002:{octets[0]:x2}{octets[1]:x2}:{octets[2]:x2}{octets[3]:x2}";
+        object Login() => new { email = ApiClient.UniqueEmail("6to4"), password = "WrongPassword1" };
+
+        for (var attempt = 1; attempt <= 10; attempt++)
+        {
+            using var allowed = await fixture.Api.SendAsync(HttpMethod.Post, "/api/auth/login", Login(), clientAddress: $"{sixToFour}:{Group()}::{Group()}");
+            Assert.Equal(HttpStatusCode.Unauthorized, allowed.StatusCode);
+        }
+
+        using var refused = await fixture.Api.SendAsync(HttpMethod.Post, "/api/auth/login", Login(), clientAddress: v4);
+        await refused.AssertProblemAsync(HttpStatusCode.TooManyRequests);
+    }
+
+    private static string Group() =>
+        System.Security.Cryptography.RandomNumberGenerator.GetInt32(0x10000).ToString("x", System.Globalization.CultureInfo.InvariantCulture);
 
     [Fact]
     public async Task Every_spelling_of_the_login_path_shares_one_budget()

@@ -8,8 +8,9 @@ namespace KennWilliamson.MigrationService;
 /// <summary>
 /// <c>grant-admin EMAIL</c>: an operator's explicit act, the only way an admin is made outside the API.
 /// Registration never verifies an email, so nothing grants admin by itself: not a configured email, not a
-/// later worker run. The grant and its audit row (actor: none, via: worker) commit together; an email that
-/// is not registered is an error, and an existing admin is left as is (and not audited again).
+/// later worker run. The grant, the end of the user's sessions (as a role change through the API does) and its
+/// audit row (actor: none, via: worker) commit together; an email that is not registered is an error, and an
+/// existing admin is left as is (and not audited again).
 /// </summary>
 internal static class AdminGrant
 {
@@ -24,6 +25,9 @@ internal static class AdminGrant
         var userId = await db.Users.FromSql($"SELECT * FROM users WHERE lower(email) = lower({email})")
             .Select(u => (Guid?)u.Id).SingleOrDefaultAsync(ct)
             ?? throw new InvalidOperationException($"No user is registered with the email '{email}': register through the API first, then run grant-admin again.");
+        // The API's role lock on this user (exclusive), then its refresh-token families: a sign-in racing the grant
+        // either waits and sees it, or its session is ended here.
+        await db.Database.ExecuteSqlAsync($"SELECT pg_advisory_xact_lock(hashtextextended('user-roles:' || {userId}::text, 0))", ct);
         var granted = await db.Database.ExecuteSqlAsync($"""
             INSERT INTO user_roles (user_id, role_id)
             SELECT {userId}, r.id FROM roles r WHERE r.name = {Role.AdminRoleName}
@@ -34,6 +38,11 @@ internal static class AdminGrant
             report.Line($"{email} is already an admin: nothing changed.");
             return;
         }
+        await db.Database.ExecuteSqlAsync($"""
+            SELECT pg_advisory_xact_lock(hashtext('refresh-family:' || f.family_id::text))
+            FROM (SELECT DISTINCT family_id FROM refresh_tokens WHERE user_id = {userId} AND revoked_at IS NULL ORDER BY family_id) AS f
+            """, ct);
+        await db.Database.ExecuteSqlAsync($"UPDATE refresh_tokens SET revoked_at = now() WHERE user_id = {userId} AND revoked_at IS NULL", ct);
         db.AuditEvents.Add(new AuditEvent
         {
             Action = AuditActions.RoleGranted,

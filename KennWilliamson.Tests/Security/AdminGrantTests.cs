@@ -20,6 +20,11 @@ public sealed class AdminGrantTests(ApiFixture fixture) : IClassFixture<ApiFixtu
 
         Assert.True(granted.ExitCode == 0, granted.ToString());
         Assert.True(await IsAdminAsync(connection, user.Id));
+        // As a role change through the API does, the grant ended the user's sessions: they sign in again.
+        using (var refresh = await fixture.Api.SendAsync(HttpMethod.Post, "/api/auth/refresh", new { refresh_token = user.RefreshToken }))
+        {
+            await refresh.AssertProblemAsync(HttpStatusCode.Unauthorized);
+        }
         Assert.Equal(1L, await connection.ScalarAsync<long>(
             "SELECT count(*) FROM audit_events WHERE action = 'role.granted' AND target = $1 AND details->>'via' = 'worker grant-admin'", $"user:{user.Id}"));
 

@@ -31,9 +31,12 @@ user_secret() {
 }
 
 # Without DATABASE_URL: the run-mode database, as an Npgsql connection string for the worker (every value
-# double-quoted, inner quotes doubled).
+# double-quoted, inner quotes doubled). It is a development database, so the worker runs as Development (its
+# environment decides the seed rule and names the backups). With DATABASE_URL the shell's DOTNET_ENVIRONMENT
+# decides (Production when unset).
 default_database() {
   [ -z "${DATABASE_URL:-}" ] || return 0
+  export DOTNET_ENVIRONMENT=Development ASPNETCORE_ENVIRONMENT=Development
   local port=${Postgres__Port:-} password
   [ -n "$port" ] || port=$(sed -n 's/^[[:space:]]*"Port":[[:space:]]*\([0-9][0-9]*\).*/\1/p' "$REPO_ROOT/KennWilliamson.AppHost/appsettings.json" 2>/dev/null | head -1)
   password=$(printenv 'Parameters__postgres-password' || true)

@@ -17,6 +17,12 @@ catch (ArgumentException ex)
     return 2;
 }
 
+// A standard input that is no input (started with it closed) answers no question rather than waiting forever.
+if (StandardInput.IsOwnPipe())
+{
+    Console.SetIn(TextReader.Null);
+}
+
 var builder = Host.CreateApplicationBuilder([.. command.Overrides]);
 
 // One environment, the host's: it decides the seed rule and names the backups (unless KENNWILLIAMSON_ENV does).

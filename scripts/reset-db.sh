@@ -11,6 +11,7 @@
 # worker runs as Development. With DATABASE_URL the shell decides: --seed is refused unless
 # DOTNET_ENVIRONMENT=Development (the worker's environment; ASPNETCORE_ENVIRONMENT never makes it
 # Development, and if set it must say Development too).
+# Standard input closed (<&-) or at its end: no answer, nothing is dropped.
 # The API role's password: AppDatabase__Password, else (without DATABASE_URL) the AppHost's user
 # secret Parameters:app-db-password; with neither, the role keeps its password and is only re-granted.
 set -euo pipefail

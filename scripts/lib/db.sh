@@ -11,6 +11,10 @@
 SCRIPT_NAME=$(basename "$0")
 REPO_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 
+# Started with standard input closed (<&-): give it /dev/null, so a question finds no answer and the verb
+# stops. Left closed, the .NET runtime takes descriptor 0 for a pipe of its own and the question waits forever.
+[ -e /dev/fd/0 ] || exec </dev/null
+
 # One line on stderr, exit 1.
 fail() {
   printf '%s: %s\n' "$SCRIPT_NAME" "$*" | tr '\n' ' ' | sed 's/ *$//' >&2

@@ -31,7 +31,7 @@ internal static class OpenPgpHead
             {
                 return packet.Tag is EncryptedData or AeadEncryptedData && passphrases > 0 ? null : Describe(packet.Tag, passphrases);
             }
-            if (packet.Length is not { } length || at + packet.HeaderLength + length > head.Length)
+            if (packet.Length is not { } length || (long)at + packet.HeaderLength + length > head.Length)
             {
                 return "its passphrase packet is malformed";
             }

@@ -79,6 +79,18 @@ public sealed class EncryptedBackupFormatTests
             Assert.NotNull(OpenPgpHead.NotSymmetric(head.AsSpan(0, (int)(cut * head.Length))));
         });
 
+    /// <summary>Lengths a hostile file may claim, up to the largest four octets can say: refused, never read past the head.</summary>
+    [Fact]
+    public void A_passphrase_packet_claiming_any_length_beyond_the_head_is_refused() =>
+        Gen.Select(Gen.OneOf(Gen.UInt[OpenPgpHead.Length, uint.MaxValue], Gen.Int[0, 400].Select(k => (uint)(int.MaxValue - k))), Gen.Bool, PassphrasePacket.Array[0, 1], Gen.Byte.Array[0, 64])
+            .Sample((length, newFormat, before, rest) =>
+            {
+                byte[] header = newFormat
+                    ? [0xC3, 0xFF, (byte)(length >> 24), (byte)(length >> 16), (byte)(length >> 8), (byte)length]
+                    : [0x8E, (byte)(length >> 24), (byte)(length >> 16), (byte)(length >> 8), (byte)length];
+                Assert.NotNull(OpenPgpHead.NotSymmetric([.. before.SelectMany(p => p), .. header, .. rest, 0xD2, 0xE0]));
+            });
+
     // gpg --status-file of: the backup key on gpg --symmetric's file; gpg --store's file; a wrong key; a
     // file encrypted to a public key and the passphrase both; two encrypted messages one after the other.
     private static readonly string[] Decrypted =

@@ -7,12 +7,12 @@ namespace KennWilliamson.MigrationService.Operations;
 /// <summary>
 /// <c>DATABASE_URL</c> (<c>postgresql://user:password@host:port/database?sslmode=…</c>, as hosting platforms
 /// and the original backend give it) as the Npgsql connection string the worker uses, when no
-/// <c>ConnectionStrings:kennwilliamson</c> is set. The user info (<c>user[:password]@</c>) must be there: without
-/// an <c>@</c> a user name and password would read as a host and port. Other missing parts default to
-/// localhost, 5432, postgres and the database kennwilliamson. A password pasted without percent-encoding (an <c>@</c>, <c>/</c>, <c>?</c>
-/// or <c>#</c> in it) is still read as the password when that is the only reading of the URL that makes
-/// sense; when another one does too, the URL is refused. No error repeats any part of the URL: it holds the
-/// password.
+/// <c>ConnectionStrings:kennwilliamson</c> is set. The user info (<c>user[:password]@</c>) must be there:
+/// without an <c>@</c> a user name and password would read as a host and port. Other missing parts default
+/// to localhost, 5432, postgres and the database kennwilliamson. A password pasted without percent-encoding
+/// (an <c>@</c>, <c>/</c>, <c>?</c> or <c>#</c> in it) is still read as the password when that is the only
+/// reading of the URL that makes sense; when another one does too, the URL is refused. No error repeats any
+/// part of the URL: it holds the password.
 /// </summary>
 public static partial class DatabaseUrl
 {

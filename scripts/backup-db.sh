@@ -11,7 +11,8 @@
 #   BACKUP_RETENTION_DAYS   days to keep (default 7; 0 keeps only the new one)
 #   PG_BIN                  the PostgreSQL client tools' folder (else the newest /usr/lib/postgresql/N/bin, else PATH)
 # backup-db.sh --verify FILE [--allow-unencrypted]   only checks an existing backup (exit 0 when it is
-# sound): verb `verify-backup`. A plain pg_dump archive fails unless --allow-unencrypted (then: UNENCRYPTED).
+# sound): verb `verify-backup`. A plain pg_dump archive fails unless --allow-unencrypted (then: UNENCRYPTED);
+# any other gpg file than what the backup writes (gpg --store, armored, public-key encrypted, signed) fails.
 # Database: DATABASE_URL (postgresql://...), else the run-mode defaults (see scripts/lib/db.sh).
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib/db.sh"

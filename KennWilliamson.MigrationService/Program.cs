@@ -1,5 +1,6 @@
 using KennWilliamson.Data;
 using KennWilliamson.MigrationService;
+using KennWilliamson.MigrationService.Backups;
 using KennWilliamson.MigrationService.Operations;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Migrations;
@@ -16,15 +17,23 @@ catch (ArgumentException ex)
     return 2;
 }
 
+// A standard input that is no input (started with it closed) answers no question rather than waiting forever.
+if (StandardInput.IsOwnPipe())
+{
+    Console.SetIn(TextReader.Null);
+}
+
+var builder = Host.CreateApplicationBuilder([.. command.Overrides]);
+
+// One environment, the host's: it decides the seed rule and names the backups (unless KENNWILLIAMSON_ENV does).
 // Refused before anything connects: a seed outside Development would publish a known password.
-if (command.Seed && SeedEnvironment.Refusal(Environment.GetEnvironmentVariable(SeedEnvironment.DotnetVariable),
+if (command.Seed && SeedEnvironment.Refusal(builder.Environment.EnvironmentName, Environment.GetEnvironmentVariable(SeedEnvironment.DotnetVariable),
         Environment.GetEnvironmentVariable(SeedEnvironment.AspNetCoreVariable)) is { } refusal)
 {
     Console.Error.WriteLine($"error: {refusal}");
     return 2;
 }
-
-var builder = Host.CreateApplicationBuilder([.. command.Overrides]);
+BackupSettings.UseHostEnvironment(builder.Configuration, builder.Environment);
 
 // The database may come as DATABASE_URL (postgresql://…), as the scripts document it: for an operator's verb
 // it wins over any ConnectionStrings:kennwilliamson (a stale export must not point a reset elsewhere); for

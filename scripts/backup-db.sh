@@ -6,11 +6,13 @@
 # and never the one just made. The migration worker's `backup` verb, as the dashboard's "Back up now".
 #   BACKUP_KEY              the passphrase (else the AppHost's backup-key secret; see scripts/lib/db.sh)
 #   BACKUP_DIR              where backups go (default: backups/ at the repository root)
-#   KENNWILLIAMSON_ENV      the <env> of the name (else ASPNETCORE_ENVIRONMENT, else development)
+#   KENNWILLIAMSON_ENV      the <env> of the name (else the worker's environment, lower-cased: DOTNET_ENVIRONMENT,
+#                           production when unset; development without DATABASE_URL)
 #   BACKUP_RETENTION_DAYS   days to keep (default 7; 0 keeps only the new one)
 #   PG_BIN                  the PostgreSQL client tools' folder (else the newest /usr/lib/postgresql/N/bin, else PATH)
 # backup-db.sh --verify FILE [--allow-unencrypted]   only checks an existing backup (exit 0 when it is
-# sound): verb `verify-backup`. A plain pg_dump archive fails unless --allow-unencrypted (then: UNENCRYPTED).
+# sound): verb `verify-backup`. A plain pg_dump archive fails unless --allow-unencrypted (then: UNENCRYPTED);
+# any other gpg file than what the backup writes (gpg --store, armored, public-key encrypted, signed) fails.
 # Database: DATABASE_URL (postgresql://...), else the run-mode defaults (see scripts/lib/db.sh).
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib/db.sh"

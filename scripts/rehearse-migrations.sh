@@ -8,7 +8,8 @@
 # --allow-unencrypted is given (then the report says UNENCRYPTED).
 #   BACKUP_KEY           the passphrase of encrypted backups (else the AppHost's backup-key secret)
 #   BACKUP_DIR           where backups are (default: backups/ at the repository root)
-#   KENNWILLIAMSON_ENV   whose backups: kennwilliamson_<env>_*.dump.gpg (else ASPNETCORE_ENVIRONMENT, else development)
+#   KENNWILLIAMSON_ENV   whose backups: kennwilliamson_<env>_*.dump.gpg (else the worker's environment, lower-cased:
+#                        DOTNET_ENVIRONMENT, production when unset; development without DATABASE_URL)
 # Database: DATABASE_URL (postgresql://...), else the run-mode defaults (see scripts/lib/db.sh). Its
 # role creates and drops the scratch database (CREATEDB).
 set -euo pipefail

@@ -9,7 +9,9 @@
 # Database: DATABASE_URL (postgresql://...), else the run-mode defaults (see scripts/lib/db.sh).
 # Environment: without DATABASE_URL the database is the local run-mode one, a development database, so the
 # worker runs as Development. With DATABASE_URL the shell decides: --seed is refused unless
-# DOTNET_ENVIRONMENT=Development (and ASPNETCORE_ENVIRONMENT, if set, says Development too).
+# DOTNET_ENVIRONMENT=Development (the worker's environment; ASPNETCORE_ENVIRONMENT never makes it
+# Development, and if set it must say Development too).
+# Standard input closed (<&-) or at its end: no answer, nothing is dropped.
 # The API role's password: AppDatabase__Password, else (without DATABASE_URL) the AppHost's user
 # secret Parameters:app-db-password; with neither, the role keeps its password and is only re-granted.
 set -euo pipefail
@@ -26,7 +28,6 @@ for arg in "$@"; do
 done
 
 if [ -z "${DATABASE_URL:-}" ]; then
-  export DOTNET_ENVIRONMENT=Development ASPNETCORE_ENVIRONMENT=Development
   if [ -z "${AppDatabase__Password:-}" ]; then
     AppDatabase__Password=$(printenv 'Parameters__app-db-password' || true)
     [ -n "$AppDatabase__Password" ] || AppDatabase__Password=$(user_secret 'Parameters:app-db-password')

@@ -10,10 +10,11 @@ internal sealed record BackupCheck(int Tables, string? Failure, bool Encrypted =
 }
 
 /// <summary>
-/// Checks a backup before it counts (a new one) or is used (a restore): it decrypts with the backup key,
-/// its table of contents reads (<c>pg_restore --list</c>), and every data block reads (a full read into
-/// nothing), so a wrong key, a truncated file and a foreign file are each caught. A plain pg_dump archive
-/// fails unless <see cref="BackupSettings.AllowUnencrypted"/>.
+/// Checks a backup before it counts (a new one) or is used (a restore): it is encrypted with a passphrase
+/// (not merely something gpg reads: <see cref="BackupContent"/>), it decrypts with the backup key, its table
+/// of contents reads (<c>pg_restore --list</c>), and every data block reads (a full read into nothing), so a
+/// wrong key, a truncated file and a foreign file are each caught. A plain pg_dump archive fails unless
+/// <see cref="BackupSettings.AllowUnencrypted"/>.
 /// </summary>
 internal static class BackupVerifier
 {
@@ -27,10 +28,10 @@ internal static class BackupVerifier
         {
             return new(0, $"{file} is empty");
         }
-        var plain = PlainDump.Is(file);
-        if (plain && !settings.AllowUnencrypted)
+        var (plain, refusal) = BackupContent.Inspect(file, settings.AllowUnencrypted);
+        if (refusal is not null)
         {
-            return new(0, PlainDump.Refused(file), Encrypted: false);
+            return new(0, refusal, Encrypted: false);
         }
         var list = await DumpReader.RunAsync(file, settings, ["--list"], null, ct);
         if (list.DecryptError is not null)

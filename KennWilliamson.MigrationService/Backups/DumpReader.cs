@@ -6,20 +6,21 @@ namespace KennWilliamson.MigrationService.Backups;
 internal sealed record DumpReadResult(int ExitCode, string Output, string Error, string? DecryptError);
 
 /// <summary>
-/// Runs pg_restore over a backup: an encrypted one is decrypted by gpg straight into pg_restore's standard
-/// input (the plaintext never touches the disk), a plain pg_dump archive is read as is only when
-/// <see cref="BackupSettings.AllowUnencrypted"/> (checked here, at the read itself, so a file swapped after
-/// its verification is refused all the same). Every verb that reads a backup (verify, restore, rehearse)
-/// goes through here. Stopping the verb (its token) stops gpg and pg_restore too.
+/// Runs pg_restore over a backup, read from one handle (<see cref="BackupContent"/>, which refuses what is
+/// neither encrypted with a passphrase nor an allowed plain archive, here at the read itself, so a file
+/// swapped after its verification is refused all the same): an encrypted one is decrypted by gpg straight
+/// into pg_restore's standard input (the plaintext never touches the disk) and counts only when gpg's status
+/// shows a passphrase decryption; a plain pg_dump archive goes in as it is. Every verb that reads a backup
+/// (verify, restore, rehearse) goes through here. Stopping the verb (its token) stops gpg and pg_restore too.
 /// </summary>
 internal static class DumpReader
 {
     public static async Task<DumpReadResult> RunAsync(string file, BackupSettings settings, IReadOnlyList<string> args,
         NpgsqlConnectionStringBuilder? target, CancellationToken ct, string? pgOptions = null)
     {
-        var plain = PlainDump.Check(file, settings.AllowUnencrypted);
-        await using var gpg = plain ? null : new Gpg(settings.Key);
-        using var restore = ToolProcess.Start(ClientTools.Find("pg_restore"), plain ? [.. args, file] : args, start =>
+        await using var content = BackupContent.Open(file, settings.AllowUnencrypted);
+        await using var gpg = content.Plain ? null : new Gpg(settings.Key);
+        using var restore = ToolProcess.Start(ClientTools.Find("pg_restore"), args, start =>
         {
             if (target is not null)
             {
@@ -36,7 +37,15 @@ internal static class DumpReader
         using var stop = ct.Register(() => ToolProcess.Stop(restore));
         try
         {
-            var decryptError = gpg is null ? null : await DecryptIntoAsync(gpg, file, restore.StandardInput.BaseStream, ct);
+            string? decryptError = null;
+            if (gpg is null)
+            {
+                await CopyUntilClosedAsync(content.Stream, restore.StandardInput.BaseStream, ct);
+            }
+            else
+            {
+                decryptError = await DecryptIntoAsync(gpg, content.Stream, restore.StandardInput.BaseStream, ct);
+            }
             try
             {
                 restore.StandardInput.Close();
@@ -55,17 +64,20 @@ internal static class DumpReader
     }
 
     /// <summary>
-    /// The file decrypted into <paramref name="destination"/>; gpg's reason when it fails. When pg_restore
-    /// stops reading early (<c>--list</c> reads the table of contents only; or it failed) the rest is still
-    /// decrypted, into nothing, so a damaged or truncated end is caught all the same.
+    /// The file decrypted into <paramref name="destination"/>; gpg's reason when it fails, or why its status
+    /// does not show a passphrase decryption. When pg_restore stops reading early (<c>--list</c> reads the
+    /// table of contents only; or it failed) the rest is still decrypted, into nothing, so a damaged or
+    /// truncated end is caught all the same.
     /// </summary>
-    private static async Task<string?> DecryptIntoAsync(Gpg gpg, string file, Stream destination, CancellationToken ct)
+    private static async Task<string?> DecryptIntoAsync(Gpg gpg, Stream file, Stream destination, CancellationToken ct)
     {
-        using var decrypt = await gpg.StartDecryptAsync(file, ct);
+        var (started, statusFile) = await gpg.StartDecryptAsync(ct);
+        using var decrypt = started;
         using var stop = ct.Register(() => ToolProcess.Stop(decrypt));
         try
         {
             var gpgError = decrypt.StandardError.ReadToEndAsync(ct);
+            var feed = FeedAsync(file, decrypt, ct);
             try
             {
                 await decrypt.StandardOutput.BaseStream.CopyToAsync(destination, ct);
@@ -74,12 +86,44 @@ internal static class DumpReader
             {
                 await decrypt.StandardOutput.BaseStream.CopyToAsync(Stream.Null, ct);
             }
+            await feed;
             await decrypt.WaitForExitAsync(ct);
-            return decrypt.ExitCode == 0 ? null : ToolProcess.LastLine(await gpgError);
+            if (decrypt.ExitCode != 0)
+            {
+                return ToolProcess.LastLine(await gpgError);
+            }
+            return GpgStatus.NotSymmetric(File.Exists(statusFile) ? await File.ReadAllLinesAsync(statusFile, ct) : []);
         }
         finally
         {
             ToolProcess.Stop(decrypt);
+        }
+    }
+
+    /// <summary>The file into gpg's standard input after the key, then closed; gpg stopping early (a wrong key) is its exit code's to tell.</summary>
+    private static async Task FeedAsync(Stream file, System.Diagnostics.Process gpg, CancellationToken ct)
+    {
+        await CopyUntilClosedAsync(file, gpg.StandardInput.BaseStream, ct);
+        try
+        {
+            gpg.StandardInput.Close();
+        }
+        catch (IOException)
+        {
+            // gpg had stopped reading.
+        }
+    }
+
+    /// <summary>Copies until the source ends or the reader stops reading (a broken pipe: the reader's exit code says why).</summary>
+    private static async Task CopyUntilClosedAsync(Stream source, Stream destination, CancellationToken ct)
+    {
+        try
+        {
+            await source.CopyToAsync(destination, ct);
+        }
+        catch (IOException)
+        {
+            // The reader closed its input: the rest is not needed, or it failed and its exit code says so.
         }
     }
 

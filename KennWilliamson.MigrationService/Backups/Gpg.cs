@@ -7,10 +7,11 @@ namespace KennWilliamson.MigrationService.Backups;
 
 /// <summary>
 /// Symmetric gpg (AES-256) with the backup key: the key goes in as the first line of gpg's standard input
-/// (<c>--passphrase-fd 0</c>; gpg reads exactly that line, the data follows), never on a command line or in
-/// a file; every run has a throw-away GNUPGHOME, so no keyring of the user's is read or written, and its
-/// agent is stopped afterwards. The home's name carries the worker's process id
-/// (<c>kennwilliamson-gpg-&lt;pid&gt;-…</c>), so a home left by a run that was killed is known as such.
+/// (<c>--passphrase-fd 0</c>; gpg reads exactly that line), never on a command line or in a file; the data
+/// follows it on the same input, a file to decrypt too, so what was checked of it is what gpg reads. Every
+/// run has a throw-away GNUPGHOME, so no keyring of the user's is read or written, and its agent is stopped
+/// afterwards. The home's name carries the worker's process id (<c>kennwilliamson-gpg-&lt;pid&gt;-…</c>), so
+/// a home left by a run that was killed is known as such.
 /// </summary>
 internal sealed partial class Gpg : IAsyncDisposable
 {
@@ -42,12 +43,15 @@ internal sealed partial class Gpg : IAsyncDisposable
     /// <summary>gpg encrypting its standard input (after the key, which this writes) to its standard output.</summary>
     public Task<Process> StartEncryptAsync(CancellationToken ct) => StartAsync(["--symmetric", "--cipher-algo", "AES256"], ct);
 
-    /// <summary>gpg writing the plaintext of <paramref name="file"/> to its standard output.</summary>
-    public async Task<Process> StartDecryptAsync(string file, CancellationToken ct)
+    /// <summary>
+    /// gpg decrypting what is written to its standard input after the key (which this writes; the caller
+    /// writes the file and closes it) to its standard output, its status lines going to <c>StatusFile</c> in
+    /// this run's private home, for <see cref="GpgStatus"/> once it has exited.
+    /// </summary>
+    public async Task<(Process Gpg, string StatusFile)> StartDecryptAsync(CancellationToken ct)
     {
-        var gpg = await StartAsync(["--decrypt", file], ct);
-        gpg.StandardInput.Close();
-        return gpg;
+        var status = Path.Combine(_home, $"status-{Guid.NewGuid():N}");
+        return (await StartAsync(["--status-file", status, "--decrypt"], ct), status);
     }
 
     private async Task<Process> StartAsync(string[] args, CancellationToken ct)

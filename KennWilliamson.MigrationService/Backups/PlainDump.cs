@@ -9,16 +9,14 @@ internal static class PlainDump
 {
     public const string Flag = "--allow-unencrypted";
 
-    public static bool Is(string file)
-    {
-        Span<byte> magic = stackalloc byte[5];
-        using var stream = File.OpenRead(file);
-        return stream.ReadAtLeast(magic, 5, throwOnEndOfStream: false) == 5 && magic.SequenceEqual("PGDMP"u8);
-    }
+    public static bool Is(ReadOnlySpan<byte> head) => head.StartsWith("PGDMP"u8);
 
-    /// <summary>Whether <paramref name="file"/> is plain; refused (an exception saying why) when it is and that is not allowed.</summary>
+    /// <summary>
+    /// Whether <paramref name="file"/> is plain; refused (an exception saying why) when it is and that is not
+    /// allowed, and when it is not encrypted with a passphrase either (<see cref="BackupContent"/>).
+    /// </summary>
     public static bool Check(string file, bool allowUnencrypted) =>
-        Is(file) && (allowUnencrypted ? true : throw new InvalidOperationException(Refused(file)));
+        BackupContent.Inspect(file, allowUnencrypted) is var (plain, refusal) && refusal is null ? plain : throw new InvalidOperationException(refusal);
 
     public static string Refused(string file) =>
         $"{file} is not encrypted: it is a plain pg_dump archive, and the backup verb writes only encrypted ones, so this file was made "

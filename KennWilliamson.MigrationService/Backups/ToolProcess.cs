@@ -5,8 +5,9 @@ using Npgsql;
 namespace KennWilliamson.MigrationService.Backups;
 
 /// <summary>
-/// Starting the external tools a backup needs (pg_dump, pg_restore, gpg): every stream redirected, the
-/// connection in libpq's environment variables (never on a command line), and a message that says what to
+/// Starting the external tools a backup needs (pg_dump, pg_restore, gpg): every stream redirected, no libpq
+/// variable (<c>PG*</c>) of the worker's own environment passed on, the connection in libpq's environment
+/// variables as <see cref="Connect"/> sets them (never on a command line), and a message that says what to
 /// install when a tool is missing.
 /// </summary>
 internal static class ToolProcess
@@ -23,6 +24,12 @@ internal static class ToolProcess
         foreach (var arg in args)
         {
             start.ArgumentList.Add(arg);
+        }
+        // libpq reads PGHOSTADDR, PGOPTIONS, PGSSL*, PGSERVICE, … from its environment: one left in the shell
+        // would send pg_dump or pg_restore elsewhere than the connection the worker reports. Only Connect's count.
+        foreach (var name in start.Environment.Keys.Where(k => k.StartsWith("PG", StringComparison.Ordinal)).ToList())
+        {
+            start.Environment.Remove(name);
         }
         configure?.Invoke(start);
         try
@@ -55,7 +62,10 @@ internal static class ToolProcess
         }
     }
 
-    /// <summary>libpq reads the connection from its environment: no password on any command line.</summary>
+    /// <summary>
+    /// The connection the worker itself uses, as libpq's environment (no password on any command line); with
+    /// the shell's PG* variables gone (<see cref="Start"/>), these are all libpq gets.
+    /// </summary>
     public static void Connect(ProcessStartInfo start, NpgsqlConnectionStringBuilder target)
     {
         start.Environment["PGHOST"] = target.Host;
@@ -66,9 +76,6 @@ internal static class ToolProcess
         start.Environment["PGAPPNAME"] = "kennwilliamson-worker";
         start.Environment["PGCONNECT_TIMEOUT"] = "5";
         start.Environment["PGSSLMODE"] = Operations.DatabaseUrl.SslModeName(target.SslMode);
-        // A service file of the user's must not redirect the connection.
-        start.Environment.Remove("PGSERVICE");
-        start.Environment.Remove("PGSERVICEFILE");
     }
 
     /// <summary>The major version a client tool reports (<c>pg_dump (PostgreSQL) 17.2</c> → 17).</summary>

@@ -7,11 +7,12 @@ namespace KennWilliamson.MigrationService.Operations;
 /// <summary>
 /// <c>DATABASE_URL</c> (<c>postgresql://user:password@host:port/database?sslmode=…</c>, as hosting platforms
 /// and the original backend give it) as the Npgsql connection string the worker uses, when no
-/// <c>ConnectionStrings:kennwilliamson</c> is set. Missing parts default to localhost, 5432, postgres and
-/// the database kennwilliamson. A password pasted without percent-encoding (an <c>@</c>, <c>/</c>, <c>?</c>
-/// or <c>#</c> in it) is still read as the password when that is the only reading of the URL that makes
-/// sense; when another one does too, the URL is refused. No error repeats any part of the URL: it holds the
-/// password.
+/// <c>ConnectionStrings:kennwilliamson</c> is set. The user info (<c>user[:password]@</c>) must be there:
+/// without an <c>@</c> a user name and password would read as a host and port. Other missing parts default
+/// to localhost, 5432, postgres and the database kennwilliamson. A password pasted without percent-encoding
+/// (an <c>@</c>, <c>/</c>, <c>?</c> or <c>#</c> in it) is still read as the password when that is the only
+/// reading of the URL that makes sense; when another one does too, the URL is refused. No error repeats any
+/// part of the URL: it holds the password.
 /// </summary>
 public static partial class DatabaseUrl
 {
@@ -25,9 +26,11 @@ public static partial class DatabaseUrl
     internal const string BadDatabase = "DATABASE_URL: the database name (after the last @) has an unencoded / or @." + Hidden;
     internal const string BadQuery = "DATABASE_URL: the part after ? (after the last @) is not name=value pairs joined by &." + Hidden;
     internal const string BadSslMode = "DATABASE_URL: unknown sslmode (use disable, allow, prefer, require, verify-ca or verify-full)." + Hidden;
+    internal const string NoUserInfo = "DATABASE_URL has no user name and password: no @ before the host (postgresql://user:password@host:port/database). "
+        + "What stands before the host may be a user name and password with the @host missing, so it is not read as a host and port." + Hidden;
 
     /// <summary>Every message <see cref="ToConnectionString"/> can fail with: none is built from the URL.</summary>
-    internal static IReadOnlyList<string> Messages => [NotAUrl, Ambiguous, BadHost, BadPort, BadDatabase, BadQuery, BadSslMode];
+    internal static IReadOnlyList<string> Messages => [NotAUrl, Ambiguous, BadHost, BadPort, BadDatabase, BadQuery, BadSslMode, NoUserInfo];
 
     /// <summary>The parts of one reading of a URL, still percent-encoded; the user info is null without an <c>@</c>.</summary>
     private sealed record Reading(string? UserInfo, string Host, int? Port, string? Database, SslMode? SslMode);
@@ -63,8 +66,9 @@ public static partial class DatabaseUrl
     /// Everything after <c>://</c>, read with the user info ending at the last <c>@</c> (a password may hold
     /// <c>@</c>, <c>/</c>, <c>?</c> or <c>#</c> unencoded), which must be a valid host, port, database and
     /// query; and refused when the user info could also end at another <c>@</c> (or there could be none) with
-    /// a valid rest, since then an <c>@</c> in the query or database may be what was meant. Split by hand,
-    /// not by System.Uri: a percent-encoded socket folder as the host is valid for libpq and not a URI host.
+    /// a valid rest, since then an <c>@</c> in the query or database may be what was meant. Without any
+    /// <c>@</c> it is refused (<see cref="NoUserInfo"/>). Split by hand, not by System.Uri: a
+    /// percent-encoded socket folder as the host is valid for libpq and not a URI host.
     /// </summary>
     private static Reading Read(string rest)
     {
@@ -72,6 +76,11 @@ public static partial class DatabaseUrl
         for (var i = rest.IndexOf('@', StringComparison.Ordinal); i >= 0; i = rest.IndexOf('@', i + 1))
         {
             ends.Add(i);
+        }
+        if (ends.Count == 1)
+        {
+            // postgresql://user:38067/db reads as host "user" and port 38067, which may be a password: no reading is safe.
+            throw new ArgumentException(NoUserInfo);
         }
         var readings = ends.Select(at => ReadTail(at < 0 ? null : rest[..at], rest[(at + 1)..])).ToList();
         var (last, error) = readings[^1];

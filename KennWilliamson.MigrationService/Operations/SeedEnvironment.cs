@@ -2,32 +2,44 @@ namespace KennWilliamson.MigrationService.Operations;
 
 /// <summary>
 /// <c>--seed</c> adds a user whose password is published (kenn@example.com / TestPassword1), so it runs
-/// only where the environment says Development: DOTNET_ENVIRONMENT (the worker's host environment) and
-/// ASPNETCORE_ENVIRONMENT, each that is set, must say so; with neither set the environment is Production.
-/// A shell that exported DATABASE_URL for a production backup therefore cannot seed by accident.
+/// only where the worker's environment is Development: the host's environment (IHostEnvironment, from
+/// DOTNET_ENVIRONMENT; Production when it is not set), the same one that names backups. ASPNETCORE_ENVIRONMENT
+/// is the API's variable: it never makes the worker Development, and when it names another environment the
+/// seed is refused too, until the two agree. A shell that exported DATABASE_URL for a production backup
+/// therefore cannot seed by accident.
 /// </summary>
 internal static class SeedEnvironment
 {
     public const string DotnetVariable = "DOTNET_ENVIRONMENT";
     public const string AspNetCoreVariable = "ASPNETCORE_ENVIRONMENT";
 
-    /// <summary>Why --seed is refused in this environment, or null when it may run.</summary>
-    public static string? Refusal(string? dotnetEnvironment, string? aspNetCoreEnvironment)
+    /// <summary>
+    /// Why --seed is refused, or null when it may run. <paramref name="hostEnvironment"/> is what the host
+    /// says; the two variables are as set (or null), to say where that came from.
+    /// </summary>
+    public static string? Refusal(string hostEnvironment, string? dotnetEnvironment, string? aspNetCoreEnvironment)
     {
-        (string Variable, string Value)[] set =
-        [
-            .. new[] { (DotnetVariable, dotnetEnvironment), (AspNetCoreVariable, aspNetCoreEnvironment) }
-                .Where(v => !string.IsNullOrEmpty(v.Item2)).Select(v => (v.Item1, v.Item2!)),
-        ];
         // Case-insensitive, as IHostEnvironment.IsDevelopment compares.
-        if (set.Length > 0 && set.All(v => string.Equals(v.Value, Environments.Development, StringComparison.OrdinalIgnoreCase)))
+        static bool IsDevelopment(string? name) => string.Equals(name, Environments.Development, StringComparison.OrdinalIgnoreCase);
+        var development = IsDevelopment(hostEnvironment);
+        var contradicted = !string.IsNullOrEmpty(aspNetCoreEnvironment) && !IsDevelopment(aspNetCoreEnvironment);
+        if (development && !contradicted)
         {
             return null;
         }
-        var environment = set.Length == 0
-            ? $"Production ({DotnetVariable} and {AspNetCoreVariable} are not set)"
-            : string.Join(", ", set.Select(v => $"{v.Variable}={v.Value.ReplaceLineEndings(" ")}"));
-        return $"--seed adds a user with a published password and runs only in the Development environment; here it is {environment}. " +
-            $"For a development database set {DotnetVariable}=Development{(set.Any(v => v.Variable == AspNetCoreVariable) ? $" (and {AspNetCoreVariable}=Development, or unset it)" : "")}.";
+        var source = dotnetEnvironment switch
+        {
+            null => $"{DotnetVariable} is not set",
+            "" => $"{DotnetVariable} is empty",
+            _ => $"{DotnetVariable}={OneLine(dotnetEnvironment)}",
+        };
+        var other = string.IsNullOrEmpty(aspNetCoreEnvironment) ? ""
+            : contradicted ? $"; {AspNetCoreVariable}={OneLine(aspNetCoreEnvironment)} names another"
+            : $"; {AspNetCoreVariable}={OneLine(aspNetCoreEnvironment)} does not decide the worker's environment";
+        var here = hostEnvironment.Length > 0 ? OneLine(hostEnvironment) : "an empty name";
+        return $"--seed adds a user with a published password and runs only in the Development environment; here it is {here} ({source}{other}). "
+            + $"For a development database set {DotnetVariable}=Development{(contradicted ? $" (and {AspNetCoreVariable}=Development, or unset it)" : "")}.";
     }
+
+    private static string OneLine(string text) => text.ReplaceLineEndings(" ");
 }

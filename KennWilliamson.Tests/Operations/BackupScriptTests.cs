@@ -230,5 +230,42 @@ public sealed class BackupScriptTests(ApiFixture fixture) : IClassFixture<ApiFix
         Assert.Equal(0L, await connection.ScalarAsync<long>("SELECT count(*) FROM incident_timers"));
     }
 
+    /// <summary>
+    /// Without KENNWILLIAMSON_ENV a backup is named after the worker's environment, the one its seed rule
+    /// reads (DOTNET_ENVIRONMENT, Production when unset), never after ASPNETCORE_ENVIRONMENT, and a rehearsal
+    /// looks for the same name; KENNWILLIAMSON_ENV still names it when set.
+    /// </summary>
+    [Trait("Category", TestPostgres.NeedsClientTools)]
+    [Fact]
+    public async Task Backups_are_named_after_the_workers_environment_not_ASPNETCORE_ENVIRONMENT_and_rehearse_looks_for_that_name()
+    {
+        await using var scratch = await ScratchDatabase.CreateAsync(fixture, "ops_envname");
+        Assert.Equal(0, (await scratch.RunWorkerAsync("run")).ExitCode);
+        var operatorShell = Scripts.BackupEnvironment(fixture, _backups, scratch.ConnectionString);
+        operatorShell.Remove("KENNWILLIAMSON_ENV");
+        operatorShell.Remove("DOTNET_ENVIRONMENT");
+        operatorShell["ASPNETCORE_ENVIRONMENT"] = "Development";
+        string[] unset = ["KENNWILLIAMSON_ENV", "DOTNET_ENVIRONMENT"];
+
+        var backup = await Scripts.RunUnsetAsync("backup-db.sh", operatorShell, unset);
+        var rehearse = await Scripts.RunUnsetAsync("rehearse-migrations.sh", operatorShell, unset);
+        var asDevelopment = await Scripts.RunUnsetAsync("rehearse-migrations.sh", new Dictionary<string, string>(operatorShell) { ["DOTNET_ENVIRONMENT"] = "Development" }, ["KENNWILLIAMSON_ENV"]);
+        var staging = await Scripts.RunUnsetAsync("backup-db.sh", new Dictionary<string, string>(operatorShell) { ["DOTNET_ENVIRONMENT"] = "Staging" }, ["KENNWILLIAMSON_ENV"]);
+        var named = await Scripts.RunAsync("backup-db.sh", new Dictionary<string, string>(operatorShell) { ["DOTNET_ENVIRONMENT"] = "Staging", ["KENNWILLIAMSON_ENV"] = "qa" }, null);
+
+        Assert.True(backup.ExitCode == 0, backup.ToString());
+        var production = Assert.Single(Directory.GetFiles(_backups, "kennwilliamson_production_*.dump.gpg"));
+        Assert.True(rehearse.ExitCode == 0, rehearse.ToString());
+        Assert.Contains($"on a copy of {production}", rehearse.Output, StringComparison.Ordinal);
+        Assert.NotEqual(0, asDevelopment.ExitCode);
+        Assert.Contains($"No backup to rehearse on in {_backups} for the environment development", asDevelopment.Error, StringComparison.Ordinal);
+        Assert.Contains("the backups there are of production", asDevelopment.Error, StringComparison.Ordinal);
+        Assert.True(staging.ExitCode == 0, staging.ToString());
+        Assert.Single(Directory.GetFiles(_backups, "kennwilliamson_staging_*.dump.gpg"));
+        Assert.True(named.ExitCode == 0, named.ToString());
+        Assert.Single(Directory.GetFiles(_backups, "kennwilliamson_qa_*.dump.gpg"));
+        Assert.Empty(Directory.GetFiles(_backups, "kennwilliamson_development_*"));
+    }
+
     public void Dispose() => Directory.Delete(_backups, recursive: true);
 }

@@ -7,7 +7,7 @@ namespace KennWilliamson.Tests.Operations;
 
 /// <summary>
 /// scripts/reset-db.sh: what a reset leaves, and against DATABASE_URL (as an operator's shell has it after exporting it
-/// for a production backup) it asks for the database's name and seeds only in the Development environment.
+/// for a production backup) it asks for the database's name and seeds only in the Development environment (the worker's).
 /// </summary>
 [Trait(Layer.Trait, Layer.Api)]
 public sealed class ResetScriptTests(ApiFixture fixture) : IClassFixture<ApiFixture>
@@ -105,6 +105,11 @@ public sealed class ResetScriptTests(ApiFixture fixture) : IClassFixture<ApiFixt
         Assert.Equal(0L, await connection.ScalarAsync<long>("SELECT count(*) FROM users"));
     }
 
+    /// <summary>
+    /// The worker's environment is the host's (DOTNET_ENVIRONMENT, Production when unset), for the script
+    /// and for the worker run by hand alike: ASPNETCORE_ENVIRONMENT=Development alone does not make it
+    /// Development, and naming another environment it still refuses.
+    /// </summary>
     [Fact]
     public async Task Seed_outside_the_development_environment_is_refused_with_how_to_override_and_changes_nothing()
     {
@@ -114,22 +119,39 @@ public sealed class ResetScriptTests(ApiFixture fixture) : IClassFixture<ApiFixt
         await AddUserWithTimerAndAuditEventAsync(connection);
         var before = await Scripts.FingerprintAsync(connection);
 
-        // Unset (Production), said outright, and a Development contradicted by the other variable.
-        (string Dotnet, string AspNetCore, string Said)[] environments =
+        // ASPNETCORE_ENVIRONMENT's Development alone, unset (null: removed, not empty), said outright, and a Development contradicted.
+        (string? Dotnet, string? AspNetCore, string Said)[] environments =
         [
-            ("", "", "here it is Production (DOTNET_ENVIRONMENT and ASPNETCORE_ENVIRONMENT are not set)"),
-            ("Production", "", "here it is DOTNET_ENVIRONMENT=Production"),
-            ("Development", "Staging", "here it is DOTNET_ENVIRONMENT=Development, ASPNETCORE_ENVIRONMENT=Staging"),
+            (null, "Development", "here it is Production (DOTNET_ENVIRONMENT is not set; ASPNETCORE_ENVIRONMENT=Development does not decide the worker's environment)."),
+            (null, null, "here it is Production (DOTNET_ENVIRONMENT is not set)."),
+            ("Production", null, "here it is Production (DOTNET_ENVIRONMENT=Production)."),
+            ("Development", "Staging", "here it is Development (DOTNET_ENVIRONMENT=Development; ASPNETCORE_ENVIRONMENT=Staging names another)."),
         ];
         foreach (var (dotnet, aspNetCore, said) in environments)
         {
             var environment = Scripts.Environment(fixture, scratch.ConnectionString);
-            environment["DOTNET_ENVIRONMENT"] = dotnet;
-            environment["ASPNETCORE_ENVIRONMENT"] = aspNetCore;
+            var worker = new Dictionary<string, string>
+            {
+                ["ConnectionStrings__kennwilliamson"] = scratch.ConnectionString,
+                ["AppDatabase__Password"] = fixture.AppDbPassword,
+                ["OTEL_EXPORTER_OTLP_ENDPOINT"] = "",
+            };
+            var unset = new List<string>();
+            foreach (var (name, value) in new[] { ("DOTNET_ENVIRONMENT", dotnet), ("ASPNETCORE_ENVIRONMENT", aspNetCore) })
+            {
+                if (value is null)
+                {
+                    unset.Add(name);
+                }
+                else
+                {
+                    environment[name] = worker[name] = value;
+                }
+            }
 
-            var script = await Scripts.RunAsync("reset-db.sh", environment, null, "--seed", "--yes");
-            var worker = await WorkerProcess.RunAsync(scratch.ConnectionString, fixture.AppDbPassword,
-                new Dictionary<string, string> { ["DOTNET_ENVIRONMENT"] = dotnet, ["ASPNETCORE_ENVIRONMENT"] = aspNetCore }, "run", "--seed");
+            var script = await Scripts.RunUnsetAsync("reset-db.sh", environment, unset, "--seed", "--yes");
+            var direct = await ChildProcess.RunAsync("env", [.. unset.SelectMany(v => new[] { "-u", v }), "dotnet", TestPaths.ProjectDll("KennWilliamson.MigrationService"), "run", "--seed"],
+                TimeSpan.FromMinutes(2), worker);
 
             Assert.NotEqual(0, script.ExitCode);
             var line = Assert.Single(script.Error.Split('\n', StringSplitOptions.RemoveEmptyEntries));
@@ -137,8 +159,9 @@ public sealed class ResetScriptTests(ApiFixture fixture) : IClassFixture<ApiFixt
             Assert.Contains(said, line, StringComparison.Ordinal);
             Assert.Contains("For a development database set DOTNET_ENVIRONMENT=Development", line, StringComparison.Ordinal);
             Assert.DoesNotContain("Resetting", script.Output, StringComparison.Ordinal);
-            Assert.NotEqual(0, worker.ExitCode);
-            Assert.StartsWith("error: --seed adds a user with a published password", Assert.Single(worker.Error.Split('\n', StringSplitOptions.RemoveEmptyEntries)), StringComparison.Ordinal);
+            Assert.NotEqual(0, direct.ExitCode);
+            Assert.StartsWith("error: --seed adds a user with a published password", Assert.Single(direct.Error.Split('\n', StringSplitOptions.RemoveEmptyEntries)), StringComparison.Ordinal);
+            Assert.Contains(said, direct.Error, StringComparison.Ordinal);
             Assert.Equal(before, await Scripts.FingerprintAsync(connection));
         }
 

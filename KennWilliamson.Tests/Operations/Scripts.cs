@@ -38,6 +38,20 @@ internal static partial class Scripts
         ChildProcess.RunAsync("bash", [Path.Combine(TestPaths.RepositoryRoot, "scripts", script), .. args], Timeout,
             environment, TestPaths.RepositoryRoot, stdin);
 
+    /// <summary>As <see cref="RunAsync"/> from a shell that never set <paramref name="unset"/> (removed by env -u, not merely empty).</summary>
+    public static Task<ProcessResult> RunUnsetAsync(string script, IReadOnlyDictionary<string, string> environment, IReadOnlyList<string> unset, params string[] args) =>
+        ChildProcess.RunAsync("env", [.. unset.SelectMany(v => new[] { "-u", v }), "bash", Path.Combine(TestPaths.RepositoryRoot, "scripts", script), .. args],
+            Timeout, environment, TestPaths.RepositoryRoot, null);
+
+    /// <summary>
+    /// <paramref name="program"/> run as a shell runs <c>program &lt;&amp;-</c>: standard input closed, not
+    /// empty. The time limit is short: a question waiting on it is the failure this looks for.
+    /// </summary>
+    public static Task<ProcessResult> RunWithInputClosedAsync(string program, IReadOnlyList<string> args, IReadOnlyDictionary<string, string> environment) =>
+        ChildProcess.RunAsync("bash", ["-c", "exec \"$0\" \"$@\" <&-", program, .. args], TimeSpan.FromSeconds(60), environment, TestPaths.RepositoryRoot, null);
+
+    public static string ScriptPath(string script) => Path.Combine(TestPaths.RepositoryRoot, "scripts", script);
+
     /// <summary>A loopback port nothing listens on.</summary>
     public static int ClosedPort() => LoopbackPorts.Free();
 

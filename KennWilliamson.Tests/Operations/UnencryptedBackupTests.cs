@@ -76,7 +76,7 @@ public sealed class UnencryptedBackupTests(ApiFixture fixture) : IClassFixture<A
     }
 
     /// <summary>pg_dump run by hand (as before backups were encrypted): a plain custom-format archive.</summary>
-    private static async Task<string> PlainDumpAsync(string connectionString, string path)
+    internal static async Task<string> PlainDumpAsync(string connectionString, string path)
     {
         var b = new NpgsqlConnectionStringBuilder(connectionString);
         var pgDump = Directory.Exists("/usr/lib/postgresql")

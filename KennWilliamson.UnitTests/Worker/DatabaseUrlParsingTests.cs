@@ -95,7 +95,7 @@ public sealed class DatabaseUrlParsingTests
     }
 
     [Theory]
-    [InlineData("postgresql://", "localhost", 5432, "postgres", null, "kennwilliamson")]
+    [InlineData("postgresql://@", "localhost", 5432, "postgres", null, "kennwilliamson")]
     [InlineData("postgres://app@localhost/db", "localhost", 5432, "app", null, "db")]
     [InlineData("postgresql://app:pw@[::1]:6543/db", "::1", 6543, "app", "pw", "db")]
     [InlineData("postgresql://app:pw@[::1]/db", "::1", 5432, "app", "pw", "db")]
@@ -105,6 +105,37 @@ public sealed class DatabaseUrlParsingTests
     {
         var parsed = Parse(url);
         Assert.Equal((host, port, user, password, database), (parsed.Host, parsed.Port, parsed.Username, parsed.Password, parsed.Database));
+    }
+
+    /// <summary>
+    /// The @host left out: <c>postgresql://user:38067/db</c> would read as host "user" on port 38067, and the
+    /// port (a digits-only password) would then be shown in "cannot connect to … on user:38067". Refused, with
+    /// a fixed text, whatever the password and whatever follows.
+    /// </summary>
+    [Fact]
+    public void A_url_without_an_at_sign_is_refused_and_never_read_as_host_and_port() =>
+        Gen.Select(RawUser.Where(u => !u.Contains('@', StringComparison.Ordinal)),
+                Gen.OneOf(Gen.Int[1, 65535].Select(p => p.ToString(System.Globalization.CultureInfo.InvariantCulture)), RawPassword.Where(p => !p.Contains('@', StringComparison.Ordinal))),
+                Gen.OneOf("", "/", $"/{Database}", $"/{Database}?sslmode=require", "?sslmode=disable"))
+            .Sample((user, password, rest) =>
+            {
+                foreach (var url in new[] { $"postgresql://{user}:{password}{rest}", $"postgres://{Uri.EscapeDataString(user)}:{Uri.EscapeDataString(password)}{rest}" })
+                {
+                    Assert.False(TryParse(url, out _, out var message), $"{url} was accepted");
+                    Assert.Equal(DatabaseUrl.NoUserInfo, message);
+                }
+            });
+
+    [Theory]
+    [InlineData("postgresql://")]
+    [InlineData("postgresql://localhost/db")]
+    [InlineData("postgresql://kw:38067/kw_data")]
+    [InlineData("postgresql://db.example.com:5433/kw_data?sslmode=require")]
+    public void No_user_info_is_refused(string url)
+    {
+        Assert.False(TryParse(url, out _, out var message));
+        Assert.Equal(DatabaseUrl.NoUserInfo, message);
+        Assert.DoesNotContain("38067", message, StringComparison.Ordinal);
     }
 
     private static NpgsqlConnectionStringBuilder Parse(string url) => new(DatabaseUrl.ToConnectionString(url));

@@ -11,6 +11,10 @@
 SCRIPT_NAME=$(basename "$0")
 REPO_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 
+# Started with standard input closed (<&-): give it /dev/null, so a question finds no answer and the verb
+# stops. Left closed, the .NET runtime takes descriptor 0 for a pipe of its own and the question waits forever.
+[ -e /dev/fd/0 ] || exec </dev/null
+
 # One line on stderr, exit 1.
 fail() {
   printf '%s: %s\n' "$SCRIPT_NAME" "$*" | tr '\n' ' ' | sed 's/ *$//' >&2
@@ -31,9 +35,12 @@ user_secret() {
 }
 
 # Without DATABASE_URL: the run-mode database, as an Npgsql connection string for the worker (every value
-# double-quoted, inner quotes doubled).
+# double-quoted, inner quotes doubled). It is a development database, so the worker runs as Development (its
+# environment decides the seed rule and names the backups). With DATABASE_URL the shell's DOTNET_ENVIRONMENT
+# decides (Production when unset).
 default_database() {
   [ -z "${DATABASE_URL:-}" ] || return 0
+  export DOTNET_ENVIRONMENT=Development ASPNETCORE_ENVIRONMENT=Development
   local port=${Postgres__Port:-} password
   [ -n "$port" ] || port=$(sed -n 's/^[[:space:]]*"Port":[[:space:]]*\([0-9][0-9]*\).*/\1/p' "$REPO_ROOT/KennWilliamson.AppHost/appsettings.json" 2>/dev/null | head -1)
   password=$(printenv 'Parameters__postgres-password' || true)

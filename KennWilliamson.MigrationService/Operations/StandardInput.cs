@@ -1,0 +1,68 @@
+namespace KennWilliamson.MigrationService.Operations;
+
+/// <summary>
+/// Whether standard input is really no input. Started with it closed (<c>&lt;&amp;-</c>), the worker finds
+/// descriptor 0 taken by a pipe the .NET runtime made for itself, whose writing end it holds too: a question
+/// read from it would wait forever instead of finding the input's end. Linux only (it reads /proc/self);
+/// elsewhere the scripts give a closed input /dev/null before starting the worker.
+/// </summary>
+internal static class StandardInput
+{
+    private const string Descriptors = "/proc/self/fd";
+    private const int AccessModeMask = 3; // O_ACCMODE
+    private const int WriteOnly = 1; // O_WRONLY
+
+    public static bool IsOwnPipe()
+    {
+        try
+        {
+            if (!Directory.Exists(Descriptors) || new FileInfo(Path.Combine(Descriptors, "0")).LinkTarget is not { } zero)
+            {
+                return false;
+            }
+            var others = Directory.EnumerateFileSystemEntries(Descriptors)
+                .Select(Path.GetFileName)
+                .Where(fd => fd is not (null or "0"))
+                .Select(fd => (Target: Target(fd!), Flags: Flags(fd!)))
+                .Where(d => d.Target is not null)
+                .Select(d => (d.Target!, d.Flags))
+                .ToList();
+            return HeldForWriting(zero, others);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>Descriptor 0's target is a pipe this process also has open for writing: only this process could end it.</summary>
+    public static bool HeldForWriting(string zero, IEnumerable<(string Target, int? Flags)> others) =>
+        zero.StartsWith("pipe:", StringComparison.Ordinal)
+        && others.Any(d => d.Target == zero && d.Flags is { } flags && (flags & AccessModeMask) == WriteOnly);
+
+    private static string? Target(string fd)
+    {
+        try
+        {
+            return new FileInfo(Path.Combine(Descriptors, fd)).LinkTarget;
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return null; // closed meanwhile (the enumeration's own descriptor, for one)
+        }
+    }
+
+    /// <summary>The open flags of a descriptor (octal in /proc/self/fdinfo), or null when it cannot be read.</summary>
+    private static int? Flags(string fd)
+    {
+        try
+        {
+            var line = File.ReadLines(Path.Combine("/proc/self/fdinfo", fd)).FirstOrDefault(l => l.StartsWith("flags:", StringComparison.Ordinal));
+            return line is null ? null : Convert.ToInt32(line["flags:".Length..].Trim(), 8);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or FormatException or OverflowException)
+        {
+            return null;
+        }
+    }
+}

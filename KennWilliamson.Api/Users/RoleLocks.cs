@@ -29,8 +29,8 @@ public static class RoleLocks
         // ORDER BY on the outer query: PostgreSQL evaluates volatile output expressions after the sort, in its order.
         db.Database.ExecuteSqlAsync($"""
             SELECT CASE WHEN k.exclusive THEN pg_advisory_xact_lock(k.key) ELSE pg_advisory_xact_lock_shared(k.key) END
-            FROM (SELECT hashtextextended('user-roles:' || u.id::text, 0) AS key, bool_or(u.exclusive) AS exclusive
-                  FROM (VALUES ({caller}, false), ({target}, true)) AS u(id, exclusive)
+            FROM (SELECT hashtextextended('user-roles:' || u.id::text, 0) AS key, bool_or(u.id = {target}) AS exclusive
+                  FROM unnest(ARRAY[{caller}, {target}]) AS u(id)
                   GROUP BY 1) AS k
             ORDER BY k.key
             """, ct);

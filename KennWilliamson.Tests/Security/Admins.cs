@@ -18,7 +18,7 @@ public static class Admins
         Assert.Equal(HttpStatusCode.OK, login.StatusCode);
         var body = await login.JsonAsync();
         Assert.Contains("admin", body.GetProperty("user").GetProperty("roles").EnumerateArray().Select(r => r.GetString()));
-        return account with { Token = body.GetProperty("token").GetString()!, User = body.GetProperty("user") };
+        return account with { Token = body.GetProperty("token").GetString()!, RefreshToken = body.GetProperty("refresh_token").GetString()!, User = body.GetProperty("user") };
     }
 
     /// <summary>

@@ -63,14 +63,18 @@ public sealed class ConcurrentBackupTests(ApiFixture fixture) : IClassFixture<Ap
         File.WriteAllText(unrelated, "not a backup's");
         File.SetLastWriteTimeUtc(unrelated, DateTime.UtcNow.AddDays(-1));
         using var holding = new FileStream(held, FileMode.Open, FileAccess.Read, FileShare.ReadWrite); // as a running backup holds its own
+        // A temp folder of this test's own (backups of tests beside it clean theirs), short enough for gpg-agent's socket path.
+        var temp = Directory.CreateTempSubdirectory("kw").FullName;
         var exited = System.Diagnostics.Process.Start("true")!; // once it has ended, its id names no process
         await exited.WaitForExitAsync();
-        var deadHome = Directory.CreateDirectory(Path.Combine(Path.GetTempPath(), $"kennwilliamson-gpg-{exited.Id}-{Guid.NewGuid():N}")).FullName;
+        var deadHome = Directory.CreateDirectory(Path.Combine(temp, $"kennwilliamson-gpg-{exited.Id}-{Guid.NewGuid():N}")).FullName;
         File.WriteAllText(Path.Combine(deadHome, "random_seed"), "gpg");
-        var liveHome = Directory.CreateDirectory(Path.Combine(Path.GetTempPath(), $"kennwilliamson-gpg-{Environment.ProcessId}-{Guid.NewGuid():N}")).FullName;
+        var liveHome = Directory.CreateDirectory(Path.Combine(temp, $"kennwilliamson-gpg-{Environment.ProcessId}-{Guid.NewGuid():N}")).FullName;
         try
         {
-            var backup = await Scripts.RunAsync("backup-db.sh", Scripts.BackupEnvironment(fixture, _backups, scratch.ConnectionString), null);
+            var environment = Scripts.BackupEnvironment(fixture, _backups, scratch.ConnectionString);
+            environment["TMPDIR"] = temp;
+            var backup = await Scripts.RunAsync("backup-db.sh", environment, null);
 
             Assert.True(backup.ExitCode == 0, backup.ToString());
             Assert.False(File.Exists(dead), "a stopped backup's .partial was kept");
@@ -83,10 +87,11 @@ public sealed class ConcurrentBackupTests(ApiFixture fixture) : IClassFixture<Ap
             Assert.Contains($"removed {Path.GetFileName(dead)}, left by a backup that was stopped", backup.Output, StringComparison.Ordinal);
             Assert.Contains($"removed the gpg home {deadHome}, left by a worker that was stopped", backup.Output, StringComparison.Ordinal);
             Assert.Single(Directory.GetFiles(_backups), f => Path.GetFileName(f).EndsWith(".dump.gpg", StringComparison.Ordinal));
+            Assert.Equal([liveHome], Directory.GetDirectories(temp)); // its own gpg home went too
         }
         finally
         {
-            Directory.Delete(liveHome, recursive: true);
+            Directory.Delete(temp, recursive: true);
         }
     }
 

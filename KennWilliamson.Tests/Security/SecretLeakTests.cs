@@ -44,7 +44,8 @@ public sealed class SecretLeakTests : IAsyncLifetime
         _secrets["a refresh token"] = account.RefreshToken;
 
         await CommandAsync(DatabaseCommands.GrantAdmin, account.Email);
-        var admin = await RefreshAsync(refreshed.RefreshToken); // the new access token says admin
+        // The grant ended the user's sessions; a new sign-in's token says admin.
+        var admin = await SignInAsync(account);
         _secrets["a second refresh token"] = refreshed.RefreshToken;
         _secrets["a third refresh token"] = admin.RefreshToken;
         await CommandAsync(DatabaseCommands.ResetWithSeed);
@@ -93,6 +94,14 @@ public sealed class SecretLeakTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         var body = await response.JsonAsync();
         return new Account(body.GetProperty("token").GetString()!, body.GetProperty("refresh_token").GetString()!, body.GetProperty("user"), "", "");
+    }
+
+    private async Task<Account> SignInAsync(Account account)
+    {
+        using var response = await _app.Api.SendAsync(HttpMethod.Post, "/api/auth/login", new { email = account.Email, password = account.Password });
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var body = await response.JsonAsync();
+        return new Account(body.GetProperty("token").GetString()!, body.GetProperty("refresh_token").GetString()!, body.GetProperty("user"), account.Email, account.Password);
     }
 
     private async Task CommandAsync(string command, string? email = null)

@@ -2,8 +2,6 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using KennWilliamson.Tests.Infrastructure;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 using Npgsql;
 
 namespace KennWilliamson.Tests.Deployment;
@@ -22,16 +20,7 @@ public sealed class ExternalModeTests : IAsyncLifetime
     public async Task Worker_migrates_an_external_server_and_the_api_serves_it_as_its_own_role()
     {
         using var cts = new CancellationTokenSource(AppHostFactory.StartTimeout);
-        var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.KennWilliamson_AppHost>(
-            [
-                "--Postgres:Mode=external",
-                $"{AppHostFactory.ApiPortArg}={LoopbackPorts.Free()}",
-                $"--ConnectionStrings:kennwilliamson={_server.OwnerConnectionString}",
-                $"--Parameters:app-db-password={_appDbPassword}",
-                $"--Parameters:jwt-signing-key={AppHostFactory.Secret()}{AppHostFactory.Secret()}",
-            ],
-            (options, _) => options.DisableDashboard = true).WaitAsync(cts.Token);
-        builder.Services.AddLogging(logging => logging.SetMinimumLevel(LogLevel.Warning));
+        var builder = await AppHostFactory.CreateExternalAsync(_server.OwnerConnectionString, _appDbPassword, cts.Token);
 
         // No server in the model: the database is only a connection string.
         Assert.DoesNotContain(builder.Resources, r => r.Name.StartsWith("postgres", StringComparison.Ordinal)

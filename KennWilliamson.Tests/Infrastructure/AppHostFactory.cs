@@ -46,6 +46,35 @@ public static class AppHostFactory
         builder.Services.AddLogging(logging => logging
             .SetMinimumLevel(LogLevel.Warning)
             .AddFilter("Aspire.Hosting.Dcp", LogLevel.Warning));
+        return WithoutTelemetryExport(builder);
+    }
+
+    /// <summary>The AppHost in external mode: the database is only the owner's connection string.</summary>
+    public static async Task<IDistributedApplicationTestingBuilder> CreateExternalAsync(string ownerConnectionString, string appDbPassword, CancellationToken cancellationToken)
+    {
+        var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.KennWilliamson_AppHost>(
+            [
+                "--Postgres:Mode=external",
+                $"{ApiPortArg}={LoopbackPorts.Free()}",
+                $"--ConnectionStrings:kennwilliamson={ownerConnectionString}",
+                $"--Parameters:app-db-password={appDbPassword}",
+                $"--Parameters:jwt-signing-key={Secret()}{Secret()}",
+            ],
+            (options, _) => options.DisableDashboard = true, cancellationToken).WaitAsync(cancellationToken);
+        builder.Services.AddLogging(logging => logging.SetMinimumLevel(LogLevel.Warning));
+        return WithoutTelemetryExport(builder);
+    }
+
+    /// <summary>
+    /// With no dashboard nothing listens on the OTLP endpoint Aspire hands the projects, and their exporter's
+    /// in-memory retry holds every exit for about 15 s: the projects get no endpoint, so they export nothing.
+    /// </summary>
+    public static IDistributedApplicationTestingBuilder WithoutTelemetryExport(IDistributedApplicationTestingBuilder builder)
+    {
+        foreach (var project in builder.Resources.OfType<ProjectResource>().ToList())
+        {
+            builder.CreateResourceBuilder(project).WithEnvironment(context => context.EnvironmentVariables.Remove("OTEL_EXPORTER_OTLP_ENDPOINT"));
+        }
         return builder;
     }
 

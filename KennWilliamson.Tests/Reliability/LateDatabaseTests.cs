@@ -1,8 +1,6 @@
 using System.Diagnostics;
 using KennWilliamson.Tests.Deployment;
 using KennWilliamson.Tests.Infrastructure;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 using Xunit.Abstractions;
 
 namespace KennWilliamson.Tests.Reliability;
@@ -24,16 +22,7 @@ public sealed class LateDatabaseTests(ITestOutputHelper output) : IAsyncLifetime
     {
         using var cts = new CancellationTokenSource(TimeSpan.FromMinutes(4));
         await _server.StopAsync(); // unreachable: connections are refused
-        var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.KennWilliamson_AppHost>(
-            [
-                "--Postgres:Mode=external",
-                $"{AppHostFactory.ApiPortArg}={LoopbackPorts.Free()}",
-                $"--ConnectionStrings:kennwilliamson={_server.OwnerConnectionString}",
-                $"--Parameters:app-db-password={_appDbPassword}",
-                $"--Parameters:jwt-signing-key={AppHostFactory.Secret()}{AppHostFactory.Secret()}",
-            ],
-            (options, _) => options.DisableDashboard = true).WaitAsync(cts.Token);
-        builder.Services.AddLogging(logging => logging.SetMinimumLevel(LogLevel.Warning));
+        var builder = await AppHostFactory.CreateExternalAsync(_server.OwnerConnectionString, _appDbPassword, cts.Token);
         _app = await builder.BuildAsync(cts.Token);
         // StartAsync returns once every resource has started, and the API starts only after the worker
         // exits: so the checks below run while it is still starting.

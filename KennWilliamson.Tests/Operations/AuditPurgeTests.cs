@@ -89,7 +89,8 @@ public sealed class AuditPurgeTests(ApiFixture fixture) : IClassFixture<ApiFixtu
         await using var connection = await scratch.OpenAsync();
         await connection.ExecuteAsync("INSERT INTO audit_events (action, occurred_at) VALUES ('test.old', now() - interval '5000 days')");
 
-        foreach (var retention in new[] { "0", "-30", "7.5", "forever", "36501" })
+        // Every other spelling is the unit layer's (AuditRetentionTests): these show the script's path.
+        foreach (var retention in new[] { "0", "forever" })
         {
             var environment = Scripts.Environment(fixture, scratch.ConnectionString);
             environment["AUDIT_RETENTION_DAYS"] = retention;

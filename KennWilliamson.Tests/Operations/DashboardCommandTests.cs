@@ -142,6 +142,47 @@ public sealed class ResetCommandTests(DestructiveCommandsApp fixture) : IClassFi
         Assert.Equal(account.Email, again.Email);
     }
 
+    /// <summary>
+    /// The worker prefers DATABASE_URL, and an operator's shell may still export one for another database: the
+    /// dashboard's reset acts on the resource's database all the same, and the other is untouched.
+    /// </summary>
+    [Fact]
+    public async Task A_DATABASE_URL_in_the_apphosts_environment_does_not_turn_the_dashboard_reset_to_another_database()
+    {
+        var account = await Api.RegisterAsync();
+        var owner = new NpgsqlConnectionStringBuilder(await fixture.App.ConnectionStringAsync("kennwilliamson"));
+        await using (var connection = await OpenAsync())
+        {
+            await connection.ExecuteAsync("DROP DATABASE IF EXISTS decoy");
+            await connection.ExecuteAsync("CREATE DATABASE decoy");
+        }
+        var decoy = new NpgsqlConnectionStringBuilder(owner.ConnectionString) { Database = "decoy" }.ConnectionString;
+        await using (var connection = await Connections.OpenAsync(decoy))
+        {
+            await connection.ExecuteAsync("CREATE TABLE users (email text); INSERT INTO users VALUES ('decoy@example.com')");
+        }
+
+        Environment.SetEnvironmentVariable("DATABASE_URL", Scripts.DatabaseUrl(decoy)); // the AppHost runs in this process
+        try
+        {
+            var reset = await App.ResourceCommands.ExecuteCommandAsync("kennwilliamson", DatabaseCommands.Reset).WaitAsync(Scripts.Timeout);
+            Assert.True(reset.Success, reset.Message);
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable("DATABASE_URL", null);
+        }
+
+        await using (var connection = await OpenAsync())
+        {
+            Assert.Equal(0L, await connection.ScalarAsync<long>("SELECT count(*) FROM users WHERE email = $1", account.Email));
+        }
+        await using (var connection = await Connections.OpenAsync(decoy))
+        {
+            Assert.Equal(["decoy@example.com"], await connection.ColumnAsync<string>("SELECT email FROM users"));
+        }
+    }
+
     [Fact]
     public async Task Purge_old_audit_events_deletes_what_is_older_than_the_apphosts_retention_and_says_how_many()
     {

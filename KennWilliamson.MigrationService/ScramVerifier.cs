@@ -27,9 +27,8 @@ internal static class ScramVerifier
     }
 
     /// <summary>
-    /// PostgreSQL runs SASLprep on the password first; for ASCII (every generated secret) that is the
-    /// identity, and NFKC covers the common non-ASCII case.
+    /// PostgreSQL runs SASLprep on the password first: NFKC covers the common non-ASCII case (and leaves
+    /// ASCII, every generated secret, as it is).
     /// </summary>
-    private static byte[] Normalize(string password) =>
-        Encoding.UTF8.GetBytes(password.All(char.IsAscii) ? password : password.Normalize(NormalizationForm.FormKC));
+    private static byte[] Normalize(string password) => Encoding.UTF8.GetBytes(password.Normalize(NormalizationForm.FormKC));
 }

@@ -17,12 +17,9 @@ public sealed record TimerRequest(DateTimeOffset? ResetTimestamp, string? Notes)
 
     public void Validate(FieldErrors errors)
     {
+        // No range check on reset_timestamp: a DateTimeOffset whose UTC time is out of range cannot exist, and
+        // JSON such as 0001-01-01T00:00:00+14:00 fails to bind (a 400 naming the field) before this runs.
         errors.Length("notes", Notes, 0, MaxNotesLength);
-        // Offsets can push a valid local time out of the representable UTC range (0001-01-01 +14:00).
-        if (ResetTimestamp is { } t && (t.Ticks - t.Offset.Ticks < DateTime.MinValue.Ticks || t.Ticks - t.Offset.Ticks > DateTime.MaxValue.Ticks))
-        {
-            errors.Add("reset_timestamp", "reset_timestamp is out of range");
-        }
     }
 }
 

@@ -19,7 +19,7 @@ public static class InputGuard
     public static TBuilder GuardInputs<TBuilder>(this TBuilder builder) where TBuilder : IEndpointConventionBuilder =>
         builder.AddEndpointFilterFactory(Create);
 
-    private static EndpointFilterDelegate Create(EndpointFilterFactoryContext context, EndpointFilterDelegate next)
+    internal static EndpointFilterDelegate Create(EndpointFilterFactoryContext context, EndpointFilterDelegate next)
     {
         var services = context.ApplicationServices.GetService<IServiceProviderIsService>();
         var checks = new List<Check>();

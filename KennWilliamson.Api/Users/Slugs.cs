@@ -1,6 +1,4 @@
 using System.Text;
-using KennWilliamson.Data;
-using Microsoft.EntityFrameworkCore;
 
 namespace KennWilliamson.Api.Users;
 
@@ -34,18 +32,14 @@ public static class Slugs
         return result.Length == 0 ? Fallback : result;
     }
 
-    /// <summary>The first of <c>slug</c>, <c>slug-2</c>, <c>slug-3</c>, ... that no user has yet.</summary>
-    public static async Task<string> FirstAvailableAsync(AppDbContext db, string slug, CancellationToken ct)
+    /// <summary>The first of <c>slug</c>, <c>slug-2</c>, <c>slug-3</c>, ... not among <paramref name="taken"/>.</summary>
+    public static string FirstAvailable(string slug, IReadOnlyCollection<string> taken)
     {
-        var prefix = slug + "-";
-        var taken = await db.Users.AsNoTracking()
-            .Where(u => u.Slug == slug || u.Slug.StartsWith(prefix))
-            .Select(u => u.Slug)
-            .ToListAsync(ct);
         if (!taken.Contains(slug))
         {
             return slug;
         }
+        var prefix = slug + "-";
         var used = taken
             .Where(s => s.StartsWith(prefix, StringComparison.Ordinal))
             .Select(s => int.TryParse(s.AsSpan(prefix.Length), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var n) ? n : 0)

@@ -40,7 +40,7 @@ public sealed class UserAccounts(AppDbContext db, AuditLog audit)
         var userRoleId = await db.Roles.Where(r => r.Name == Role.UserRoleName).Select(r => r.Id).SingleAsync(ct);
         for (var attempt = 1; ; attempt++)
         {
-            var slug = await Slugs.FirstAvailableAsync(db, baseSlug, ct);
+            var slug = await SlugQueries.FirstAvailableAsync(db, baseSlug, ct);
             try
             {
                 return await db.Database.CreateExecutionStrategy().ExecuteAsync(async () =>

@@ -16,7 +16,7 @@ public static class UsersApi
     private static async Task<Ok<SlugPreviewResponse>> PreviewAsync(PreviewSlugRequest request, AppDbContext db, CancellationToken ct)
     {
         var slug = Slugs.FromDisplayName(request.DisplayName!);
-        var final = await Slugs.FirstAvailableAsync(db, slug, ct);
+        var final = await SlugQueries.FirstAvailableAsync(db, slug, ct);
         return TypedResults.Ok(new SlugPreviewResponse(slug, final == slug, final));
     }
 }

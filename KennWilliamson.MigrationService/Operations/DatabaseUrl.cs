@@ -32,8 +32,8 @@ public static partial class DatabaseUrl
     /// <summary>Every message <see cref="ToConnectionString"/> can fail with: none is built from the URL.</summary>
     internal static IReadOnlyList<string> Messages => [NotAUrl, Ambiguous, BadHost, BadPort, BadDatabase, BadQuery, BadSslMode, NoUserInfo];
 
-    /// <summary>The parts of one reading of a URL, still percent-encoded; the user info is null without an <c>@</c>.</summary>
-    private sealed record Reading(string? UserInfo, string Host, int? Port, string? Database, SslMode? SslMode);
+    /// <summary>The parts of one reading of a URL, still percent-encoded; the user info is empty without an <c>@</c>.</summary>
+    private sealed record Reading(string UserInfo, string Host, int? Port, string? Database, SslMode? SslMode);
 
     public static string ToConnectionString(string url)
     {
@@ -43,7 +43,7 @@ public static partial class DatabaseUrl
             throw new ArgumentException(NotAUrl);
         }
         var reading = Read(url[(scheme + 3)..]);
-        var (user, password) = reading.UserInfo is null ? ("", null) : Cut(reading.UserInfo, ':');
+        var (user, password) = Cut(reading.UserInfo, ':');
         var builder = new NpgsqlConnectionStringBuilder
         {
             Host = reading.Host.Length > 0 ? Uri.UnescapeDataString(reading.Host) : "localhost",
@@ -82,7 +82,7 @@ public static partial class DatabaseUrl
             // postgresql://user:38067/db reads as host "user" and port 38067, which may be a password: no reading is safe.
             throw new ArgumentException(NoUserInfo);
         }
-        var readings = ends.Select(at => ReadTail(at < 0 ? null : rest[..at], rest[(at + 1)..])).ToList();
+        var readings = ends.Select(at => ReadTail(rest[..Math.Max(at, 0)], rest[(at + 1)..])).ToList();
         var (last, error) = readings[^1];
         if (last is null)
         {
@@ -92,7 +92,7 @@ public static partial class DatabaseUrl
     }
 
     /// <summary><c>host[:port][/database][?name=value&amp;…]</c> after the user info, or why it is not.</summary>
-    private static (Reading? Reading, string? Error) ReadTail(string? userInfo, string tail)
+    private static (Reading? Reading, string? Error) ReadTail(string userInfo, string tail)
     {
         var hostEnd = tail.IndexOfAny(['/', '?']);
         var hostPort = hostEnd < 0 ? tail : tail[..hostEnd];
@@ -100,9 +100,9 @@ public static partial class DatabaseUrl
         var (path, query) = after.StartsWith('/') ? Cut(after[1..], '?') : (null, after.Length > 0 ? after[1..] : null);
 
         var portAt = hostPort.LastIndexOf(':');
-        if (portAt < hostPort.LastIndexOf(']'))
+        if (portAt < hostPort.LastIndexOf(']') || portAt < hostPort.LastIndexOf(','))
         {
-            portAt = -1; // inside [IPv6]: no port
+            portAt = -1; // inside [IPv6], or an earlier host's of a list: the last host has no port
         }
         var host = portAt >= 0 ? hostPort[..portAt] : hostPort;
         if (!HostPattern().IsMatch(host))

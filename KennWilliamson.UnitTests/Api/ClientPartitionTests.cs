@@ -103,6 +103,18 @@ public sealed class ClientPartitionTests
     public void Keys_read_as_the_ipv4_address_or_the_slash_48(string address, string key) =>
         Assert.Equal(key, Key(address));
 
+    /// <summary>One byte off each prefix that embeds an IPv4 address: an ordinary /48, not an IPv4 client.</summary>
+    [Theory]
+    [InlineData("2001:db8::ffff:198.51.100.7", "2001:db8::/48")]
+    [InlineData("100::ffff:198.51.100.7", "100::/48")]
+    [InlineData("3001:0:4136:e378:8000:63bf:3fff:fdd2", "3001:0:4136::/48")]
+    [InlineData("164:ff9b::198.51.100.7", "164:ff9b::/48")]
+    [InlineData("1:9b::198.51.100.7", "1:9b::/48")]
+    [InlineData("0:ff9b::198.51.100.7", "0:ff9b::/48")]
+    [InlineData("64:ff9b:100::198.51.100.7", "64:ff9b:100::/48")]
+    public void A_near_miss_of_an_embedding_prefix_is_an_ordinary_slash_48(string address, string key) =>
+        Assert.Equal(key, Key(address));
+
     [Fact]
     public void No_address_is_one_key_of_its_own() => Assert.Equal("", ClientPartition.Of(null));
 }

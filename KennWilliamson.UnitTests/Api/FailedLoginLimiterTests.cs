@@ -139,6 +139,24 @@ public sealed class FailedLoginLimiterTests
     }
 
     [Fact]
+    public void A_success_forgets_the_failures_before_it()
+    {
+        var limiter = Limiter(cap: 10, permitLimit: 3);
+        Fail(limiter, "kenn@example.com");
+        Fail(limiter, "kenn@example.com");
+        using (var attempt = limiter.TryBegin("kenn@example.com", out _))
+        {
+            Assert.NotNull(attempt);
+            attempt.Succeeded();
+        }
+
+        Fail(limiter, "kenn@example.com");
+        Fail(limiter, "kenn@example.com");
+        Fail(limiter, "kenn@example.com");
+        Assert.Null(limiter.TryBegin("kenn@example.com", out _));
+    }
+
+    [Fact]
     public void A_full_table_is_logged_once_an_hour_not_once_a_request()
     {
         var limiter = Limiter(cap: 1);

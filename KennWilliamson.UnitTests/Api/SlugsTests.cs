@@ -50,4 +50,26 @@ public sealed class SlugsTests
     [Fact]
     public void Leading_hyphens_do_not_count_against_the_length() =>
         Assert.Equal("name", Slugs.FromDisplayName(new string('-', 300) + "Name"));
+
+    [Theory]
+    [InlineData("kenn", new string[0], "kenn")]
+    [InlineData("kenn", new[] { "kenn-2" }, "kenn")]
+    [InlineData("kenn", new[] { "kenn" }, "kenn-2")]
+    [InlineData("kenn", new[] { "kenn", "kenn-2", "kenn-4" }, "kenn-3")]
+    [InlineData("kenn", new[] { "kenn", "kenn-x", "kenn-2-3" }, "kenn-2")]
+    [InlineData("kenn", new[] { "kenn", "kenn-02" }, "kenn-3")]
+    [InlineData("kenn", new[] { "kenn", "kenn-2", "kenny-3", "kenn-3" }, "kenn-4")]
+    public void The_first_free_of_slug_slug_2_slug_3(string slug, string[] taken, string expected) =>
+        Assert.Equal(expected, Slugs.FirstAvailable(slug, taken));
+
+    [Fact]
+    public void The_slug_chosen_is_free_and_no_smaller_suffix_was() =>
+        Gen.Int[2, 12].HashSet[0, 10].Select(Gen.Bool).Sample((suffixes, baseTaken) =>
+        {
+            var taken = suffixes.Select(n => $"kenn-{n}").Concat(baseTaken ? ["kenn"] : Array.Empty<string>()).ToList();
+            var chosen = Slugs.FirstAvailable("kenn", taken);
+            Assert.DoesNotContain(chosen, taken);
+            var expected = !baseTaken ? 1 : Enumerable.Range(2, 20).First(n => !suffixes.Contains(n));
+            Assert.Equal(expected == 1 ? "kenn" : $"kenn-{expected}", chosen);
+        });
 }

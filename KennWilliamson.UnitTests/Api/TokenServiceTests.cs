@@ -63,6 +63,28 @@ public sealed class TokenServiceTests
     }
 
     [Fact]
+    public async Task An_unsigned_token_or_one_without_an_expiry_is_refused()
+    {
+        var handler = new JsonWebTokenHandler { SetDefaultTimesOnTokenCreation = false };
+        var claims = new Dictionary<string, object> { [JwtRegisteredClaimNames.Sub] = Someone.Id.ToString() };
+        var unsigned = handler.CreateToken(new SecurityTokenDescriptor
+        {
+            Issuer = Options.Issuer, Audience = Options.Audience, Claims = claims, Expires = DateTime.UtcNow.AddMinutes(5),
+        });
+        var endless = handler.CreateToken(new SecurityTokenDescriptor
+        {
+            Issuer = Options.Issuer, Audience = Options.Audience, Claims = claims,
+            SigningCredentials = new SigningCredentials(new SymmetricSecurityKey(Options.KeyBytes), SecurityAlgorithms.HmacSha256),
+        });
+
+        foreach (var token in new[] { unsigned, endless })
+        {
+            var result = await new JsonWebTokenHandler().ValidateTokenAsync(token, TokenService.ValidationParameters(Options));
+            Assert.False(result.IsValid, token);
+        }
+    }
+
+    [Fact]
     public void A_principal_without_a_uuid_subject_has_no_user_id()
     {
         Assert.Null(CurrentUser.IdOf(new ClaimsPrincipal(new ClaimsIdentity())));

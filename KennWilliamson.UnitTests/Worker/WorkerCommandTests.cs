@@ -1,0 +1,110 @@
+using KennWilliamson.MigrationService;
+
+namespace KennWilliamson.UnitTests.Worker;
+
+/// <summary>The worker's command line: each verb's word, its operand and flags, configuration overrides, and what is refused with which message.</summary>
+[Trait("Category", "Unit")]
+public sealed class WorkerCommandTests
+{
+    [Theory]
+    [InlineData("run", MigrationVerb.Run, false)]
+    [InlineData("info", MigrationVerb.Info, false)]
+    [InlineData("revert", MigrationVerb.Revert, false)]
+    [InlineData("reset", MigrationVerb.Reset, true)]
+    [InlineData("backup", MigrationVerb.Backup, true)]
+    [InlineData("purge", MigrationVerb.Purge, true)]
+    [InlineData("rehearse", MigrationVerb.Rehearse, true)]
+    public void Each_verb_without_an_operand_is_read_by_its_word(string word, MigrationVerb verb, bool operatorVerb)
+    {
+        var command = WorkerCommand.Parse([word]);
+
+        Assert.Equal((verb, operatorVerb, true, null), (command.Verb, command.IsOperatorVerb, command.NeedsDatabase, command.Target));
+    }
+
+    [Theory]
+    [InlineData("grant-admin", "kenn@example.com", MigrationVerb.GrantAdmin, true)]
+    [InlineData("restore", "/backups/a.dump.gpg", MigrationVerb.Restore, true)]
+    [InlineData("verify-backup", "/backups/a.dump.gpg", MigrationVerb.VerifyBackup, false)]
+    [InlineData("rehearse", "/backups/a.dump.gpg", MigrationVerb.Rehearse, true)]
+    public void A_verb_with_an_operand_takes_it_before_or_after_its_flags(string word, string operand, MigrationVerb verb, bool needsDatabase)
+    {
+        var flag = verb is MigrationVerb.GrantAdmin ? "--Logging:LogLevel:Default=Warning" : "--allow-unencrypted";
+        foreach (var args in new[] { new[] { word, operand, flag }, [word, flag, operand] })
+        {
+            var command = WorkerCommand.Parse(args);
+
+            Assert.Equal((verb, operand, true, needsDatabase), (command.Verb, command.Target, command.IsOperatorVerb, command.NeedsDatabase));
+        }
+    }
+
+    [Fact]
+    public void No_arguments_is_run()
+    {
+        var command = WorkerCommand.Parse([]);
+
+        Assert.Equal((MigrationVerb.Run, null, false, false, false), (command.Verb, command.Target, command.Seed, command.Yes, command.AllowUnencrypted));
+        Assert.Empty(command.Overrides);
+    }
+
+    [Theory]
+    [InlineData("20260101000000_init")]
+    [InlineData("0")]
+    public void Revert_to_names_the_migration(string migration)
+    {
+        var command = WorkerCommand.Parse(["revert", "--to", migration]);
+
+        Assert.Equal((MigrationVerb.Revert, migration), (command.Verb, command.Target));
+    }
+
+    [Fact]
+    public void Overrides_keep_both_spellings_and_take_no_operand_or_flag_with_them()
+    {
+        var command = WorkerCommand.Parse(["--Audit:RetentionDays", "30", "purge", "--Backups:Key=k", "--Logging:LogLevel:Default"]);
+
+        Assert.Equal(MigrationVerb.Purge, command.Verb);
+        Assert.Equal(["--Audit:RetentionDays", "30", "--Backups:Key=k", "--Logging:LogLevel:Default"], command.Overrides);
+    }
+
+    [Fact]
+    public void An_override_with_its_value_in_the_same_argument_leaves_the_next_one_to_the_verb()
+    {
+        var command = WorkerCommand.Parse(["grant-admin", "--Key:Sub=1", "kenn@example.com"]);
+
+        Assert.Equal("kenn@example.com", command.Target);
+        Assert.Equal(["--Key:Sub=1"], command.Overrides);
+    }
+
+    [Theory]
+    [InlineData(new[] { "grant-admin" }, "grant-admin needs the email of a registered user.")]
+    [InlineData(new[] { "restore" }, "restore needs a backup file.")]
+    [InlineData(new[] { "verify-backup" }, "verify-backup needs a backup file.")]
+    [InlineData(new[] { "revert", "--to" }, "--to needs a migration name (or 0 for none).")]
+    [InlineData(new[] { "run", "--to", "0" }, "--to goes with revert.")]
+    [InlineData(new[] { "backup", "--seed" }, "--seed goes with run or reset: the other verbs do not change the data that way.")]
+    [InlineData(new[] { "backup", "--allow-unencrypted" }, "--allow-unencrypted goes with verify-backup, restore or rehearse: the verbs that read a backup.")]
+    [InlineData(new[] { "backup", "--yes" }, "--yes goes with restore or reset.")]
+    public void A_missing_operand_or_a_flag_of_another_verb_is_refused_saying_which(string[] args, string message) =>
+        Assert.Equal(message, Assert.Throws<ArgumentException>(() => WorkerCommand.Parse(args)).Message);
+
+    [Theory]
+    [InlineData("run", "info")]
+    [InlineData("reset", "backup")]
+    [InlineData("run", "--verbose")]
+    [InlineData("run", "--Key")]
+    [InlineData("run", "Key:Sub=1")]
+    [InlineData("backup", "/backups/a.dump.gpg")]
+    public void A_second_verb_an_unknown_flag_or_a_stray_operand_names_itself_and_the_usage(string verb, string extra)
+    {
+        var message = Assert.Throws<ArgumentException>(() => WorkerCommand.Parse([verb, extra])).Message;
+
+        Assert.StartsWith($"Unknown argument '{extra}'. Usage: [run|info|revert", message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Run_and_reset_take_seed()
+    {
+        Assert.True(WorkerCommand.Parse(["run", "--seed"]).Seed);
+        Assert.True(WorkerCommand.Parse(["--seed"]).Seed);
+        Assert.True(WorkerCommand.Parse(["reset", "--seed", "--yes"]).Seed);
+    }
+}

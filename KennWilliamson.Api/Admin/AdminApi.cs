@@ -18,6 +18,8 @@ public static class AdminApi
 {
     public const int MaxSlowQueries = 100;
 
+    public static IServiceCollection AddAdmin(this IServiceCollection services) => services.AddScoped<RoleChanges>();
+
     public static RouteGroupBuilder MapAdmin(this IEndpointRouteBuilder routes)
     {
         var group = routes.MapGroup("/admin").WithTags("Admin")

@@ -3,8 +3,10 @@ using KennWilliamson.Api.Users;
 using KennWilliamson.Data;
 using KennWilliamson.Data.Entities;
 using KennWilliamson.Data.Security;
+using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 
 namespace KennWilliamson.Api.Auth;
 
@@ -16,6 +18,25 @@ public static class AuthApi
 
     // Verified against when the email is unknown, so both failures take the same time.
     private static readonly Lazy<string> UnknownUserHash = new(() => PasswordHasher.Hash(Guid.NewGuid().ToString()));
+
+    /// <summary>JWT bearer tokens (HS256, our issuer and audience, a key checked at start-up), sessions, refresh tokens purged in the background, the credential endpoints' limits.</summary>
+    public static IServiceCollection AddAuth(this IServiceCollection services)
+    {
+        services.AddValidatedOptions<JwtOptions>(JwtOptions.Section);
+        services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer();
+        services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme)
+            .Configure<IOptions<JwtOptions>>((bearer, jwt) =>
+            {
+                bearer.MapInboundClaims = false;
+                bearer.TokenValidationParameters = TokenService.ValidationParameters(jwt.Value);
+            });
+        services.AddSingleton<TokenService>();
+        services.AddScoped<RefreshTokenStore>();
+        services.AddScoped<Sessions>();
+        services.AddRefreshTokenPurge();
+        services.AddAuthRateLimits();
+        return services.AddFailedLoginLimits();
+    }
 
     public static RouteGroupBuilder MapAuth(this IEndpointRouteBuilder routes)
     {

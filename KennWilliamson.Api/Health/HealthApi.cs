@@ -12,6 +12,15 @@ public static class HealthApi
     private static readonly string Version =
         typeof(HealthApi).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "unknown";
 
+    /// <summary>Database size, largest tables and free space: gauges, a low-space warning, and the details of /api/health/db for admins.</summary>
+    public static IServiceCollection AddHealth(this IServiceCollection services)
+    {
+        services.AddSingleton<StorageSampler>();
+        services.AddHostedService<StorageMonitor>();
+        services.AddOpenTelemetry().WithMetrics(m => m.AddMeter(StorageMonitor.MeterName));
+        return services;
+    }
+
     public static RouteGroupBuilder MapHealth(this IEndpointRouteBuilder routes)
     {
         var group = routes.MapGroup("/health").WithTags("Health").AllowAnonymous();

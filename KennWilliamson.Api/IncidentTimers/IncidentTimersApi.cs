@@ -11,13 +11,20 @@ public static class IncidentTimersApi
 {
     private const string TimerNotFound = "Timer not found";
 
-    public static RouteGroupBuilder MapIncidentTimers(this IEndpointRouteBuilder routes)
-    {
-        // The hot public read runs inside routing (ShortCircuit): it is anonymous, not rate limited and CORS is
-        // applied before routing, so authentication, authorization, the rate limiter and the unknown-route
-        // check after routing have nothing to do for it (docs/benchmarks-reference.md). Its filters still run.
+    /// <summary>Timer create, update and delete are limited per account (429 with Retry-After), so no history grows unbounded.</summary>
+    public static IServiceCollection AddIncidentTimers(this IServiceCollection services) => services.AddTimerWriteLimits();
+
+    /// <summary>
+    /// Any user's newest timer by slug. The hot public read runs inside routing (ShortCircuit): it is anonymous,
+    /// not rate limited and CORS is applied before routing, so authentication, authorization and the rate limiter
+    /// have nothing to do for it (docs/benchmarks-reference.md); its filters still run. The framework refuses
+    /// authorization metadata on such a route, so it is mapped outside the group that asks for a caller.
+    /// </summary>
+    public static IEndpointConventionBuilder MapPublicTimer(this IEndpointRouteBuilder routes) =>
         routes.MapGet("/{user_slug}/incident-timer", GetPublicAsync).WithTags("IncidentTimers").AllowAnonymous().ShortCircuit();
 
+    public static RouteGroupBuilder MapIncidentTimers(this IEndpointRouteBuilder routes)
+    {
         var group = routes.MapGroup("/incident-timers").WithTags("IncidentTimers")
             .RequireAuthorization()
             .AddEndpointFilter<ValidationFilter>();

@@ -60,6 +60,21 @@ public static class ValidatedSettings
         }
     }
 
+    /// <summary>Runs the API when its settings hold; else says each problem on a line and returns exit code 1.</summary>
+    public static int RunWithValidSettings(this WebApplication app)
+    {
+        if (Problems(app.Services) is { Count: > 0 } problems)
+        {
+            foreach (var problem in problems)
+            {
+                Console.Error.WriteLine($"KennWilliamson.Api: {problem}");
+            }
+            return 1;
+        }
+        app.Run();
+        return 0;
+    }
+
     private static IEnumerable<string> Messages(Exception ex) => ex is OptionsValidationException validation ? validation.Failures : [ex.Message];
 
     /// <summary>The validation results' own messages, without the "DataAnnotation validation failed for ..." wrapping.</summary>

@@ -7,6 +7,8 @@ namespace KennWilliamson.Api.Users;
 /// <summary>What a display name would become as a public slug.</summary>
 public static class UsersApi
 {
+    public static IServiceCollection AddUsers(this IServiceCollection services) => services.AddScoped<UserAccounts>();
+
     public static RouteHandlerBuilder MapPreviewSlug(this IEndpointRouteBuilder routes) =>
         routes.MapPost("/auth/preview-slug", PreviewAsync)
             .WithTags("Users")

@@ -1,0 +1,16 @@
+using System.Text.Json;
+
+namespace KennWilliamson.Api;
+
+/// <summary>snake_case JSON, as the original backend's web client expects, with the source-generated metadata first.</summary>
+public static class JsonSettings
+{
+    public static IServiceCollection AddApiJson(this IServiceCollection services) =>
+        services.ConfigureHttpJsonOptions(o =>
+        {
+            o.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower;
+            o.SerializerOptions.MaxDepth = 16; // well below the default 64
+            // Reflection stays behind the generated context for the framework's own types.
+            o.SerializerOptions.TypeInfoResolverChain.Insert(0, ApiJsonContext.Default);
+        });
+}

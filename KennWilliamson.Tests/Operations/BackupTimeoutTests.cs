@@ -15,7 +15,7 @@ namespace KennWilliamson.Tests.Operations;
 [Trait(Layer.Trait, Layer.AppHost)]
 public sealed class BackupTimeoutTests
 {
-    private const int TimeoutSeconds = 12; // room for the worker to start on a busy machine before pg_dump blocks
+    private const int TimeoutSeconds = 30; // room for the worker to start on a busy machine before pg_dump blocks
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(TimeoutSeconds);
 
     [Fact]

@@ -1,8 +1,8 @@
 namespace KennWilliamson.MigrationService.Backups;
 
 /// <summary>
-/// The PostgreSQL client tools, found as the scripts find them (scripts/lib/db.sh): <c>PG_BIN</c>, else
-/// the newest <c>/usr/lib/postgresql/N/bin</c> (Debian; its pg_restore reads every older dump), else PATH.
+/// The PostgreSQL client tools the worker runs (the scripts run none): <c>PG_BIN</c>, else the newest
+/// <c>/usr/lib/postgresql/N/bin</c> (Debian; its pg_restore reads every older dump), else PATH.
 /// </summary>
 internal static class ClientTools
 {

@@ -67,7 +67,7 @@ public static class AppHostFactory
 
     /// <summary>
     /// With no dashboard nothing listens on the OTLP endpoint Aspire hands the projects, and their exporter's
-    /// in-memory retry holds every exit for about 15 s: the projects get no endpoint, so they export nothing.
+    /// in-memory retry holds every exit until it gives up: the projects get no endpoint, so they export nothing.
     /// </summary>
     public static IDistributedApplicationTestingBuilder WithoutTelemetryExport(IDistributedApplicationTestingBuilder builder)
     {

@@ -12,21 +12,6 @@ public sealed class CapturedLogs : ILoggerProvider
 
     public ILogger CreateLogger(string categoryName) => new Logger(categoryName, _lines);
 
-    /// <summary>The first line containing <paramref name="text"/>, waited for.</summary>
-    public async Task<string> WaitForAsync(string text, TimeSpan timeout)
-    {
-        var deadline = DateTime.UtcNow + timeout;
-        while (true)
-        {
-            if (Lines.FirstOrDefault(l => l.Contains(text, StringComparison.Ordinal)) is { } line)
-            {
-                return line;
-            }
-            Assert.True(DateTime.UtcNow < deadline, $"the API did not log \"{text}\" within {timeout.TotalSeconds} s");
-            await Task.Delay(TimeSpan.FromMilliseconds(200));
-        }
-    }
-
     public void Dispose()
     {
     }

@@ -111,7 +111,7 @@ public sealed class PrivilegeMatrixTests(ApiFixture fixture) : IDisposable, ICla
     }
 
     /// <summary>
-    /// An adversarial review's reproduction: a source database given views (one over the audit trail, one
+    /// A hostile source database, given views (one over the audit trail, one
     /// over every role's password verifier), a SECURITY DEFINER function that runs any statement, USAGE on
     /// the monitoring schema, a schema open to PUBLIC, a sequence and a second slow_queries overload, all
     /// granted to the API role or PUBLIC. Its backup restored into another database holds exactly the matrix,

@@ -18,7 +18,7 @@ public sealed class SessionRoleRaceTests(ApiFixture fixture) : IClassFixture<Api
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(20);
 
     /// <summary>
-    /// The interleaving the review found, made certain: the owner holds Carol's user row, so her sign-in stalls
+    /// The interleaving made certain: the owner holds Carol's user row, so her sign-in stalls
     /// at its first write, after it has read her roles (admin) and before its session exists. Bob revokes her admin
     /// role meanwhile; then the row is let go. Either the revocation waited for the sign-in and ended its session,
     /// or the sign-in read the roles after the revocation: no live session may say admin.

@@ -92,7 +92,7 @@ public sealed class ClientPartitionTests
     [InlineData("::1", "::/48")]
     [InlineData("::ffff:198.51.100.7", "198.51.100.7")]
     [InlineData("198.51.100.7", "198.51.100.7")]
-    // The review's two 6to4 addresses of 198.51.100.77, and that address itself.
+    // Two 6to4 addresses of 198.51.100.77, and that address itself.
     [InlineData("2002:c633:644d:1::1", "198.51.100.77")]
     [InlineData("2002:c633:644d:2::1", "198.51.100.77")]
     // RFC 4380's example: server 65.54.227.120, client 192.0.2.45 on port 40000.

@@ -31,9 +31,9 @@ if (app.Environment.IsDevelopment())
     app.MapScalarApiReference(); // the interactive reference, at /scalar
 }
 
-// Every bound string must be text PostgreSQL can store. Deny by default: every /api route but the public read
+// One validation step for every /api route (RequestValidation). Deny by default: every /api route but the public read
 // (answered inside routing) needs a signed-in caller unless it says AllowAnonymous.
-var api = app.MapGroup("/api").GuardInputs();
+var api = app.MapGroup("/api").ValidateRequests();
 api.MapPublicTimer();     // GET /api/{user_slug}/incident-timer
 var callers = api.MapGroup("").RequireAuthorization();
 callers.MapHealth();          // GET /api/health, /api/health/db

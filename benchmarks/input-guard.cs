@@ -1,5 +1,5 @@
 #:project ../KennWilliamson.Api/KennWilliamson.Api.csproj
-// What the /api edge check (InputGuard → StorableText) costs per string: `dotnet run benchmarks/input-guard.cs`.
+// What the /api edge check (RequestValidation → StorableText) costs per string: `dotnet run benchmarks/input-guard.cs`.
 // Prints nanoseconds per scan for a public-read slug, a 255-character email and 10,000-character notes (with an
 // emoji pair in each, so the surrogate path runs too), single-threaded, median of 15 rounds after a warm-up.
 using System.Diagnostics;

@@ -23,8 +23,7 @@ public static class AdminApi
     public static RouteGroupBuilder MapAdmin(this IEndpointRouteBuilder routes)
     {
         var group = routes.MapGroup("/admin").WithTags("Admin")
-            .RequireAuthorization(AdminAuthorization.Policy)
-            .AddEndpointFilter<ValidationFilter>();
+            .RequireAuthorization(AdminAuthorization.Policy);
 
         group.MapGet("/users", ListUsersAsync);
         group.MapPut("/users/{id}/roles/{role}", GrantAsync);
@@ -47,28 +46,30 @@ public static class AdminApi
     }
 
     private static async Task<RoleAnswer> GrantAsync(
-        string id, string role, CurrentUser current, AppDbContext db, RoleChanges changes, UserAccounts accounts, CancellationToken ct)
+        Guid id, string role, CurrentUser current, AppDbContext db, RoleChanges changes, UserAccounts accounts, CancellationToken ct)
     {
-        if (await FindAsync(id, role, db, ct) is not ({ } user, { } roleId))
+        var (user, roleId) = await FindAsync(id, role, db, ct);
+        if (user is null || roleId is null)
         {
-            return await NotFoundOrInvalidAsync(id, role, db, ct);
+            return NotFound(user, role);
         }
-        return await AnswerAsync(await changes.GrantAsync(current.RequiredId, user.Id, roleId, role, ct), user, accounts, ct);
+        return await AnswerAsync(await changes.GrantAsync(current.RequiredId, user.Id, roleId.Value, role, ct), user, accounts, ct);
     }
 
     private static async Task<RoleAnswer> RevokeAsync(
-        string id, string role, CurrentUser current, AppDbContext db, RoleChanges changes, UserAccounts accounts, CancellationToken ct)
+        Guid id, string role, CurrentUser current, AppDbContext db, RoleChanges changes, UserAccounts accounts, CancellationToken ct)
     {
-        if (await FindAsync(id, role, db, ct) is not ({ } user, { } roleId))
+        var (user, roleId) = await FindAsync(id, role, db, ct);
+        if (user is null || roleId is null)
         {
-            return await NotFoundOrInvalidAsync(id, role, db, ct);
+            return NotFound(user, role);
         }
         var me = current.RequiredId;
         if (user.Id == me && role == Role.AdminRoleName)
         {
             return ApiProblems.Invalid("role", "You cannot revoke your own admin role");
         }
-        return await AnswerAsync(await changes.RevokeAsync(me, user.Id, roleId, role, ct), user, accounts, ct);
+        return await AnswerAsync(await changes.RevokeAsync(me, user.Id, roleId.Value, role, ct), user, accounts, ct);
     }
 
     /// <summary>
@@ -105,25 +106,16 @@ public static class AdminApi
         return TypedResults.Ok(queries);
     }
 
-    private static async Task<(User?, Guid?)> FindAsync(string id, string role, AppDbContext db, CancellationToken ct)
+    /// <summary>The user and the role's id in one query: either may be missing.</summary>
+    private static async Task<(User? User, Guid? RoleId)> FindAsync(Guid id, string role, AppDbContext db, CancellationToken ct)
     {
-        if (!Guid.TryParse(id, out var userId))
-        {
-            return (null, null);
-        }
-        var user = await db.Users.AsNoTracking().SingleOrDefaultAsync(u => u.Id == userId, ct);
-        var roleId = await db.Roles.Where(r => r.Name == role).Select(r => (Guid?)r.Id).SingleOrDefaultAsync(ct);
-        return (user, roleId);
+        var found = await db.Users.AsNoTracking().Where(u => u.Id == id)
+            .Select(u => new { User = u, RoleId = db.Roles.Where(r => r.Name == role).Select(r => (Guid?)r.Id).SingleOrDefault() })
+            .SingleOrDefaultAsync(ct);
+        return (found?.User, found?.RoleId);
     }
 
-    private static async Task<RoleAnswer> NotFoundOrInvalidAsync(string id, string role, AppDbContext db, CancellationToken ct)
-    {
-        if (!Guid.TryParse(id, out var userId))
-        {
-            return ApiProblems.Invalid("id", "id must be a UUID");
-        }
-        return await db.Users.AnyAsync(u => u.Id == userId, ct)
-            ? new NotFoundProblem($"Role '{(role.Length > 50 ? role[..50] : role)}' not found")
-            : new NotFoundProblem("User not found");
-    }
+    private static NotFoundProblem NotFound(User? user, string role) => user is null
+        ? new NotFoundProblem("User not found")
+        : new NotFoundProblem($"Role '{(role.Length > 50 ? role[..50] : role)}' not found");
 }

@@ -40,7 +40,7 @@ public static class AuthApi
 
     public static RouteGroupBuilder MapAuth(this IEndpointRouteBuilder routes)
     {
-        var group = routes.MapGroup("/auth").WithTags("Auth").AddEndpointFilter<ValidationFilter>();
+        var group = routes.MapGroup("/auth").WithTags("Auth");
 
         // Public: these are how a caller gets a token. The credential endpoints are rate limited.
         group.MapPost("/register", RegisterAsync).AllowAnonymous().RequireRateLimiting(RateLimitOptions.AuthPolicy);

@@ -26,8 +26,7 @@ public static class IncidentTimersApi
     public static RouteGroupBuilder MapIncidentTimers(this IEndpointRouteBuilder routes)
     {
         var group = routes.MapGroup("/incident-timers").WithTags("IncidentTimers")
-            .RequireAuthorization()
-            .AddEndpointFilter<ValidationFilter>();
+            .RequireAuthorization();
         group.MapGet("/", ListAsync);
         // Writes: per-account limit (TimerWriteLimits), answered 429 with Retry-After.
         group.MapPost("/", CreateAsync).RequireRateLimiting(TimerWriteLimitOptions.Policy);
@@ -49,7 +48,7 @@ public static class IncidentTimersApi
     private static async Task<Ok<List<TimerResponse>>> ListAsync(
         [AsParameters] TimerPageRequest page, CurrentUser caller, NpgsqlDataSource database, HttpContext http, CancellationToken ct)
     {
-        var timers = await TimerQueries.PageAsync(database, caller.RequiredId, page.PageSize, page.Cursor, ct);
+        var timers = await TimerQueries.PageAsync(database, caller.RequiredId, page.PageSize, page.Before, ct);
         if (TimerPageRequest.NextLink(http.Request, timers, page.PageSize) is { } next)
         {
             http.Response.Headers.Link = next;
@@ -66,15 +65,11 @@ public static class IncidentTimersApi
             : TypedResults.Created($"/api/incident-timers/{timer.Id}", timer);
     }
 
-    private static async Task<Results<Ok<TimerResponse>, ValidationProblem, NotFoundProblem>> UpdateAsync(
-        string id, TimerRequest request, CurrentUser caller, AppDbContext db, CancellationToken ct)
+    private static async Task<Results<Ok<TimerResponse>, NotFoundProblem>> UpdateAsync(
+        Guid id, TimerRequest request, CurrentUser caller, AppDbContext db, CancellationToken ct)
     {
-        if (!Guid.TryParse(id, out var timerId))
-        {
-            return InvalidId();
-        }
         var me = caller.RequiredId;
-        var timer = await db.IncidentTimers.SingleOrDefaultAsync(t => t.Id == timerId && t.UserId == me, ct);
+        var timer = await db.IncidentTimers.SingleOrDefaultAsync(t => t.Id == id && t.UserId == me, ct);
         if (timer is null)
         {
             return new NotFoundProblem(TimerNotFound);
@@ -91,17 +86,11 @@ public static class IncidentTimersApi
         return TypedResults.Ok(TimerResponse.From(timer));
     }
 
-    private static async Task<Results<NoContent, ValidationProblem, NotFoundProblem>> DeleteAsync(
-        string id, CurrentUser caller, AppDbContext db, CancellationToken ct)
+    private static async Task<Results<NoContent, NotFoundProblem>> DeleteAsync(
+        Guid id, CurrentUser caller, AppDbContext db, CancellationToken ct)
     {
-        if (!Guid.TryParse(id, out var timerId))
-        {
-            return InvalidId();
-        }
         var me = caller.RequiredId;
-        var deleted = await db.IncidentTimers.Where(t => t.Id == timerId && t.UserId == me).ExecuteDeleteAsync(ct);
+        var deleted = await db.IncidentTimers.Where(t => t.Id == id && t.UserId == me).ExecuteDeleteAsync(ct);
         return deleted == 0 ? new NotFoundProblem(TimerNotFound) : TypedResults.NoContent();
     }
-
-    private static ValidationProblem InvalidId() => ApiProblems.Invalid("id", "id must be a UUID");
 }

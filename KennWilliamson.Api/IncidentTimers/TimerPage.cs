@@ -12,16 +12,16 @@ public readonly record struct TimerCursor(DateTimeOffset ResetTimestamp, Guid Id
     public override string ToString() =>
         $"{ResetTimestamp.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.ffffff'Z'", CultureInfo.InvariantCulture)},{Id}";
 
-    public static bool TryParse(string value, out TimerCursor cursor)
+    public static bool TryParse(string? value, out TimerCursor cursor)
     {
         cursor = default;
-        var comma = value.LastIndexOf(',');
+        var comma = value?.LastIndexOf(',') ?? -1;
         if (comma <= 0)
         {
             return false;
         }
         // A client that copies "…+00:00" into a query string unencoded sends a space where the plus was.
-        var timestamp = value[..comma].Trim().Replace(' ', '+');
+        var timestamp = value![..comma].Trim().Replace(' ', '+');
         if (!DateTimeOffset.TryParse(timestamp, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var reset)
             || !Guid.TryParse(value[(comma + 1)..].Trim(), out var id))
         {
@@ -32,10 +32,7 @@ public readonly record struct TimerCursor(DateTimeOffset ResetTimestamp, Guid Id
     }
 }
 
-/// <summary>
-/// The query of <c>GET /api/incident-timers</c>: a bounded page, newest first. Strings, not numbers,
-/// so that a malformed value gets the same 400 naming its field as any other invalid input.
-/// </summary>
+/// <summary>The query of <c>GET /api/incident-timers</c>: a bounded page, newest first.</summary>
 public sealed class TimerPageRequest : IValidatable
 {
     public const int DefaultLimit = 100;
@@ -43,27 +40,21 @@ public sealed class TimerPageRequest : IValidatable
 
     [FromQuery(Name = "limit")]
     [Description("How many timers to return, newest first: an integer from 1 to 500 (default 100).")]
-    public string? Limit { get; init; }
+    public int? Limit { get; init; }
 
     [FromQuery(Name = "before")]
     [Description("Keyset cursor for the next (older) page: the last timer of the previous page as `<reset_timestamp>,<id>`, "
         + "e.g. `2024-05-01T12:00:00Z,0195f0a4-8a1c-7c3e-9a2b-2f4f5e6d7c8b` (URL-encode it; the `Link: rel=\"next\"` header holds it ready). "
         + "Returns the timers strictly older in (reset_timestamp, id) order, so rows added meanwhile never shift a page.")]
-    public string? Before { get; init; }
+    public TimerCursor? Before { get; init; }
 
-    public int PageSize => Limit is null ? DefaultLimit : int.Parse(Limit, NumberStyles.None, CultureInfo.InvariantCulture);
-
-    public TimerCursor? Cursor => Before is null ? null : TimerCursor.TryParse(Before, out var c) ? c : throw new InvalidOperationException("Before was not validated.");
+    public int PageSize => Limit ?? DefaultLimit;
 
     public void Validate(FieldErrors errors)
     {
-        if (Limit is not null && (!int.TryParse(Limit, NumberStyles.None, CultureInfo.InvariantCulture, out var n) || n < 1 || n > MaxLimit))
+        if (Limit is < 1 or > MaxLimit)
         {
             errors.Add("limit", $"limit must be an integer from 1 to {MaxLimit}");
-        }
-        if (Before is not null && !TimerCursor.TryParse(Before, out _))
-        {
-            errors.Add("before", "before must be '<reset_timestamp>,<id>' of the last timer of the previous page");
         }
     }
 

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.EntityFrameworkCore.Storage;
 using Npgsql;
@@ -9,13 +8,13 @@ namespace KennWilliamson.Api.Infrastructure;
 /// Turns exceptions into problem details: unreadable requests into 400 naming the field, an unreachable
 /// database into 503 with Retry-After, anything else into a 500 without internals.
 /// </summary>
-internal sealed partial class ApiExceptionHandler(IProblemDetailsService problems, ILogger<ApiExceptionHandler> logger) : IExceptionHandler
+internal sealed class ApiExceptionHandler(IProblemDetailsService problems, ILogger<ApiExceptionHandler> logger) : IExceptionHandler
 {
     public async ValueTask<bool> TryHandleAsync(HttpContext context, Exception exception, CancellationToken ct)
     {
         var problem = exception switch
         {
-            BadHttpRequestException bad => BadRequest(bad),
+            BadHttpRequestException bad => BindingFailures.Problem(bad),
             _ when IsDatabaseUnavailable(exception) => ApiProblems.Create(StatusCodes.Status503ServiceUnavailable, "Service temporarily unavailable"),
             _ => null,
         };
@@ -33,45 +32,6 @@ internal sealed partial class ApiExceptionHandler(IProblemDetailsService problem
 
         context.Response.StatusCode = problem.Status!.Value;
         return await problems.TryWriteAsync(new ProblemDetailsContext { HttpContext = context, ProblemDetails = problem, Exception = exception });
-    }
-
-    private static Microsoft.AspNetCore.Mvc.ProblemDetails BadRequest(BadHttpRequestException bad)
-    {
-        if (bad.StatusCode == StatusCodes.Status413PayloadTooLarge)
-        {
-            return ApiProblems.Create(StatusCodes.Status413PayloadTooLarge, "Request body too large");
-        }
-        if (bad.InnerException is JsonException json)
-        {
-            var field = FieldOf(json.Path);
-            return field is null
-                ? ApiProblems.Field("body", "Request body is not valid JSON")
-                : ApiProblems.Field(field, $"{field} has an invalid value");
-        }
-        if (BoundParameter().Match(bad.Message) is { Success: true } parameter)
-        {
-            // 'Failed to bind parameter "int? page" from "1e9"': a route or query value of the wrong type or out of range.
-            var field = JsonNamingPolicy.SnakeCaseLower.ConvertName(parameter.Groups[1].Value);
-            return ApiProblems.Field(field, $"{field} has an invalid value");
-        }
-        return bad.Message.Contains("body", StringComparison.OrdinalIgnoreCase)
-            ? ApiProblems.Field("body", "A JSON request body is required")
-            : ApiProblems.Create(StatusCodes.Status400BadRequest, "Bad request");
-    }
-
-    [System.Text.RegularExpressions.GeneratedRegex("^Failed to bind parameter \"[^\"]* (\\w+)\" from ")]
-    private static partial System.Text.RegularExpressions.Regex BoundParameter();
-
-    /// <summary>"$.reset_timestamp" → "reset_timestamp"; "$" or null → null.</summary>
-    private static string? FieldOf(string? path)
-    {
-        if (string.IsNullOrEmpty(path) || path == "$")
-        {
-            return null;
-        }
-        var field = path.StartsWith("$.", StringComparison.Ordinal) ? path[2..] : path.TrimStart('$');
-        var end = field.IndexOfAny(['.', '[']);
-        return end > 0 ? field[..end] : field;
     }
 
     private static bool IsDatabaseUnavailable(Exception exception)

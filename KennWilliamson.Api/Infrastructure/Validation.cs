@@ -44,24 +44,3 @@ public sealed class FieldErrors
 
     public string FirstMessage => _errors.Values.First()[0];
 }
-
-/// <summary>Runs <see cref="IValidatable.Validate"/> on every such argument before the handler: nothing invalid reaches the database.</summary>
-public sealed class ValidationFilter : IEndpointFilter
-{
-    public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
-    {
-        foreach (var argument in context.Arguments)
-        {
-            if (argument is IValidatable validatable)
-            {
-                var errors = new FieldErrors();
-                validatable.Validate(errors);
-                if (!errors.IsEmpty)
-                {
-                    return TypedResults.Problem(ApiProblems.Create(StatusCodes.Status400BadRequest, errors.FirstMessage, errors.ToDictionary()));
-                }
-            }
-        }
-        return await next(context);
-    }
-}

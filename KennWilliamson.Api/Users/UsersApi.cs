@@ -1,4 +1,3 @@
-using KennWilliamson.Api.Infrastructure;
 using KennWilliamson.Data;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -12,8 +11,7 @@ public static class UsersApi
     public static RouteHandlerBuilder MapPreviewSlug(this IEndpointRouteBuilder routes) =>
         routes.MapPost("/auth/preview-slug", PreviewAsync)
             .WithTags("Users")
-            .AllowAnonymous()
-            .AddEndpointFilter<ValidationFilter>();
+            .AllowAnonymous();
 
     private static async Task<Ok<SlugPreviewResponse>> PreviewAsync(PreviewSlugRequest request, AppDbContext db, CancellationToken ct)
     {

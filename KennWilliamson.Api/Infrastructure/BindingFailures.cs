@@ -1,0 +1,52 @@
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using Microsoft.AspNetCore.Mvc;
+
+namespace KennWilliamson.Api.Infrastructure;
+
+/// <summary>
+/// The requests typed binding refuses before any filter runs: a 400 naming the field, or 413. The framework
+/// says which parameter failed only in its English message, so this is the one place that reads it; a unit test
+/// per message (BindingFailureTests) makes the framework produce it, so a changed wording fails there.
+/// </summary>
+public static partial class BindingFailures
+{
+    public static ProblemDetails Problem(BadHttpRequestException bad)
+    {
+        if (bad.StatusCode == StatusCodes.Status413PayloadTooLarge)
+        {
+            return ApiProblems.Create(StatusCodes.Status413PayloadTooLarge, "Request body too large");
+        }
+        if (bad.InnerException is JsonException json)
+        {
+            var field = FieldOf(json.Path);
+            return field is null
+                ? ApiProblems.Field("body", "Request body is not valid JSON")
+                : ApiProblems.Field(field, $"{field} has an invalid value");
+        }
+        if (BoundParameter().Match(bad.Message) is { Success: true } parameter)
+        {
+            var field = JsonNamingPolicy.SnakeCaseLower.ConvertName(parameter.Groups[1].Value);
+            return ApiProblems.Field(field, $"{field} has an invalid value");
+        }
+        return bad.Message.Contains("body", StringComparison.OrdinalIgnoreCase)
+            ? ApiProblems.Field("body", "A JSON request body is required")
+            : ApiProblems.Create(StatusCodes.Status400BadRequest, "Bad request");
+    }
+
+    /// <summary>'Failed to bind parameter "int? page" from "1e9".': a route or query value of the wrong type.</summary>
+    [GeneratedRegex("^Failed to bind parameter \"[^\"]* (\\w+)\" from ")]
+    private static partial Regex BoundParameter();
+
+    /// <summary>"$.reset_timestamp" → "reset_timestamp"; "$" or null → null.</summary>
+    private static string? FieldOf(string? path)
+    {
+        if (string.IsNullOrEmpty(path) || path == "$")
+        {
+            return null;
+        }
+        var field = path.StartsWith("$.", StringComparison.Ordinal) ? path[2..] : path.TrimStart('$');
+        var end = field.IndexOfAny(['.', '[']);
+        return end > 0 ? field[..end] : field;
+    }
+}

@@ -1,10 +1,9 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using KennWilliamson.Api.Admin;
-using KennWilliamson.Api.Auth;
+using KennWilliamson.Api.Accounts;
 using KennWilliamson.Api.Health;
 using KennWilliamson.Api.IncidentTimers;
-using KennWilliamson.Api.Users;
 
 namespace KennWilliamson.Api;
 

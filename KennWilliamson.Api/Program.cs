@@ -1,10 +1,9 @@
 using KennWilliamson.Api;
 using KennWilliamson.Api.Admin;
-using KennWilliamson.Api.Auth;
+using KennWilliamson.Api.Accounts;
 using KennWilliamson.Api.Health;
 using KennWilliamson.Api.IncidentTimers;
 using KennWilliamson.Api.Infrastructure;
-using KennWilliamson.Api.Users;
 using Scalar.AspNetCore;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -16,8 +15,7 @@ builder.Services.AddApiJson();            // snake_case, source-generated
 builder.Services.AddAccessControl();      // the caller, admin rights from the database, the audit trail
 
 // One registration per feature, beside its routes.
-builder.Services.AddAuth();
-builder.Services.AddUsers();
+builder.Services.AddAccounts();
 builder.Services.AddIncidentTimers();
 builder.Services.AddAdmin();
 builder.Services.AddHealth();
@@ -37,8 +35,7 @@ var api = app.MapGroup("/api").ValidateRequests();
 api.MapPublicTimer();     // GET /api/{user_slug}/incident-timer
 var callers = api.MapGroup("").RequireAuthorization();
 callers.MapHealth();          // GET /api/health, /api/health/db
-callers.MapAuth();            // /api/auth/register, login, refresh, logout, me
-callers.MapPreviewSlug();     // POST /api/auth/preview-slug
+callers.MapAccounts();        // /api/auth/register, login, refresh, logout, me, preview-slug
 callers.MapIncidentTimers();  // /api/incident-timers
 callers.MapAdmin();           // /api/admin/users, roles, audit-events, slow-queries
 

@@ -1,11 +1,11 @@
 using KennWilliamson.Api.Infrastructure;
-using KennWilliamson.Api.Users;
+using KennWilliamson.Api.Accounts;
 using KennWilliamson.Data;
 using KennWilliamson.Data.Entities;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using RoleAnswer = Microsoft.AspNetCore.Http.HttpResults.Results<
-    Microsoft.AspNetCore.Http.HttpResults.Ok<KennWilliamson.Api.Users.UserResponse>, Microsoft.AspNetCore.Http.HttpResults.ValidationProblem,
+    Microsoft.AspNetCore.Http.HttpResults.Ok<KennWilliamson.Api.Accounts.UserResponse>, Microsoft.AspNetCore.Http.HttpResults.ValidationProblem,
     KennWilliamson.Api.Infrastructure.NotFoundProblem, KennWilliamson.Api.Infrastructure.ForbiddenProblem>;
 
 namespace KennWilliamson.Api.Admin;

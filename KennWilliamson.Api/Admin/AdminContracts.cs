@@ -1,6 +1,6 @@
 using System.Text.Json;
 using KennWilliamson.Api.Infrastructure;
-using KennWilliamson.Api.Users;
+using KennWilliamson.Api.Accounts;
 using Microsoft.AspNetCore.Mvc;
 
 namespace KennWilliamson.Api.Admin;

@@ -1,6 +1,5 @@
-using KennWilliamson.Api.Auth;
+using KennWilliamson.Api.Accounts;
 using KennWilliamson.Api.Infrastructure;
-using KennWilliamson.Api.Users;
 using KennWilliamson.Data;
 using KennWilliamson.Data.Entities;
 using Microsoft.EntityFrameworkCore;

@@ -1,5 +1,5 @@
 using System.Net;
-using KennWilliamson.Api.Auth;
+using KennWilliamson.Api.Accounts;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;

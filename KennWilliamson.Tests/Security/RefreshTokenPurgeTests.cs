@@ -1,5 +1,5 @@
 using System.Security.Cryptography;
-using KennWilliamson.Api.Auth;
+using KennWilliamson.Api.Accounts;
 using KennWilliamson.Tests.Infrastructure;
 using KennWilliamson.Tests.Schema;
 using Microsoft.Extensions.Options;

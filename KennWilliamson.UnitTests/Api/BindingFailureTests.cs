@@ -1,6 +1,6 @@
 using System.Text;
 using KennWilliamson.Api;
-using KennWilliamson.Api.Auth;
+using KennWilliamson.Api.Accounts;
 using KennWilliamson.Api.IncidentTimers;
 using KennWilliamson.Api.Infrastructure;
 using Microsoft.AspNetCore.Http;

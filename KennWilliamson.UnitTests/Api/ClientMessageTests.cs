@@ -1,8 +1,7 @@
 using System.Text.Json;
-using KennWilliamson.Api.Auth;
+using KennWilliamson.Api.Accounts;
 using KennWilliamson.Api.IncidentTimers;
 using KennWilliamson.Api.Infrastructure;
-using KennWilliamson.Api.Users;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;

@@ -1,4 +1,4 @@
-using KennWilliamson.Api.Auth;
+using KennWilliamson.Api.Accounts;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;

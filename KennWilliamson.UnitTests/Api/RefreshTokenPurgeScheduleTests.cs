@@ -1,5 +1,5 @@
 using System.Threading.Channels;
-using KennWilliamson.Api.Auth;
+using KennWilliamson.Api.Accounts;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
 

@@ -1,9 +1,8 @@
 using CsCheck;
 using KennWilliamson.Api.Admin;
-using KennWilliamson.Api.Auth;
+using KennWilliamson.Api.Accounts;
 using KennWilliamson.Api.IncidentTimers;
 using KennWilliamson.Api.Infrastructure;
-using KennWilliamson.Api.Users;
 
 namespace KennWilliamson.UnitTests.Api;
 

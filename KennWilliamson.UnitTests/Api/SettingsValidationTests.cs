@@ -1,4 +1,4 @@
-using KennWilliamson.Api.Auth;
+using KennWilliamson.Api.Accounts;
 using KennWilliamson.Api.IncidentTimers;
 using KennWilliamson.Api.Infrastructure;
 using Microsoft.Extensions.Configuration;

@@ -1,5 +1,5 @@
 using CsCheck;
-using KennWilliamson.Api.Users;
+using KennWilliamson.Api.Accounts;
 
 namespace KennWilliamson.UnitTests.Api;
 

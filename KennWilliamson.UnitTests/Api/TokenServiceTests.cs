@@ -1,6 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 using System.Security.Claims;
-using KennWilliamson.Api.Auth;
+using KennWilliamson.Api.Accounts;
 using KennWilliamson.Api.Infrastructure;
 using KennWilliamson.Data.Entities;
 using Microsoft.Extensions.Time.Testing;

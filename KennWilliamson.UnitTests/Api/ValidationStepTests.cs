@@ -1,4 +1,4 @@
-using KennWilliamson.Api.Auth;
+using KennWilliamson.Api.Accounts;
 using KennWilliamson.Api.Infrastructure;
 using KennWilliamson.Api.IncidentTimers;
 using Microsoft.AspNetCore.Http;

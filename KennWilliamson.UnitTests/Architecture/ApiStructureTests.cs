@@ -1,7 +1,7 @@
 using System.Reflection;
 using ArchUnitNET.Loader;
 using ArchUnitNET.xUnit;
-using KennWilliamson.Api.Auth;
+using KennWilliamson.Api.Accounts;
 using KennWilliamson.Api.Infrastructure;
 using Microsoft.AspNetCore.Http.HttpResults;
 using static ArchUnitNET.Fluent.ArchRuleDefinition;
@@ -9,7 +9,7 @@ using static ArchUnitNET.Fluent.ArchRuleDefinition;
 namespace KennWilliamson.UnitTests.Architecture;
 
 /// <summary>
-/// The API's compiled structure: features (Admin, Auth, Health, IncidentTimers, Users) over a shared
+/// The API's compiled structure: features (Accounts, Admin, Health, IncidentTimers) over a shared
 /// Infrastructure that knows none of them, no two features leaning on each other both ways, and handlers whose
 /// outcomes are typed results, so the OpenAPI document knows every status.
 /// </summary>
@@ -27,7 +27,7 @@ public sealed class ApiStructureTests
 
     [Fact]
     public void The_api_has_its_features_and_an_infrastructure() =>
-        Assert.Superset(new HashSet<string>(["Admin", "Auth", "Health", "IncidentTimers", "Users"]), Features.ToHashSet());
+        Assert.Superset(new HashSet<string>(["Accounts", "Admin", "Health", "IncidentTimers"]), Features.ToHashSet());
 
     [Fact]
     public void Infrastructure_depends_on_no_feature()
@@ -50,7 +50,7 @@ public sealed class ApiStructureTests
 
     [Fact]
     public void The_accounts_persistence_mints_no_tokens_and_answers_no_sessions() =>
-        Types().That().HaveFullName($"{Root}.Users.UserAccounts")
+        Types().That().HaveFullName($"{Root}.Accounts.UserAccounts")
             .Should().NotDependOnAny(Types().That().Are(typeof(TokenService), typeof(AuthResponse), typeof(RefreshTokenStore)))
             .Check(Api);
 

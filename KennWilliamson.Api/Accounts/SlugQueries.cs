@@ -1,7 +1,7 @@
 using KennWilliamson.Data;
 using Microsoft.EntityFrameworkCore;
 
-namespace KennWilliamson.Api.Users;
+namespace KennWilliamson.Api.Accounts;
 
 /// <summary>The slugs users hold, read for <see cref="Slugs.FirstAvailable"/>.</summary>
 public static class SlugQueries

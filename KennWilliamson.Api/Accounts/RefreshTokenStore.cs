@@ -1,11 +1,10 @@
 using KennWilliamson.Api.Infrastructure;
-using KennWilliamson.Api.Users;
 using KennWilliamson.Data;
 using KennWilliamson.Data.Entities;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
-namespace KennWilliamson.Api.Auth;
+namespace KennWilliamson.Api.Accounts;
 
 /// <summary>
 /// Refresh-token rotation with reuse detection (OAuth 2.0 Security BCP): each use spends a token and

@@ -4,7 +4,7 @@ using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
 
-namespace KennWilliamson.Api.Auth;
+namespace KennWilliamson.Api.Accounts;
 
 /// <summary>Access tokens: JWT HS256 with <c>sub</c>, <c>email</c>, <c>roles</c>, <c>iat</c>, <c>exp</c>.</summary>
 public sealed class TokenService(IOptions<JwtOptions> options, TimeProvider time)

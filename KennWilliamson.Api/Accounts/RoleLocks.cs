@@ -1,7 +1,7 @@
 using KennWilliamson.Data;
 using Microsoft.EntityFrameworkCore;
 
-namespace KennWilliamson.Api.Users;
+namespace KennWilliamson.Api.Accounts;
 
 /// <summary>
 /// A per-user transaction-level advisory lock over a user's roles. A sign-in or a refresh holds it shared while it

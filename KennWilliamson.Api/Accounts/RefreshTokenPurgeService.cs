@@ -1,7 +1,7 @@
 using KennWilliamson.Api.Infrastructure;
 using Microsoft.Extensions.Options;
 
-namespace KennWilliamson.Api.Auth;
+namespace KennWilliamson.Api.Accounts;
 
 /// <summary>Runs <see cref="RefreshTokenPurge"/> at start and then every <c>RefreshTokens:PurgeInterval</c>, on the injected clock.</summary>
 public sealed class RefreshTokenPurgeService(RefreshTokenPurge purge, IOptions<RefreshTokenPurgeOptions> options, TimeProvider time,

@@ -2,7 +2,7 @@ using System.ComponentModel.DataAnnotations;
 using Microsoft.Extensions.Options;
 using Npgsql;
 
-namespace KennWilliamson.Api.Auth;
+namespace KennWilliamson.Api.Accounts;
 
 /// <summary>When refresh tokens that can no longer be used are deleted (<c>RefreshTokens:PurgeAfter</c>, <c>:PurgeInterval</c>).</summary>
 public sealed class RefreshTokenPurgeOptions : IValidatableObject

@@ -3,7 +3,7 @@ using System.ComponentModel.DataAnnotations;
 using KennWilliamson.Api.Infrastructure;
 using Microsoft.Extensions.Options;
 
-namespace KennWilliamson.Api.Auth;
+namespace KennWilliamson.Api.Accounts;
 
 /// <summary>Failed logins allowed per email within a window, whatever address they come from.</summary>
 public sealed class FailedLoginOptions : IValidatableObject

@@ -1,5 +1,4 @@
 using KennWilliamson.Api.Infrastructure;
-using KennWilliamson.Api.Users;
 using KennWilliamson.Data;
 using KennWilliamson.Data.Entities;
 using KennWilliamson.Data.Security;
@@ -8,10 +7,10 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
-namespace KennWilliamson.Api.Auth;
+namespace KennWilliamson.Api.Accounts;
 
-/// <summary>Accounts and tokens: register, login, refresh, logout, me.</summary>
-public static class AuthApi
+/// <summary>Accounts and their sessions: register, login, refresh, logout, me, and the slug a display name would get.</summary>
+public static class AccountsApi
 {
     private const string InvalidCredentials = "Invalid email or password";
     private const string InvalidRefreshToken = "Invalid refresh token";
@@ -20,8 +19,9 @@ public static class AuthApi
     private static readonly Lazy<string> UnknownUserHash = new(() => PasswordHasher.Hash(Guid.NewGuid().ToString()));
 
     /// <summary>JWT bearer tokens (HS256, our issuer and audience, a key checked at start-up), sessions, refresh tokens purged in the background, the credential endpoints' limits.</summary>
-    public static IServiceCollection AddAuth(this IServiceCollection services)
+    public static IServiceCollection AddAccounts(this IServiceCollection services)
     {
+        services.AddScoped<UserAccounts>();
         services.AddValidatedOptions<JwtOptions>(JwtOptions.Section);
         services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer();
         services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme)
@@ -38,8 +38,9 @@ public static class AuthApi
         return services.AddFailedLoginLimits();
     }
 
-    public static RouteGroupBuilder MapAuth(this IEndpointRouteBuilder routes)
+    public static RouteGroupBuilder MapAccounts(this IEndpointRouteBuilder routes)
     {
+        routes.MapPost("/auth/preview-slug", PreviewSlugAsync).WithTags("Users").AllowAnonymous();
         var group = routes.MapGroup("/auth").WithTags("Auth");
 
         // Public: these are how a caller gets a token. The credential endpoints are rate limited.
@@ -125,6 +126,13 @@ public static class AuthApi
         return user is null
             ? new NotFoundProblem("User not found")
             : TypedResults.Ok(UserResponse.From(user, await accounts.RolesOfAsync(user.Id, ct)));
+    }
+
+    private static async Task<Ok<SlugPreviewResponse>> PreviewSlugAsync(PreviewSlugRequest request, AppDbContext db, CancellationToken ct)
+    {
+        var slug = Slugs.FromDisplayName(request.DisplayName!);
+        var final = await SlugQueries.FirstAvailableAsync(db, slug, ct);
+        return TypedResults.Ok(new SlugPreviewResponse(slug, final == slug, final));
     }
 
     private static ConflictProblem EmailExists() => new("Email already exists");

@@ -1,6 +1,6 @@
 using System.Text;
 
-namespace KennWilliamson.Api.Users;
+namespace KennWilliamson.Api.Accounts;
 
 /// <summary>
 /// Public slugs, as the original backend makes them: lower-case, trimmed, spaces to <c>-</c>, only

@@ -1,7 +1,7 @@
 using System.ComponentModel.DataAnnotations;
 using System.Text;
 
-namespace KennWilliamson.Api.Auth;
+namespace KennWilliamson.Api.Accounts;
 
 /// <summary>Token settings. <see cref="SigningKey"/> comes from the AppHost's secret parameter <c>jwt-signing-key</c>.</summary>
 public sealed class JwtOptions : IValidatableObject

@@ -1,31 +1,59 @@
 using KennWilliamson.Api.Infrastructure;
-using KennWilliamson.Api.Users;
 using KennWilliamson.Data;
 using KennWilliamson.Data.Entities;
 using Microsoft.EntityFrameworkCore;
+using Npgsql;
 
-namespace KennWilliamson.Api.Auth;
+namespace KennWilliamson.Api.Accounts;
 
 /// <summary>
-/// Sessions: what register, login and refresh answer — an access token, a refresh token of a family, and
-/// the user with their roles. The accounts themselves are the Users feature's (UserAccounts).
+/// What register, login and refresh answer: an access token, a refresh token of a family, and the user with
+/// their roles.
 /// </summary>
 public sealed class Sessions(AppDbContext db, UserAccounts accounts, TokenService tokens, RefreshTokenStore refreshTokens, AuditLog audit)
 {
-    /// <summary>A new account and its first session, in one transaction; null when the email is taken.</summary>
+    private const string EmailIndex = "ux_users_email_lower";
+    private const string SlugIndex = "ix_users_slug";
+    private const int SlugAttempts = 20;
+
+    /// <summary>
+    /// A new account (the user, their <c>user</c> role, the audit row) and its first session, in one transaction;
+    /// null when the email is taken. A slug a concurrent registration took moves on to the next suffix.
+    /// </summary>
     public async Task<AuthResponse?> RegisterAsync(string email, string passwordHash, string displayName, CancellationToken ct)
     {
-        var created = await accounts.CreateAsync(email, passwordHash, displayName, user =>
+        var baseSlug = Slugs.FromDisplayName(displayName);
+        var userRoleId = await db.Roles.Where(r => r.Name == Role.UserRoleName).Select(r => r.Id).SingleAsync(ct);
+        for (var attempt = 1; ; attempt++)
         {
-            audit.Add(AuditActions.Register, user.Id, $"user:{user.Id}");
-            return refreshTokens.Issue(user.Id);
-        }, ct);
-        if (created is not var (user, refresh))
-        {
-            return null;
+            var slug = await SlugQueries.FirstAvailableAsync(db, baseSlug, ct);
+            try
+            {
+                return await db.Database.CreateExecutionStrategy().ExecuteAsync(async () =>
+                {
+                    db.ChangeTracker.Clear();
+                    await using var tx = await db.Database.BeginTransactionAsync(ct);
+                    var user = new User { Email = email, PasswordHash = passwordHash, DisplayName = displayName, Slug = slug };
+                    user.Roles.Add(new UserRole { RoleId = userRoleId });
+                    db.Users.Add(user);
+                    await db.SaveChangesAsync(ct);
+                    audit.Add(AuditActions.Register, user.Id, $"user:{user.Id}");
+                    var refresh = refreshTokens.Issue(user.Id);
+                    await db.SaveChangesAsync(ct);
+                    await tx.CommitAsync(ct);
+                    string[] roles = [Role.UserRoleName];
+                    return new AuthResponse(tokens.CreateAccessToken(user, roles), refresh, UserResponse.From(user, roles));
+                });
+            }
+            catch (DbUpdateException ex) when (ViolatedIndex(ex) == EmailIndex)
+            {
+                return null;
+            }
+            catch (DbUpdateException ex) when (ViolatedIndex(ex) == SlugIndex && attempt < SlugAttempts)
+            {
+                db.ChangeTracker.Clear();
+            }
         }
-        string[] roles = [Role.UserRoleName];
-        return new AuthResponse(tokens.CreateAccessToken(user, roles), refresh, UserResponse.From(user, roles));
     }
 
     /// <summary>
@@ -62,4 +90,7 @@ public sealed class Sessions(AppDbContext db, UserAccounts accounts, TokenServic
             ? new AuthResponse(tokens.CreateAccessToken(user, roles), next, UserResponse.From(user, roles))
             : null;
     }
+
+    private static string? ViolatedIndex(DbUpdateException ex) =>
+        ex.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation } pg ? pg.ConstraintName : null;
 }

@@ -1,6 +1,6 @@
 using KennWilliamson.Data.Entities;
 
-namespace KennWilliamson.Api.Users;
+namespace KennWilliamson.Api.Accounts;
 
 /// <summary>A user as the API shows it: never the password hash or updated_at.</summary>
 public sealed record UserResponse(Guid Id, string Email, string DisplayName, string Slug, IReadOnlyList<string> Roles, DateTimeOffset CreatedAt)

@@ -1,0 +1,43 @@
+using KennWilliamson.Api.Infrastructure;
+using KennWilliamson.Data;
+using KennWilliamson.Data.Entities;
+using KennWilliamson.Data.Security;
+using Microsoft.EntityFrameworkCore;
+
+namespace KennWilliamson.Api.Accounts;
+
+/// <summary>
+/// Account lookups by email (as the unique index compares them), roles and password-hash upgrades; no tokens
+/// (those are <see cref="Sessions"/>').
+/// </summary>
+public sealed class UserAccounts(AppDbContext db, AuditLog audit)
+{
+    /// <summary>Matches emails the way the unique index on lower(email) does, in the database.</summary>
+    public IQueryable<User> FindByEmail(string email) =>
+        db.Users.FromSql($"SELECT * FROM users WHERE lower(email) = lower({email})");
+
+    /// <summary>The email the way <see cref="FindByEmail"/> compares it: trimmed here, lower-cased by the database.</summary>
+    public Task<string> EmailKeyAsync(string email, CancellationToken ct) =>
+        db.Database.SqlQuery<string>($"SELECT lower({email.Trim()}) AS \"Value\"").SingleAsync(ct);
+
+    public Task<List<string>> RolesOfAsync(Guid userId, CancellationToken ct) =>
+        db.UserRoles.Where(ur => ur.UserId == userId).OrderBy(ur => ur.Role!.Name).Select(ur => ur.Role!.Name).ToListAsync(ct);
+
+    /// <summary>
+    /// Replaces a verified password's outdated hash (bcrypt, fewer iterations) with a current one; only
+    /// when the stored hash is still the one that was verified, so a concurrent change wins.
+    /// </summary>
+    public async Task UpgradePasswordHashAsync(User user, string password, CancellationToken ct)
+    {
+        var oldHash = user.PasswordHash;
+        var newHash = PasswordHasher.Hash(password);
+        var upgraded = await db.Users.Where(u => u.Id == user.Id && u.PasswordHash == oldHash)
+            .ExecuteUpdateAsync(set => set.SetProperty(u => u.PasswordHash, newHash), ct);
+        user.PasswordHash = newHash;
+        if (upgraded > 0)
+        {
+            // The scheme only (bcrypt, or PBKDF2 with fewer iterations), never the hash itself.
+            audit.Add(AuditActions.PasswordHashUpgraded, user.Id, $"user:{user.Id}", new { from = oldHash.Split('$', 3)[1] });
+        }
+    }
+}

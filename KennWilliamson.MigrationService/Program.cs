@@ -9,7 +9,11 @@ using Microsoft.Extensions.Logging.Console;
 WorkerCommand command;
 try
 {
-    command = WorkerCommand.Parse(args);
+    if (WorkerCommand.Parse(args, Console.Out) is not { } parsed)
+    {
+        return 0; // --help
+    }
+    command = parsed;
 }
 catch (ArgumentException ex)
 {

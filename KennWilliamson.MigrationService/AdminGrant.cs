@@ -5,13 +5,7 @@ using Microsoft.EntityFrameworkCore;
 
 namespace KennWilliamson.MigrationService;
 
-/// <summary>
-/// <c>grant-admin EMAIL</c>: an operator's explicit act, the only way an admin is made outside the API.
-/// Registration never verifies an email, so nothing grants admin by itself: not a configured email, not a
-/// later worker run. The grant, the end of the user's sessions (as a role change through the API does) and its
-/// audit row (actor: none, via: worker) commit together; an email that is not registered is an error, and an
-/// existing admin is left as is (and not audited again).
-/// </summary>
+/// <summary><c>grant-admin EMAIL</c>: the only way an admin is made outside the API, since no email is ever verified.</summary>
 internal static class AdminGrant
 {
     public static Task GrantAsync(AppDbContext db, string email, OperatorReport report, CancellationToken ct) =>
@@ -25,8 +19,7 @@ internal static class AdminGrant
         var userId = await db.Users.FromSql($"SELECT * FROM users WHERE lower(email) = lower({email})")
             .Select(u => (Guid?)u.Id).SingleOrDefaultAsync(ct)
             ?? throw new InvalidOperationException($"No user is registered with the email '{email}': register through the API first, then run grant-admin again.");
-        // The API's role lock on this user (exclusive), then its refresh-token families: a sign-in racing the grant
-        // either waits and sees it, or its session is ended here.
+        // The same locks as the API's role change, so a racing sign-in waits and sees the grant.
         await db.Database.ExecuteSqlAsync($"SELECT pg_advisory_xact_lock(hashtextextended('user-roles:' || {userId}::text, 0))", ct);
         var granted = await db.Database.ExecuteSqlAsync($"""
             INSERT INTO user_roles (user_id, role_id)

@@ -8,18 +8,9 @@ using Npgsql;
 
 namespace KennWilliamson.MigrationService;
 
-/// <summary>
-/// Least privilege for the API: a login role that is not a superuser, owns nothing, and holds exactly
-/// what <see cref="PrivilegeMatrix"/> declares — applied here, then checked against the database.
-/// Idempotent, and serialized by an advisory lock so two workers at once do not race on CREATE ROLE.
-/// </summary>
+/// <summary>The API's login role, holding exactly <see cref="PrivilegeMatrix"/>; an advisory lock serializes workers.</summary>
 internal sealed partial class AppRoleProvisioner(IOptions<AppRoleOptions> options, ILogger<AppRoleProvisioner> logger)
 {
-    /// <summary>
-    /// Creates the role or sets its password (when <c>AppDatabase:Password</c> is set and
-    /// <paramref name="setPassword"/>), applies the matrix, and checks the result: a database that still
-    /// differs (a privilege inherited from another role, granted by someone else) fails the verb.
-    /// </summary>
     public async Task<PrivilegeCheckResult> EnsureAsync(AppDbContext db, CancellationToken ct, bool setPassword = true)
     {
         var role = options.Value.Username;
@@ -33,9 +24,7 @@ internal sealed partial class AppRoleProvisioner(IOptions<AppRoleOptions> option
             logger.LogWarning("AppDatabase:Password is not set: role {Role} is not created or changed, only granted to if it exists.", role);
         }
 
-        // DDL takes no bind parameters. The name is checked above; the password goes in as a SCRAM verifier
-        // (never the plaintext), handed over as a bound parameter of set_config and read back inside the
-        // DO block, so no statement text (server log, pg_stat_statements) carries it.
+        // Only a SCRAM verifier, as a bound set_config value: no statement text carries the password.
         var createOrAlter = $"""
             DO $role$
             BEGIN

@@ -5,10 +5,7 @@ using Microsoft.EntityFrameworkCore.Migrations;
 
 namespace KennWilliamson.MigrationService;
 
-/// <summary>
-/// Lets <c>dotnet ef migrations add</c> build the model without a running AppHost: adding a migration
-/// never opens the connection, so the placeholder connection string is only there to pick the provider.
-/// </summary>
+/// <summary>For <c>dotnet ef migrations add</c>: the connection string only picks the provider.</summary>
 internal sealed class DesignTimeDbContextFactory : IDesignTimeDbContextFactory<AppDbContext>
 {
     public AppDbContext CreateDbContext(string[] args)

@@ -5,10 +5,7 @@ using Microsoft.EntityFrameworkCore;
 
 namespace KennWilliamson.MigrationService;
 
-/// <summary>
-/// <c>--seed</c>: the development user of the design (kenn@example.com / TestPassword1, slug <c>kenn</c>,
-/// role <c>user</c>) and one timer. Idempotent: a second run finds the user and adds nothing.
-/// </summary>
+/// <summary><c>--seed</c>: kenn@example.com / TestPassword1 and one timer; idempotent.</summary>
 internal static class DevelopmentSeed
 {
     public const string Email = "kenn@example.com";

@@ -7,11 +7,7 @@ using Npgsql;
 
 namespace KennWilliamson.MigrationService;
 
-/// <summary>
-/// Runs one verb against the database, then stops the host. Any failure is logged and turned into a
-/// non-zero exit code: a BackgroundService that throws would otherwise let the process exit 0, and the
-/// AppHost would start the API on a broken schema.
-/// </summary>
+/// <summary>One verb, then the host stops; a failure is a non-zero exit, or the AppHost would start the API on a broken schema.</summary>
 internal sealed class MigrationWorker(
     IServiceProvider services,
     WorkerCommand command,

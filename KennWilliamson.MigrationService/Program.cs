@@ -9,7 +9,11 @@ using Microsoft.Extensions.Logging.Console;
 WorkerCommand command;
 try
 {
-    command = WorkerCommand.Parse(args);
+    if (WorkerCommand.Parse(args, Console.Out) is not { } parsed)
+    {
+        return 0; // --help
+    }
+    command = parsed;
 }
 catch (ArgumentException ex)
 {
@@ -25,7 +29,7 @@ if (StandardInput.IsOwnPipe())
 
 var builder = Host.CreateApplicationBuilder([.. command.Overrides]);
 
-// One environment, the host's: it decides the seed rule and names the backups (unless KENNWILLIAMSON_ENV does).
+// One environment, the host's, decides the seed rule and names the backups (unless Backups:Environment does).
 // Refused before anything connects: a seed outside Development would publish a known password.
 if (command.Seed && SeedEnvironment.Refusal(builder.Environment.EnvironmentName, Environment.GetEnvironmentVariable(SeedEnvironment.DotnetVariable),
         Environment.GetEnvironmentVariable(SeedEnvironment.AspNetCoreVariable)) is { } refusal)
@@ -35,12 +39,9 @@ if (command.Seed && SeedEnvironment.Refusal(builder.Environment.EnvironmentName,
 }
 BackupSettings.UseHostEnvironment(builder.Configuration, builder.Environment);
 
-// The database may come as DATABASE_URL (postgresql://…), as the scripts document it: for an operator's verb
-// it wins over any ConnectionStrings:kennwilliamson (a stale export must not point a reset elsewhere); for
-// run, info and revert (the AppHost's resource, "Migrations by hand") it is only the fallback. The dashboard
-// commands clear it, so they always act on the resource's own database.
-if (command.NeedsDatabase && builder.Configuration["DATABASE_URL"] is { Length: > 0 } url
-    && (command.IsOperatorVerb || string.IsNullOrEmpty(builder.Configuration.GetConnectionString("kennwilliamson"))))
+// One precedence for every verb: ConnectionStrings:kennwilliamson, else DATABASE_URL (docs/operations.md).
+if (command.NeedsDatabase && string.IsNullOrEmpty(builder.Configuration.GetConnectionString("kennwilliamson"))
+    && builder.Configuration["DATABASE_URL"] is { Length: > 0 } url)
 {
     try
     {

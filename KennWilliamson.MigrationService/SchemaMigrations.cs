@@ -16,9 +16,7 @@ internal sealed class SchemaMigrations(AppRoleProvisioner roles, ILogger<SchemaM
         {
             // The original backend's (SQLx) database is taken over first; see SqlxAdoption.
             await SqlxAdoption.AdoptIfOriginalAsync(db, logger, c);
-            // Npgsql reads the history table without checking it exists: on a new database that
-            // SELECT fails, and EF and PostgreSQL both log the expected failure as an error.
-            // Created (empty) first, no statement fails.
+            // Created first, so EF's check for it logs no expected failure as an error.
             await db.GetService<IHistoryRepository>().CreateIfNotExistsAsync(c);
             var pending = (await db.Database.GetPendingMigrationsAsync(c)).ToList();
             logger.LogInformation("Applying {Count} pending migration(s): {Names}", pending.Count, pending);
@@ -27,10 +25,7 @@ internal sealed class SchemaMigrations(AppRoleProvisioner roles, ILogger<SchemaM
         return await roles.EnsureAsync(db, ct);
     }
 
-    /// <summary>
-    /// <c>revert [--to NAME|0]</c>: back to the named migration, else the one before the last; then the
-    /// API role's privileges again, as a down migration may re-create a table under the default privileges.
-    /// </summary>
+    /// <summary><c>revert</c>, then the privileges again: a down migration may re-create a table.</summary>
     public async Task RevertAsync(AppDbContext db, string? to, CancellationToken ct)
     {
         var target = await RevertTargetAsync(db, to, ct);
@@ -40,13 +35,7 @@ internal sealed class SchemaMigrations(AppRoleProvisioner roles, ILogger<SchemaM
         await roles.EnsureAsync(db, ct);
     }
 
-    /// <summary>
-    /// Runs <paramref name="migrate"/> holding a session-level advisory lock on the context's connection.
-    /// EF's own migration lock (Npgsql: a lock on the history table, released with each migration's
-    /// transaction) does not stop a second worker that read the pending list before the first one
-    /// finished from applying the same migrations again ("relation already exists"). Waiting here
-    /// first means the second worker's migrator reads the history only after the first is done.
-    /// </summary>
+    /// <summary>A session advisory lock: EF's own lets a second worker apply the same pending list again.</summary>
     private static async Task WithMigrationLockAsync(AppDbContext db, Func<Task> migrate, CancellationToken ct)
     {
         await db.Database.OpenConnectionAsync(ct);

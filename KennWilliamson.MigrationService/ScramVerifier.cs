@@ -4,11 +4,7 @@ using System.Text;
 
 namespace KennWilliamson.MigrationService;
 
-/// <summary>
-/// The SCRAM-SHA-256 verifier PostgreSQL stores for a password (RFC 5802/7677), computed here so the
-/// server is only ever sent the verifier: <c>ALTER ROLE … PASSWORD 'SCRAM-SHA-256$…'</c> is taken as is,
-/// and the plaintext never reaches a statement, a log or pg_stat_statements.
-/// </summary>
+/// <summary>The SCRAM-SHA-256 verifier (RFC 5802/7677), so the server never receives the plaintext.</summary>
 internal static class ScramVerifier
 {
     private const int Iterations = 4096; // PostgreSQL's scram_iterations default
@@ -26,9 +22,6 @@ internal static class ScramVerifier
             $"SCRAM-SHA-256${Iterations}:{Convert.ToBase64String(salt)}${Convert.ToBase64String(storedKey)}:{Convert.ToBase64String(serverKey)}");
     }
 
-    /// <summary>
-    /// PostgreSQL runs SASLprep on the password first: NFKC covers the common non-ASCII case (and leaves
-    /// ASCII, every generated secret, as it is).
-    /// </summary>
+    /// <summary>SASLprep's common case; ASCII is unchanged.</summary>
     private static byte[] Normalize(string password) => Encoding.UTF8.GetBytes(password.Normalize(NormalizationForm.FormKC));
 }

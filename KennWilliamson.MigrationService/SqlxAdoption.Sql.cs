@@ -3,10 +3,6 @@ namespace KennWilliamson.MigrationService;
 /// <summary>The adoption's schema reshape, kept apart from the steps that decide when it runs.</summary>
 internal static partial class SqlxAdoption
 {
-    /// <summary>
-    /// Drops every foreign key, unique constraint and index of the four tables other than the primary keys
-    /// (renamed to this project's names), then creates this project's. Rows are untouched.
-    /// </summary>
     private static string ReshapeSql => $"""
             DO $adopt$
             DECLARE r record;

@@ -6,23 +6,11 @@ using Microsoft.EntityFrameworkCore.Migrations;
 namespace KennWilliamson.MigrationService;
 
 /// <summary>
-/// Takes over the original backend's database (Rust, SQLx): when <c>_sqlx_migrations</c> holds the
-/// original's four versions and EF's history has no rows, records this project's four matching
-/// migrations as applied (with the time SQLx installed each) and brings the schema to this project's
-/// design without losing a row — in one transaction, before the later migrations run:
-/// <list type="bullet">
-/// <item>case-insensitive email uniqueness (one unique index on lower(email)); emails that differ only
-/// by letter case stop the adoption with their names, nothing is changed;</item>
-/// <item>this project's keys, indexes and foreign keys under this project's names (assigned_by
-/// <c>ON DELETE SET NULL</c>); the original's extra plain indexes are dropped;</item>
-/// <item><c>users.slug</c> without its <c>DEFAULT ''</c>; the UUIDv7 functions, the updated_at trigger
-/// function and its three triggers, and the seeded roles, where any is missing.</item>
-/// </list>
-/// <c>_sqlx_migrations</c> stays as a record of the original's history.
+/// Takes over the original backend's database: when <c>_sqlx_migrations</c> has its four versions and EF's
+/// history is empty, records the four matching migrations and brings the schema to this design, no row lost.
 /// </summary>
 internal static partial class SqlxAdoption
 {
-    /// <summary>SQLx version → this project's migration of the same name.</summary>
     public static readonly IReadOnlyList<(long Version, string MigrationId)> OriginalMigrations =
     [
         (20250829024919, "20250829024919_create_users_table"),
@@ -33,7 +21,6 @@ internal static partial class SqlxAdoption
 
     private static readonly string[] Tables = ["users", "roles", "user_roles", "incident_timers"];
 
-    /// <summary>The tables with an <c>updated_at</c> trigger.</summary>
     private static readonly string[] TriggerTables = ["users", "roles", "incident_timers"];
 
     /// <summary>Adopts the database when it is the original's; true when it did. Call inside the migration lock.</summary>
@@ -95,8 +82,6 @@ internal static partial class SqlxAdoption
             logger.LogInformation("Adoption: installed the UUIDv7 functions.");
         }
 
-        // Constraints and indexes: drop every foreign key, unique constraint and index other than the
-        // primary keys, then create this project's, under its names. Rows are untouched.
         await ExecuteAsync(db, ReshapeSql, ct);
         logger.LogInformation("Adoption: keys, indexes and foreign keys now have this project's design and names; the original's extra indexes are gone.");
 

@@ -8,10 +8,7 @@ namespace KennWilliamson.MigrationService;
 // EF1001: subclassing the provider's history repository is EF's documented way to add a column to
 // the history table; the type lives in an Internal namespace, hence the warning.
 #pragma warning disable EF1001
-/// <summary>
-/// EF's history table plus <c>applied_at</c>, so <c>info</c> can say when each migration ran
-/// (as <c>sqlx migrate info</c> does with <c>installed_on</c>). EF keeps its own locking.
-/// </summary>
+/// <summary>EF's history plus <c>applied_at</c>, for <c>info</c>.</summary>
 internal sealed class TimestampedHistoryRepository(HistoryRepositoryDependencies dependencies)
     : NpgsqlHistoryRepository(dependencies)
 {

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # restore-db.sh FILE [--yes] [--allow-unencrypted]: restores a backup made by backup-db.sh over the
-# database, after checking the file (encrypted with a passphrase, decrypts with BACKUP_KEY, pg_restore
+# database, after checking the file (encrypted with a passphrase, decrypts with Backups__Key, pg_restore
 # --list and a full read) and after a typed confirmation: type the database's name. --yes skips the
 # question (for scripts). Without --yes and without the right answer (standard input closed or at its end
 # included) nothing changes and the exit code is non-zero. The restore runs in one transaction

@@ -1,11 +1,6 @@
 namespace KennWilliamson.MigrationService.Backups;
 
-/// <summary>
-/// A backup file opened for reading, its kind told from its first bytes: encrypted with a passphrase
-/// (<see cref="OpenPgpHead"/>: what the backup verb writes) or a plain pg_dump archive (read only with
-/// <see cref="PlainDump.Flag"/>). Anything else is refused before any tool reads it, saying what it is. The
-/// tools then read this same handle from its start, so a file replaced after the check is not what they get.
-/// </summary>
+/// <summary>A backup opened once and told by its first bytes; the tools read this same handle.</summary>
 internal sealed class BackupContent : IAsyncDisposable
 {
     private BackupContent(FileStream stream, bool plain)
@@ -14,13 +9,10 @@ internal sealed class BackupContent : IAsyncDisposable
         Plain = plain;
     }
 
-    /// <summary>The file from its first byte.</summary>
     public FileStream Stream { get; }
 
-    /// <summary>A plain pg_dump archive (accepted because of <see cref="PlainDump.Flag"/>), not an encrypted backup.</summary>
     public bool Plain { get; }
 
-    /// <summary>The file opened and checked; refused (an exception saying why) when it is neither kind, or plain without the flag.</summary>
     public static BackupContent Open(string file, bool allowUnencrypted)
     {
         var stream = File.OpenRead(file);
@@ -41,7 +33,6 @@ internal sealed class BackupContent : IAsyncDisposable
         }
     }
 
-    /// <summary>Whether the file is a plain pg_dump archive, and why it is refused (null when it may be read).</summary>
     public static (bool Plain, string? Refusal) Inspect(string file, bool allowUnencrypted)
     {
         using var stream = File.OpenRead(file);

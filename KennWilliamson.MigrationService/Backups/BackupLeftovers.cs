@@ -2,13 +2,7 @@ using System.Diagnostics;
 
 namespace KennWilliamson.MigrationService.Backups;
 
-/// <summary>
-/// What a backup stopped the hard way (killed, the machine down) leaves behind: its <c>.partial</c> in the
-/// backup folder and its gpg home in the temp folder. A backup removes them before it starts: a
-/// <c>.partial</c> that no running backup holds (each keeps its own locked until it is renamed) and that is
-/// older than a minute (a new one is locked a moment after it is created), and a gpg home whose worker
-/// process is gone.
-/// </summary>
+/// <summary>Removes what a killed backup left: an unlocked <c>.partial</c> over a minute old, a gpg home whose process is gone.</summary>
 internal static class BackupLeftovers
 {
     public const string PartialSuffix = ".partial";
@@ -32,7 +26,6 @@ internal static class BackupLeftovers
         }
     }
 
-    /// <summary>Whether a file name is a backup's while it is written: the backup's name and <c>.partial</c>.</summary>
     public static bool IsPartial(string name) =>
         name.EndsWith(PartialSuffix, StringComparison.Ordinal) && BackupSource.BackupName().IsMatch(name[..^PartialSuffix.Length]);
 

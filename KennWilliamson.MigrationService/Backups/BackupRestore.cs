@@ -2,11 +2,7 @@ using Npgsql;
 
 namespace KennWilliamson.MigrationService.Backups;
 
-/// <summary>
-/// Restores a backup into an empty scratch database for a rehearsal: pg_restore
-/// <c>--single-transaction --exit-on-error</c>. Grants are left out (<c>--no-privileges</c>): a rehearsal
-/// checks the schema's migrations, and grants to roles another server has would stop it.
-/// </summary>
+/// <summary>A rehearsal's restore: grants left out, since roles of another server would stop it.</summary>
 internal static class BackupRestore
 {
     public static async Task RestoreAsync(string file, BackupSettings settings, NpgsqlConnectionStringBuilder target, CancellationToken ct)

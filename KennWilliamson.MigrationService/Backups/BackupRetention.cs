@@ -1,9 +1,6 @@
 namespace KennWilliamson.MigrationService.Backups;
 
-/// <summary>
-/// After a backup: removes the backups of the same &lt;env&gt; older than the retention, by modification
-/// time. Only files named like this environment's backups are ever removed, and never the one just made.
-/// </summary>
+/// <summary>Removes this environment's backups older than the retention, never the new one.</summary>
 internal static class BackupRetention
 {
     public static int Apply(string directory, BackupSettings settings, string keep, Action<string> report)

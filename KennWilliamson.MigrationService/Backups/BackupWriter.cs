@@ -6,12 +6,8 @@ using Npgsql;
 namespace KennWilliamson.MigrationService.Backups;
 
 /// <summary>
-/// <c>backup</c>: pg_dump in custom format, encrypted by gpg (AES-256, the backup key) on its way to
-/// <c>&lt;dir&gt;/kennwilliamson_&lt;env&gt;_&lt;UTC time&gt;.dump.gpg</c> (file 0600, folder 0700: the dumps
-/// hold emails and password hashes), verified before it counts, then the retention applied. A pg_dump older
-/// than the server (which refuses it) stops the backup first, with what to install; nothing is written.
-/// Leftovers of backups stopped the hard way are removed first; a backup stopped by its token (Ctrl+C,
-/// SIGTERM from the dashboard's time-out) stops its tools and leaves no .partial and no gpg home.
+/// <c>backup</c>: pg_dump piped into gpg, 0600 in a 0700 folder (emails and password hashes), verified before
+/// it counts, then the retention; a stopped backup leaves no .partial and no gpg home.
 /// </summary>
 internal sealed class BackupWriter(BackupSettings settings, OperatorReport report)
 {
@@ -49,8 +45,6 @@ internal sealed class BackupWriter(BackupSettings settings, OperatorReport repor
         await using var gpg = new Gpg(settings.Key);
         using var dump = ToolProcess.Start(pgDump, ["--format=custom"], start => ToolProcess.Connect(start, target));
         Process? encrypt = null;
-        // Stopping the verb (Ctrl+C, the dashboard's time-out) stops the tools: a pg_dump waiting for a
-        // table lock would otherwise outlive the worker.
         using var stop = ct.Register(() =>
         {
             ToolProcess.Stop(dump);
@@ -107,7 +101,6 @@ internal sealed class BackupWriter(BackupSettings settings, OperatorReport repor
         }
     }
 
-    /// <summary>pg_dump refuses a server newer than itself ("server version mismatch"): say what to install before touching anything.</summary>
     private static async Task CheckClientVersionAsync(string pgDump, NpgsqlConnectionStringBuilder target, CancellationToken ct)
     {
         var client = await ToolProcess.MajorVersionAsync(pgDump, ct);

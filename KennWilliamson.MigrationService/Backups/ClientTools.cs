@@ -1,9 +1,6 @@
 namespace KennWilliamson.MigrationService.Backups;
 
-/// <summary>
-/// The PostgreSQL client tools the worker runs (the scripts run none): <c>PG_BIN</c>, else the newest
-/// <c>/usr/lib/postgresql/N/bin</c> (Debian; its pg_restore reads every older dump), else PATH.
-/// </summary>
+/// <summary><c>PG_BIN</c>, else Debian's newest (its pg_restore reads every older dump), else PATH.</summary>
 internal static class ClientTools
 {
     private const string DebianRoot = "/usr/lib/postgresql";

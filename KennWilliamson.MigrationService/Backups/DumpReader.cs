@@ -2,16 +2,11 @@ using Npgsql;
 
 namespace KennWilliamson.MigrationService.Backups;
 
-/// <summary>What one pg_restore over a backup did; <see cref="DecryptError"/> is gpg's reason when the file did not decrypt.</summary>
 internal sealed record DumpReadResult(int ExitCode, string Output, string Error, string? DecryptError);
 
 /// <summary>
-/// Runs pg_restore over a backup, read from one handle (<see cref="BackupContent"/>, which refuses what is
-/// neither encrypted with a passphrase nor an allowed plain archive, here at the read itself, so a file
-/// swapped after its verification is refused all the same): an encrypted one is decrypted by gpg straight
-/// into pg_restore's standard input (the plaintext never touches the disk) and counts only when gpg's status
-/// shows a passphrase decryption; a plain pg_dump archive goes in as it is. Every verb that reads a backup
-/// (verify, restore, rehearse) goes through here. Stopping the verb (its token) stops gpg and pg_restore too.
+/// pg_restore over a backup read from one checked handle (a file swapped after verification is refused); gpg
+/// decrypts straight into it, so the plaintext never touches the disk.
 /// </summary>
 internal static class DumpReader
 {
@@ -63,12 +58,7 @@ internal static class DumpReader
         }
     }
 
-    /// <summary>
-    /// The file decrypted into <paramref name="destination"/>; gpg's reason when it fails, or why its status
-    /// does not show a passphrase decryption. When pg_restore stops reading early (<c>--list</c> reads the
-    /// table of contents only; or it failed) the rest is still decrypted, into nothing, so a damaged or
-    /// truncated end is caught all the same.
-    /// </summary>
+    /// <summary>Decrypts into <paramref name="destination"/>; the rest is still read when pg_restore stops early, so a damaged end is caught.</summary>
     private static async Task<string?> DecryptIntoAsync(Gpg gpg, Stream file, Stream destination, CancellationToken ct)
     {
         var (started, statusFile) = await gpg.StartDecryptAsync(ct);
@@ -100,7 +90,6 @@ internal static class DumpReader
         }
     }
 
-    /// <summary>The file into gpg's standard input after the key, then closed; gpg stopping early (a wrong key) is its exit code's to tell.</summary>
     private static async Task FeedAsync(Stream file, System.Diagnostics.Process gpg, CancellationToken ct)
     {
         await CopyUntilClosedAsync(file, gpg.StandardInput.BaseStream, ct);
@@ -114,7 +103,6 @@ internal static class DumpReader
         }
     }
 
-    /// <summary>Copies until the source ends or the reader stops reading (a broken pipe: the reader's exit code says why).</summary>
     private static async Task CopyUntilClosedAsync(Stream source, Stream destination, CancellationToken ct)
     {
         try
@@ -123,10 +111,9 @@ internal static class DumpReader
         }
         catch (IOException)
         {
-            // The reader closed its input: the rest is not needed, or it failed and its exit code says so.
         }
     }
 
     public static string CannotDecrypt(string file, string gpgReason) =>
-        $"{file} cannot be decrypted with this backup key: wrong BACKUP_KEY, or a damaged or foreign file (gpg: {gpgReason})";
+        $"{file} cannot be decrypted with this backup key: wrong Backups:Key, or a damaged or foreign file (gpg: {gpgReason})";
 }

@@ -6,12 +6,8 @@ using System.Text.RegularExpressions;
 namespace KennWilliamson.MigrationService.Backups;
 
 /// <summary>
-/// Symmetric gpg (AES-256) with the backup key: the key goes in as the first line of gpg's standard input
-/// (<c>--passphrase-fd 0</c>; gpg reads exactly that line), never on a command line or in a file; the data
-/// follows it on the same input, a file to decrypt too, so what was checked of it is what gpg reads. Every
-/// run has a throw-away GNUPGHOME, so no keyring of the user's is read or written, and its agent is stopped
-/// afterwards. The home's name carries the worker's process id (<c>kennwilliamson-gpg-&lt;pid&gt;-…</c>), so
-/// a home left by a run that was killed is known as such.
+/// Symmetric gpg (AES-256): the key is the first line of its standard input, never an argument or a file, and
+/// each run has a throw-away GNUPGHOME named with the worker's pid, so a killed run's home is known.
 /// </summary>
 internal sealed partial class Gpg : IAsyncDisposable
 {
@@ -30,7 +26,7 @@ internal sealed partial class Gpg : IAsyncDisposable
     public static string RequireKey(string? key) => key switch
     {
         null or "" => throw new InvalidOperationException(
-            "No backup key: set BACKUP_KEY (Backups:Key) to the AppHost's backup-key secret (dotnet user-secrets list --project KennWilliamson.AppHost)."),
+            "No backup key: set Backups:Key (Backups__Key; the scripts also take BACKUP_KEY) to the AppHost's backup-key secret (dotnet user-secrets list --project KennWilliamson.AppHost)."),
         _ when key.Contains('\n', StringComparison.Ordinal) => throw new InvalidOperationException("The backup key must be one line."),
         _ => key,
     };

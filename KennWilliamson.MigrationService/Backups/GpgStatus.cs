@@ -1,11 +1,6 @@
 namespace KennWilliamson.MigrationService.Backups;
 
-/// <summary>
-/// What gpg's machine-readable status (<c>--status-file</c>) must say of a decryption before its output
-/// counts: one passphrase-encrypted message decrypted and its integrity checked, its one plaintext inside it.
-/// gpg exits 0 on files that were never encrypted (a stored or signed-only message), so its exit code alone
-/// does not tell a backup from a file anyone could have written.
-/// </summary>
+/// <summary>What gpg's status must show before its output counts: gpg exits 0 on files never encrypted.</summary>
 internal static class GpgStatus
 {
     private const string Prefix = "[GNUPG:] ";

@@ -1,15 +1,11 @@
 namespace KennWilliamson.MigrationService.Backups;
 
 /// <summary>
-/// The first OpenPGP packets of a file, checked before gpg reads it. The backup verb (gpg <c>--symmetric</c>)
-/// writes one or more passphrase packets (symmetric-key encrypted session key, tag 3) and then the encrypted,
-/// integrity-protected data (tag 18, or 20 where gpg writes AEAD). <c>gpg --decrypt</c> also reads, and
-/// exits 0 on, files that need no passphrase at all: a literal or compressed packet (<c>gpg --store</c>),
-/// a signed-only message, one encrypted to a public key, ASCII armor around any of them. Those are refused.
+/// The first OpenPGP packets, checked before gpg reads the file: only passphrase packets then encrypted data
+/// pass, since gpg also decrypts, exit 0, files that need no passphrase (stored, signed, public-key, armored).
 /// </summary>
 internal static class OpenPgpHead
 {
-    /// <summary>Enough bytes for every passphrase packet gpg writes before the encrypted data.</summary>
     public const int Length = 4096;
 
     private const int PassphrasePacket = 3;
@@ -53,7 +49,6 @@ internal static class OpenPgpHead
         _ => $"it starts with an OpenPGP packet of tag {tag}, not a passphrase packet",
     };
 
-    /// <summary>A packet header: its tag, its header's length, its body's length (null when partial or indeterminate); null when no header can be read.</summary>
     private static (int Tag, int HeaderLength, int? Length)? Packet(ReadOnlySpan<byte> at)
     {
         if (at.Length < 2 || (at[0] & 0x80) == 0)
@@ -90,7 +85,6 @@ internal static class OpenPgpHead
         };
     }
 
-    /// <summary>A four-octet length; one beyond int's range is read as none (no backup's passphrase packet is that long).</summary>
     private static int? BigEndian(ReadOnlySpan<byte> four)
     {
         var value = ((uint)four[0] << 24) | ((uint)four[1] << 16) | ((uint)four[2] << 8) | four[3];

@@ -3,11 +3,8 @@ using System.Globalization;
 namespace KennWilliamson.MigrationService.Backups;
 
 /// <summary>
-/// The file a backup is written to: <c>&lt;name&gt;.partial</c> under a name no other backup has (this
-/// second's, else the next free second's, so two backups started together both succeed), created 0600 and
-/// held with a shared lock until it is renamed to the name when sound or deleted when not. The lock tells a
-/// running backup's <c>.partial</c> from one a stopped backup left (<see cref="BackupLeftovers"/> asks for an
-/// exclusive one); being shared, it lets the verification read the file.
+/// A backup's <c>.partial</c> under a name no other backup has, 0600, held with a shared lock until renamed, so
+/// <see cref="BackupLeftovers"/> tells it from one a stopped backup left.
 /// </summary>
 internal sealed class PartialBackup : IAsyncDisposable
 {
@@ -21,12 +18,10 @@ internal sealed class PartialBackup : IAsyncDisposable
         _hold = hold;
     }
 
-    /// <summary>The backup's name once it is sound: <c>kennwilliamson_&lt;env&gt;_&lt;UTC time&gt;.dump.gpg</c>.</summary>
     public string Final { get; }
 
     public string Partial => Final + BackupLeftovers.PartialSuffix;
 
-    /// <summary>Where the encrypted dump goes; open until this is disposed.</summary>
     public FileStream Output { get; }
 
     public static async Task<PartialBackup> ClaimAsync(string directory, string environment, CancellationToken ct)
@@ -51,7 +46,6 @@ internal sealed class PartialBackup : IAsyncDisposable
         throw new InvalidOperationException($"no free backup name in {directory} for a minute: other backups took every second's name; try again");
     }
 
-    /// <summary>The new .partial, or null when another backup has that name this second. Never opens an existing file.</summary>
     private static FileStream? TryCreate(string partial)
     {
         var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, Share = FileShare.ReadWrite };
@@ -69,7 +63,6 @@ internal sealed class PartialBackup : IAsyncDisposable
         }
     }
 
-    /// <summary>The sound backup under its name (never over another file), still held until disposed.</summary>
     public async Task KeepAsync(CancellationToken ct)
     {
         await Output.FlushAsync(ct);

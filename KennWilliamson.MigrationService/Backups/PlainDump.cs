@@ -1,20 +1,12 @@
 namespace KennWilliamson.MigrationService.Backups;
 
-/// <summary>
-/// A plain pg_dump archive (it starts with <c>PGDMP</c>) where a backup is expected. The backup verb only
-/// writes gpg-encrypted files, so a plain one was made some other way: every verb that reads a backup
-/// refuses it unless the operator says <c>--allow-unencrypted</c>, and then reports it as UNENCRYPTED.
-/// </summary>
+/// <summary>A plain pg_dump archive: refused by every verb that reads a backup unless <c>--allow-unencrypted</c>.</summary>
 internal static class PlainDump
 {
     public const string Flag = "--allow-unencrypted";
 
     public static bool Is(ReadOnlySpan<byte> head) => head.StartsWith("PGDMP"u8);
 
-    /// <summary>
-    /// Whether <paramref name="file"/> is plain; refused (an exception saying why) when it is and that is not
-    /// allowed, and when it is not encrypted with a passphrase either (<see cref="BackupContent"/>).
-    /// </summary>
     public static bool Check(string file, bool allowUnencrypted) =>
         BackupContent.Inspect(file, allowUnencrypted) is var (plain, refusal) && refusal is null ? plain : throw new InvalidOperationException(refusal);
 

@@ -3,12 +3,7 @@ using Npgsql;
 
 namespace KennWilliamson.MigrationService.Backups;
 
-/// <summary>
-/// <c>restore FILE [--yes]</c>: a backup over the database, after checking the file (decrypts, table of
-/// contents, a full read) and after a typed confirmation (the database's name; <c>--yes</c> skips it).
-/// One transaction (<c>--clean --if-exists --no-owner --single-transaction</c>): it applies completely or
-/// not at all. Grants to roles this server lacks (a dump from another server) are left out with a note.
-/// </summary>
+/// <summary><c>restore FILE</c>: the checked backup in one transaction, after the typed confirmation.</summary>
 internal sealed class RestoreCommand(BackupSettings settings, OperatorReport report, TextReader input)
 {
     public async Task RunAsync(NpgsqlConnectionStringBuilder target, string file, bool yes, CancellationToken ct)

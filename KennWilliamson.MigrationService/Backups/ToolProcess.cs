@@ -4,12 +4,7 @@ using Npgsql;
 
 namespace KennWilliamson.MigrationService.Backups;
 
-/// <summary>
-/// Starting the external tools a backup needs (pg_dump, pg_restore, gpg): every stream redirected, no libpq
-/// variable (<c>PG*</c>) of the worker's own environment passed on, the connection in libpq's environment
-/// variables as <see cref="Connect"/> sets them (never on a command line), and a message that says what to
-/// install when a tool is missing.
-/// </summary>
+/// <summary>pg_dump, pg_restore and gpg: the connection in libpq's environment only, none of the shell's PG* variables.</summary>
 internal static class ToolProcess
 {
     public static Process Start(string tool, IEnumerable<string> args, Action<ProcessStartInfo>? configure = null)
@@ -25,8 +20,7 @@ internal static class ToolProcess
         {
             start.ArgumentList.Add(arg);
         }
-        // libpq reads PGHOSTADDR, PGOPTIONS, PGSSL*, PGSERVICE, … from its environment: one left in the shell
-        // would send pg_dump or pg_restore elsewhere than the connection the worker reports. Only Connect's count.
+        // A PG* variable left in the shell would send the tool elsewhere than the worker reports.
         foreach (var name in start.Environment.Keys.Where(k => k.StartsWith("PG", StringComparison.Ordinal)).ToList())
         {
             start.Environment.Remove(name);
@@ -43,10 +37,7 @@ internal static class ToolProcess
         }
     }
 
-    /// <summary>
-    /// Kills a tool that still runs (its verb was stopped, or failed half-way): a pg_dump waiting for a lock
-    /// would otherwise outlive the worker. One that has exited is left alone.
-    /// </summary>
+    /// <summary>Kills a tool still running: a pg_dump waiting for a lock would outlive the worker.</summary>
     public static void Stop(Process process)
     {
         try
@@ -62,10 +53,6 @@ internal static class ToolProcess
         }
     }
 
-    /// <summary>
-    /// The connection the worker itself uses, as libpq's environment (no password on any command line); with
-    /// the shell's PG* variables gone (<see cref="Start"/>), these are all libpq gets.
-    /// </summary>
     public static void Connect(ProcessStartInfo start, NpgsqlConnectionStringBuilder target)
     {
         start.Environment["PGHOST"] = target.Host;
@@ -78,7 +65,6 @@ internal static class ToolProcess
         start.Environment["PGSSLMODE"] = Operations.DatabaseUrl.SslModeName(target.SslMode);
     }
 
-    /// <summary>The major version a client tool reports (<c>pg_dump (PostgreSQL) 17.2</c> → 17).</summary>
     public static async Task<int> MajorVersionAsync(string tool, CancellationToken ct)
     {
         using var process = Start(tool, ["--version"]);
@@ -90,7 +76,6 @@ internal static class ToolProcess
             : throw new InvalidOperationException($"{tool} --version did not say its version ('{output.Trim()}').");
     }
 
-    /// <summary>The last non-empty line of a tool's error output, without the tool's prefix.</summary>
     public static string LastLine(string text) =>
         text.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).LastOrDefault()?
             .Replace("pg_restore: error: ", "", StringComparison.Ordinal).Replace("pg_dump: error: ", "", StringComparison.Ordinal)

@@ -5,12 +5,7 @@ namespace KennWilliamson.MigrationService.Operations;
 /// <summary>What a purge did: the rows it deleted and the moment before which a row counted as old.</summary>
 internal sealed record AuditPurgeResult(long Deleted, DateTimeOffset Cutoff);
 
-/// <summary>
-/// <c>purge</c>: deletes the audit rows older than the retention (their <c>occurred_at</c> before now minus
-/// that many days), as the worker's owner role: the API's role may only append to the trail. In batches,
-/// each its own statement, so a first purge of a large table neither holds its locks for long nor loses
-/// the batches done when it is stopped.
-/// </summary>
+/// <summary><c>purge</c>, as the owner (the API may only append), in batches so no lock is held long.</summary>
 internal sealed class AuditPurge(TimeProvider time, int batchSize = 10_000)
 {
     public async Task<AuditPurgeResult> RunAsync(string connectionString, int retentionDays, CancellationToken ct)
@@ -41,10 +36,7 @@ internal sealed class AuditPurge(TimeProvider time, int batchSize = 10_000)
         return new(deleted, cutoff);
     }
 
-    /// <summary>
-    /// PostgreSQL keeps microseconds and Npgsql drops the rest of a tick count, so a cutoff between two
-    /// microseconds is moved up to the next one: "before" then means the same on both sides.
-    /// </summary>
+    /// <summary>Up to the next microsecond, so "before" means the same in PostgreSQL and .NET.</summary>
     private static DateTimeOffset UpToMicrosecond(DateTimeOffset t)
     {
         var rest = t.UtcTicks % TimeSpan.TicksPerMicrosecond;

@@ -3,8 +3,8 @@ using System.Globalization;
 namespace KennWilliamson.MigrationService.Operations;
 
 /// <summary>
-/// How long the audit trail keeps a row: <c>Audit:RetentionDays</c> (the scripts: <c>AUDIT_RETENTION_DAYS</c>),
-/// a whole number of days from 1 to 36,500; 400 when unset, so a year's trail is always there to compare with.
+/// How long the audit trail keeps a row: <c>Audit:RetentionDays</c>, 1 to 36,500 days; 400 when unset, so a
+/// year's trail is always there to compare with.
 /// </summary>
 internal static class AuditRetention
 {
@@ -12,7 +12,7 @@ internal static class AuditRetention
     public const int MaxDays = 36_500;
 
     public static int Days(IConfiguration configuration) =>
-        Parse(configuration["Audit:RetentionDays"] is { Length: > 0 } setting ? setting : configuration["AUDIT_RETENTION_DAYS"]);
+        Parse(configuration["Audit:RetentionDays"]);
 
     /// <summary>The days a setting names; unset is the default, anything but a whole number in range is an error saying what is allowed.</summary>
     public static int Parse(string? setting) => setting switch

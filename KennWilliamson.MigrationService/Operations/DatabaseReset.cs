@@ -2,13 +2,7 @@ using Npgsql;
 
 namespace KennWilliamson.MigrationService.Operations;
 
-/// <summary>
-/// <c>reset [--seed] [--yes]</c> around the run verb: a typed confirmation first (the database's name, as
-/// restore asks; <c>--yes</c> skips it), then every piece of data dropped (the public schema and
-/// everything in it: tables, functions, the pg_uuidv7 extension, the migration history), and the result
-/// verified afterwards (the UUIDv7 generator answers, the tables and the updated_at triggers exist), with
-/// each table's row count.
-/// </summary>
+/// <summary><c>reset</c>: the typed confirmation, everything in schema public dropped, the migrations again, then verified.</summary>
 internal static class DatabaseReset
 {
     private static readonly string[] Tables = ["users", "roles", "user_roles", "incident_timers", "__EFMigrationsHistory"];
@@ -29,10 +23,7 @@ internal static class DatabaseReset
         GRANT USAGE ON SCHEMA public TO PUBLIC;
         """;
 
-    /// <summary>
-    /// Asks for the database's name unless <paramref name="yes"/>: a closed input, no answer or another
-    /// name drops nothing. The reset may be pointed anywhere (DATABASE_URL), so the name is what is asked.
-    /// </summary>
+    /// <summary>A reset may point anywhere (DATABASE_URL), so the database's name is what is asked.</summary>
     public static async Task ConfirmAsync(NpgsqlConnectionStringBuilder target, bool yes, OperatorReport report, TextReader input, CancellationToken ct)
     {
         if (yes)

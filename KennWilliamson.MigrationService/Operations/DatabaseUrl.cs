@@ -5,14 +5,8 @@ using Npgsql;
 namespace KennWilliamson.MigrationService.Operations;
 
 /// <summary>
-/// <c>DATABASE_URL</c> (<c>postgresql://user:password@host:port/database?sslmode=…</c>, as hosting platforms
-/// and the original backend give it) as the Npgsql connection string the worker uses, when no
-/// <c>ConnectionStrings:kennwilliamson</c> is set. The user info (<c>user[:password]@</c>) must be there:
-/// without an <c>@</c> a user name and password would read as a host and port. Other missing parts default
-/// to localhost, 5432, postgres and the database kennwilliamson. A password pasted without percent-encoding
-/// (an <c>@</c>, <c>/</c>, <c>?</c> or <c>#</c> in it) is still read as the password when that is the only
-/// reading of the URL that makes sense; when another one does too, the URL is refused. No error repeats any
-/// part of the URL: it holds the password.
+/// <c>DATABASE_URL</c> (<c>postgresql://user:password@host:port/database?sslmode=…</c>) as an Npgsql connection
+/// string. An unencoded password is accepted only when the URL reads one way; no error repeats the URL.
 /// </summary>
 public static partial class DatabaseUrl
 {
@@ -29,10 +23,9 @@ public static partial class DatabaseUrl
     internal const string NoUserInfo = "DATABASE_URL has no user name and password: no @ before the host (postgresql://user:password@host:port/database). "
         + "What stands before the host may be a user name and password with the @host missing, so it is not read as a host and port." + Hidden;
 
-    /// <summary>Every message <see cref="ToConnectionString"/> can fail with: none is built from the URL.</summary>
     internal static IReadOnlyList<string> Messages => [NotAUrl, Ambiguous, BadHost, BadPort, BadDatabase, BadQuery, BadSslMode, NoUserInfo];
 
-    /// <summary>The parts of one reading of a URL, still percent-encoded; the user info is empty without an <c>@</c>.</summary>
+    /// <summary>One reading of a URL, still percent-encoded.</summary>
     private sealed record Reading(string UserInfo, string Host, int? Port, string? Database, SslMode? SslMode);
 
     public static string ToConnectionString(string url)
@@ -63,12 +56,8 @@ public static partial class DatabaseUrl
     }
 
     /// <summary>
-    /// Everything after <c>://</c>, read with the user info ending at the last <c>@</c> (a password may hold
-    /// <c>@</c>, <c>/</c>, <c>?</c> or <c>#</c> unencoded), which must be a valid host, port, database and
-    /// query; and refused when the user info could also end at another <c>@</c> (or there could be none) with
-    /// a valid rest, since then an <c>@</c> in the query or database may be what was meant. Without any
-    /// <c>@</c> it is refused (<see cref="NoUserInfo"/>). Split by hand, not by System.Uri: a
-    /// percent-encoded socket folder as the host is valid for libpq and not a URI host.
+    /// Everything after <c>://</c>, the user info ending at the last <c>@</c>; refused when another reading is also
+    /// valid. Split by hand: a percent-encoded socket folder is a libpq host but not a URI host.
     /// </summary>
     private static Reading Read(string rest)
     {
@@ -144,28 +133,22 @@ public static partial class DatabaseUrl
         return (new Reading(userInfo, single ? host[1..^1] : host, port, path, sslMode), null);
     }
 
-    /// <summary>libpq's sslmode names and Npgsql's modes: read from a URL here, handed to pg_dump and pg_restore as PGSSLMODE.</summary>
+    /// <summary>libpq sslmode names and Npgsql modes (pg_dump and pg_restore get PGSSLMODE).</summary>
     internal static readonly (string Name, SslMode Mode)[] SslModes =
     [
         ("disable", SslMode.Disable), ("allow", SslMode.Allow), ("prefer", SslMode.Prefer),
         ("require", SslMode.Require), ("verify-ca", SslMode.VerifyCA), ("verify-full", SslMode.VerifyFull),
     ];
 
-    /// <summary>The libpq name of an Npgsql mode (prefer for any mode libpq lacks).</summary>
     internal static string SslModeName(SslMode mode) => SslModes.FirstOrDefault(m => m.Mode == mode).Name ?? "prefer";
 
-    /// <summary>The text before the first <paramref name="separator"/>, and after it (null without one).</summary>
     private static (string Before, string? After) Cut(string text, char separator) =>
         text.IndexOf(separator, StringComparison.Ordinal) is var i and >= 0 ? (text[..i], text[(i + 1)..]) : (text, null);
 
-    /// <summary>
-    /// A name, an IPv4 address, a percent-encoded socket folder or an [IPv6] address, or a list of them
-    /// (<c>h1:5432,h2</c>: every one but the last may have its port); empty is localhost.
-    /// </summary>
+    /// <summary>Hosts as libpq takes them (names, addresses, socket folders, lists); empty is localhost.</summary>
     [GeneratedRegex(@"^(?:(?:[A-Za-z0-9\-._~%]+|\[[0-9A-Za-z:.%]+\])(?::[0-9]{1,5})?,)*(?:[A-Za-z0-9\-._~%]*|\[[0-9A-Za-z:.%]+\])$")]
     private static partial Regex HostPattern();
 
-    /// <summary>A libpq parameter name (sslmode, connect_timeout, …).</summary>
     [GeneratedRegex("^[a-z_]+$")]
     private static partial Regex QueryName();
 }

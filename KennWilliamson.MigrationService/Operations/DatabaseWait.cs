@@ -2,12 +2,7 @@ using Npgsql;
 
 namespace KennWilliamson.MigrationService.Operations;
 
-/// <summary>
-/// Reaching the database before a verb runs. The AppHost's <c>run</c> waits for a server that is not up
-/// yet (a managed server still starting, a late container): one plain connection attempt every two
-/// seconds, outside EF's retry strategy, for up to <c>Migrations:DatabaseWaitSeconds</c> (120 s). An
-/// operator's verb tries once and says which database it could not reach.
-/// </summary>
+/// <summary><c>run</c> waits for a late server (Migrations:DatabaseWaitSeconds); an operator's verb tries once.</summary>
 internal static class DatabaseWait
 {
     public static async Task UntilReachableAsync(string connectionString, TimeSpan wait, ILogger logger, CancellationToken ct)

@@ -2,10 +2,7 @@ using Npgsql;
 
 namespace KennWilliamson.MigrationService.Operations;
 
-/// <summary>
-/// What an operator's verb tells the person (or dashboard command) that ran it: lines on standard output,
-/// each also logged (to standard error for these verbs, and to the traces).
-/// </summary>
+/// <summary>An operator's verb's report: standard output, each line also logged.</summary>
 internal sealed class OperatorReport(TextWriter output, ILogger logger)
 {
     public void Line(string line)
@@ -18,10 +15,7 @@ internal sealed class OperatorReport(TextWriter output, ILogger logger)
         }
     }
 
-    /// <summary>
-    /// A question whose answer is read from standard input (a closed input answers nothing). The read
-    /// itself cannot be cancelled, so it is waited for with the token: Ctrl+C ends the verb at once.
-    /// </summary>
+    /// <summary>The read cannot be cancelled, so it is awaited with the token: Ctrl+C ends the verb at once.</summary>
     public async Task<string?> AskAsync(string question, TextReader input, CancellationToken ct)
     {
         output.Write(question);

@@ -1,22 +1,12 @@
 namespace KennWilliamson.MigrationService.Operations;
 
-/// <summary>
-/// <c>--seed</c> adds a user whose password is published (kenn@example.com / TestPassword1), so it runs
-/// only where the worker's environment is Development: the host's environment (IHostEnvironment, from
-/// DOTNET_ENVIRONMENT; Production when it is not set), the same one that names backups. ASPNETCORE_ENVIRONMENT
-/// is the API's variable: it never makes the worker Development, and when it names another environment the
-/// seed is refused too, until the two agree. A shell that exported DATABASE_URL for a production backup
-/// therefore cannot seed by accident.
-/// </summary>
+/// <summary><c>--seed</c> publishes a password, so it runs only where the host environment is Development and ASPNETCORE_ENVIRONMENT does not disagree.</summary>
 internal static class SeedEnvironment
 {
     public const string DotnetVariable = "DOTNET_ENVIRONMENT";
     public const string AspNetCoreVariable = "ASPNETCORE_ENVIRONMENT";
 
-    /// <summary>
-    /// Why --seed is refused, or null when it may run. <paramref name="hostEnvironment"/> is what the host
-    /// says; the two variables are as set (or null), to say where that came from.
-    /// </summary>
+    /// <summary>Why --seed is refused, or null.</summary>
     public static string? Refusal(string hostEnvironment, string? dotnetEnvironment, string? aspNetCoreEnvironment)
     {
         // Case-insensitive, as IHostEnvironment.IsDevelopment compares.

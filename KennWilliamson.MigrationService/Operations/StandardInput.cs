@@ -1,11 +1,6 @@
 namespace KennWilliamson.MigrationService.Operations;
 
-/// <summary>
-/// Whether standard input is really no input. Started with it closed (<c>&lt;&amp;-</c>), the worker finds
-/// descriptor 0 taken by a pipe the .NET runtime made for itself, whose writing end it holds too: a question
-/// read from it would wait forever instead of finding the input's end. Linux only (it reads /proc/self);
-/// elsewhere the scripts give a closed input /dev/null before starting the worker.
-/// </summary>
+/// <summary>Whether standard input was closed: .NET then puts a pipe of its own on descriptor 0, and a read would never end.</summary>
 internal static class StandardInput
 {
     private const string Descriptors = "/proc/self/fd";

@@ -2,10 +2,7 @@ using Npgsql;
 
 namespace KennWilliamson.MigrationService.Operations;
 
-/// <summary>
-/// A connection of its own for an operator's verb: outside every pool, so a verb that ends (or a dropped
-/// schema) leaves no pooled connection with stale state behind.
-/// </summary>
+/// <summary>Outside every pool, so a dropped schema leaves no stale pooled connection.</summary>
 internal static class Unpooled
 {
     public static async Task<NpgsqlConnection> OpenAsync(string connectionString, CancellationToken ct, int? timeoutSeconds = null)

@@ -2,13 +2,9 @@ using Npgsql;
 
 namespace KennWilliamson.MigrationService.Privileges;
 
-/// <summary>
-/// What the check found: how many privileges it compared, whether the API role exists at all, and the
-/// SECURITY DEFINER routines the matrix does not declare (nobody but their owner may run them).
-/// </summary>
+/// <summary>What the check found, and the undeclared SECURITY DEFINER routines.</summary>
 internal sealed record PrivilegeCheckResult(string Role, int Compared, bool RoleExists, IReadOnlyList<PrivilegeTarget> UndeclaredSecurityDefiners)
 {
-    /// <summary>The line an operator's verb reports.</summary>
     public string Summary => (RoleExists
         ? $"privileges: {Role} and PUBLIC hold what the privilege matrix declares and nothing else ({Compared} compared)"
         : $"privileges: PUBLIC holds what the privilege matrix declares ({Compared} compared); the role {Role} does not exist here (the worker's run with AppDatabase:Password creates it)")
@@ -16,19 +12,13 @@ internal sealed record PrivilegeCheckResult(string Role, int Compared, bool Role
             : $"; SECURITY DEFINER, not in the matrix, runnable by their owner only (review them): {string.Join(", ", UndeclaredSecurityDefiners.Select(f => f.Describe()))}");
 }
 
-/// <summary>
-/// Reads the privileges a database really grants (has_*_privilege, and the default privileges of the
-/// worker's role) and compares them with the matrix. A difference is an error naming each one: the
-/// worker fails rather than leave the API more (or less) than it was declared.
-/// </summary>
+/// <summary>Compares what the database really grants with the matrix; any difference fails the verb.</summary>
 internal static class PrivilegeCheck
 {
-    // Every schema but the system's: pg_catalog, pg_toast, the temporary ones (pg_ is reserved) and information_schema.
     private const string Schemas = """
         schemas AS (SELECT n.oid, n.nspname::text AS name FROM pg_namespace n WHERE n.nspname !~ '^pg_' AND n.nspname <> 'information_schema')
         """;
 
-    // A routine's signature as the matrix writes it: name(argument types), no argument names.
     private const string Signature = "format('%s(%s)', f.proname, oidvectortypes(f.proargtypes))";
 
     public static async Task<PrivilegeInventory> InventoryAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, string role, CancellationToken ct)
@@ -73,7 +63,6 @@ internal static class PrivilegeCheck
         return new(database, objects, definers, roleExists, version);
     }
 
-    /// <summary>Each privilege of each grantee on everything the matrix governs, as the server reports it.</summary>
     public static async Task<Dictionary<PrivilegeFact, bool>> ActualAsync(NpgsqlConnection connection, PrivilegeInventory inventory, string role, CancellationToken ct)
     {
         // has_*_privilege takes 'public' for the PUBLIC pseudo-role.
@@ -123,8 +112,7 @@ internal static class PrivilegeCheck
             FROM pg_proc f JOIN schemas s ON s.oid = f.pronamespace, unnest($1::text[]) AS g, unnest($2::text[]) AS p
             """, PrivilegeObject.Function);
 
-        // An object the worker's role creates later takes its default ACL for the kind: the database-wide one
-        // (PostgreSQL's built-in default, acldefault, where it has none) plus the one of the object's schema.
+        // A later object's ACL: the database-wide default (acldefault where none) plus its schema's.
         foreach (var kind in PrivilegeRule.FutureInSchema)
         {
             await ReadAsync(kind, $"""
@@ -139,7 +127,6 @@ internal static class PrivilegeCheck
         return actual;
     }
 
-    /// <summary>Compares the database with the matrix; throws naming every difference.</summary>
     public static async Task<PrivilegeCheckResult> VerifyAsync(NpgsqlConnection connection, string role, CancellationToken ct)
     {
         var inventory = await InventoryAsync(connection, null, role, ct);
@@ -155,7 +142,6 @@ internal static class PrivilegeCheck
         return new(role, expected.Count, inventory.RoleExists, DeclaredPrivileges.UndeclaredSecurityDefiners(inventory));
     }
 
-    /// <summary>Whether grantee g holds privilege p by the worker role's default ACLs of type $3 (global, and of the schema given).</summary>
     private static string DefaultHeld(string schemaOid) => $"""
         EXISTS (
             SELECT FROM aclexplode(

@@ -1,10 +1,6 @@
 namespace KennWilliamson.MigrationService.Privileges;
 
-/// <summary>
-/// What one database has of what the matrix speaks of: its name; every schema outside the system's
-/// (pg_*, information_schema) and every relation, sequence and routine in them; which routines are
-/// SECURITY DEFINER; whether the API role exists; and the server's version (server_version_num).
-/// </summary>
+/// <summary>What one database has of what the matrix governs.</summary>
 internal sealed record PrivilegeInventory(
     string Database,
     IReadOnlyList<PrivilegeTarget> Objects,

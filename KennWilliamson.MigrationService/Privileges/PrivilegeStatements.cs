@@ -1,14 +1,6 @@
 namespace KennWilliamson.MigrationService.Privileges;
 
-/// <summary>
-/// The GRANT and REVOKE statements that make a database equal the matrix. First, for each grantee,
-/// everything revoked: the database, every schema and everything in it (ALL TABLES also takes views,
-/// materialized views and foreign tables; ALL ROUTINES functions, aggregates and procedures), and the
-/// worker role's default privileges in each schema and database-wide (a dump's global
-/// <c>ALTER DEFAULT PRIVILEGES</c> is out of reach of the per-schema form). Then what the matrix declares,
-/// granted. Revoking first is what narrows privileges that came from elsewhere (a restore's tables take
-/// the default privileges); the fixed order leaves the same ACL on every run.
-/// </summary>
+/// <summary>Revoke everything, then grant the matrix: revoking first narrows what came from elsewhere (a restore's defaults).</summary>
 internal static class PrivilegeStatements
 {
     public static IReadOnlyList<string> For(PrivilegeInventory inventory, string role, IReadOnlyList<PrivilegeRule>? rules = null)

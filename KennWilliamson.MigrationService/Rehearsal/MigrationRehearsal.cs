@@ -11,13 +11,8 @@ using Npgsql;
 namespace KennWilliamson.MigrationService.Rehearsal;
 
 /// <summary>
-/// <c>rehearse [FILE] [--allow-unencrypted]</c>: tests the pending migrations on a copy of production data
-/// before they meet the real database. The newest backup of this environment (or FILE) is restored into a
-/// scratch database on the same server, the migrations this build has and the copy lacks are applied there
-/// one by one (each timed), and the scratch database is dropped whatever happened. The real database is
-/// only read (its name) and used to create and drop the scratch one; its roles are not touched (role setup
-/// is cluster-wide, so the rehearsal never runs it). A failing migration ends the rehearsal with exit code
-/// 1 and its error. A plain pg_dump archive is refused, before anything is created, unless allowed.
+/// <c>rehearse [FILE]</c>: the pending migrations, each timed, on a scratch copy restored from a backup, dropped
+/// whatever happens; the real database and its roles are not changed.
 /// </summary>
 internal sealed class MigrationRehearsal(BackupSettings settings, ILogger logger, OperatorReport report)
 {

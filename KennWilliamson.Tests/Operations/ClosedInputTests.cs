@@ -47,7 +47,7 @@ public sealed class ClosedInputTests(ApiFixture fixture) : IClassFixture<ApiFixt
         {
             ["ConnectionStrings__kennwilliamson"] = scratch.ConnectionString,
             ["AppDatabase__Password"] = fixture.AppDbPassword,
-            ["BACKUP_KEY"] = fixture.BackupKey,
+            ["Backups__Key"] = fixture.BackupKey,
             ["OTEL_EXPORTER_OTLP_ENDPOINT"] = "",
         };
         var worker = TestPaths.ProjectDll("KennWilliamson.MigrationService");

@@ -35,10 +35,9 @@ public sealed class NotEncryptedGpgFileTests(ApiFixture fixture) : IClassFixture
         // No key at all: the worker itself (the scripts would look for the AppHost's backup-key secret first).
         var noKey = new Dictionary<string, string>
         {
-            ["BACKUP_KEY"] = "",
             ["Backups__Key"] = "",
-            ["BACKUP_DIR"] = _backups,
-            ["KENNWILLIAMSON_ENV"] = "development",
+            ["Backups__Directory"] = _backups,
+            ["Backups__Environment"] = "development",
         };
 
         var runs = new Dictionary<string, ProcessResult>();

@@ -2,7 +2,7 @@ using KennWilliamson.MigrationService;
 
 namespace KennWilliamson.UnitTests.Worker;
 
-/// <summary>The worker's command line: each verb's word, its operand and flags, configuration overrides, and what is refused with which message.</summary>
+/// <summary>The worker's command line: each verb's word, its operand and flags, configuration overrides, --help, and what is refused with which message.</summary>
 [Trait("Category", "Unit")]
 public sealed class WorkerCommandTests
 {
@@ -106,5 +106,40 @@ public sealed class WorkerCommandTests
         Assert.True(WorkerCommand.Parse(["run", "--seed"]).Seed);
         Assert.True(WorkerCommand.Parse(["--seed"]).Seed);
         Assert.True(WorkerCommand.Parse(["reset", "--seed", "--yes"]).Seed);
+    }
+
+    [Theory]
+    [InlineData(new[] { "--help" }, "Commands:", "DATABASE_URL")]
+    [InlineData(new[] { "reset", "--help" }, "--yes", "--seed")]
+    [InlineData(new[] { "restore", "-h" }, "<FILE>", "--allow-unencrypted")]
+    [InlineData(new[] { "revert", "--help", "--Logging:LogLevel:Default=Warning" }, "--to <NAME|0>", "Revert")]
+    public void Help_is_generated_per_verb_and_runs_no_verb(string[] args, string shows, string andShows)
+    {
+        using var help = new StringWriter();
+
+        Assert.Null(WorkerCommand.Parse(args, help));
+        Assert.Contains(shows, help.ToString(), StringComparison.Ordinal);
+        Assert.Contains(andShows, help.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_verbs_help_lists_only_its_own_flags()
+    {
+        using var help = new StringWriter();
+
+        WorkerCommand.Parse(["backup", "--help"], help);
+
+        Assert.DoesNotContain("--seed", help.ToString(), StringComparison.Ordinal);
+        Assert.DoesNotContain("--yes", help.ToString(), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("kenn@example.com", "grant-admin")]
+    [InlineData("@response-file", "backup")]
+    public void An_operand_before_any_verb_is_refused_and_never_read_as_a_response_file(string operand, string verb)
+    {
+        var message = Assert.Throws<ArgumentException>(() => WorkerCommand.Parse([operand, verb])).Message;
+
+        Assert.StartsWith($"Unknown argument '{operand}'.", message, StringComparison.Ordinal);
     }
 }

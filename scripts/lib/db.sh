@@ -1,10 +1,17 @@
 # Shared by the scripts (sourced, not run). Each script is a thin command-line wrapper over one of the
 # migration worker's verbs: the same code the dashboard's database commands run.
 #
+# The worker reads one vocabulary, its configuration keys as environment variables: ConnectionStrings__kennwilliamson,
+# Backups__Key, Backups__Directory, Backups__RetentionDays, Backups__Environment, Audit__RetentionDays,
+# AppDatabase__Password. The scripts export those names. The short names they have always documented
+# (BACKUP_KEY, BACKUP_DIR, BACKUP_RETENTION_DAYS, KENNWILLIAMSON_ENV, AUDIT_RETENTION_DAYS) are aliases,
+# mapped by setting_aliases below only: each fills its setting when that is unset.
+#
 # The database: DATABASE_URL (postgresql://user:password@host:port/database?sslmode=...), which the worker
-# reads itself; else the run-mode defaults: localhost, Postgres__Port or the AppHost's Postgres:Port
-# (5432), user postgres, database kennwilliamson, and the password Parameters__postgres-password or the
-# AppHost's user secret Parameters:postgres-password.
+# reads itself; a ConnectionStrings__kennwilliamson left in the shell is dropped, since the worker would
+# prefer it. Else the run-mode defaults: localhost, port Postgres__Port or the AppHost's user secret
+# Postgres:Port or 5432 (the AppHost's appsettings.json), user postgres, database kennwilliamson, and the
+# password Parameters__postgres-password or the AppHost's user secret Parameters:postgres-password.
 # The worker: KENNWILLIAMSON_WORKER (path to KennWilliamson.MigrationService.dll), else
 # `dotnet run --project KennWilliamson.MigrationService` (which builds it first when the source changed).
 
@@ -34,28 +41,45 @@ user_secret() {
   printf '%s\n' "$USER_SECRETS_CACHE" | sed -n "s/^$key = //p" | head -1
 }
 
+# The documented short names as the worker's settings; a setting already set wins over its alias.
+setting_aliases() {
+  local pair alias setting
+  for pair in BACKUP_KEY=Backups__Key BACKUP_DIR=Backups__Directory BACKUP_RETENTION_DAYS=Backups__RetentionDays \
+      KENNWILLIAMSON_ENV=Backups__Environment AUDIT_RETENTION_DAYS=Audit__RetentionDays; do
+    alias=${pair%%=*} setting=${pair#*=}
+    if [ -z "${!setting:-}" ] && [ -n "${!alias:-}" ]; then
+      export "$setting=${!alias}"
+    fi
+    unset "$alias"
+  done
+}
+setting_aliases
+
 # Without DATABASE_URL: the run-mode database, as an Npgsql connection string for the worker (every value
 # double-quoted, inner quotes doubled). It is a development database, so the worker runs as Development (its
 # environment decides the seed rule and names the backups). With DATABASE_URL the shell's DOTNET_ENVIRONMENT
 # decides (Production when unset).
 default_database() {
-  [ -z "${DATABASE_URL:-}" ] || return 0
+  if [ -n "${DATABASE_URL:-}" ]; then
+    unset ConnectionStrings__kennwilliamson
+    return 0
+  fi
   export DOTNET_ENVIRONMENT=Development ASPNETCORE_ENVIRONMENT=Development
   local port=${Postgres__Port:-} password
-  [ -n "$port" ] || port=$(sed -n 's/^[[:space:]]*"Port":[[:space:]]*\([0-9][0-9]*\).*/\1/p' "$REPO_ROOT/KennWilliamson.AppHost/appsettings.json" 2>/dev/null | head -1)
+  [ -n "$port" ] || port=$(user_secret 'Postgres:Port')
   password=$(printenv 'Parameters__postgres-password' || true)
   [ -n "$password" ] || password=$(user_secret 'Parameters:postgres-password')
   [ -n "$password" ] || fail "DATABASE_URL is not set and no postgres-password was found in the AppHost's user secrets (run the AppHost once, or set DATABASE_URL)"
   export ConnectionStrings__kennwilliamson="Host=localhost;Port=${port:-5432};Username=postgres;Database=kennwilliamson;Password=\"${password//\"/\"\"}\""
 }
 
-# The passphrase backups are encrypted with: BACKUP_KEY, else Parameters__backup-key, else (run mode) the
-# AppHost's user secret Parameters:backup-key. The worker gets it in its environment, never on a command line.
+# The passphrase backups are encrypted with: Backups__Key (alias BACKUP_KEY), else Parameters__backup-key, else
+# (run mode) the AppHost's user secret Parameters:backup-key. The worker gets it in its environment, never on a command line.
 default_backup_key() {
-  BACKUP_KEY=${BACKUP_KEY:-$(printenv 'Parameters__backup-key' || true)}
-  [ -n "$BACKUP_KEY" ] || BACKUP_KEY=$(user_secret 'Parameters:backup-key')
-  [ -n "$BACKUP_KEY" ] || fail "no backup key: set BACKUP_KEY to the AppHost's backup-key secret (dotnet user-secrets list --project KennWilliamson.AppHost)"
-  export BACKUP_KEY
+  [ -n "${Backups__Key:-}" ] || Backups__Key=$(printenv 'Parameters__backup-key' || true)
+  [ -n "$Backups__Key" ] || Backups__Key=$(user_secret 'Parameters:backup-key')
+  [ -n "$Backups__Key" ] || fail "no backup key: set Backups__Key (or BACKUP_KEY) to the AppHost's backup-key secret (dotnet user-secrets list --project KennWilliamson.AppHost)"
+  export Backups__Key
 }
 
 # run_worker VERB [ARGS...]: the worker's report on standard output as it comes (and its questions on
@@ -70,7 +94,7 @@ run_worker() {
     worker=(dotnet run --project "$REPO_ROOT/KennWilliamson.MigrationService" --no-launch-profile --)
   fi
   log=$(mktemp)
-  BACKUP_DIR=${BACKUP_DIR:-$REPO_ROOT/backups} "${worker[@]}" "$@" 2>"$log" || rc=$?
+  Backups__Directory=${Backups__Directory:-$REPO_ROOT/backups} "${worker[@]}" "$@" 2>"$log" || rc=$?
   if [ "$rc" -ne 0 ]; then
     reason=$(sed -n 's/^error: //p' "$log" | tail -1)
     if [ -z "$reason" ]; then

@@ -1,5 +1,6 @@
 using KennWilliamson.Data;
 using KennWilliamson.Data.Entities;
+using KennWilliamson.Data.Sql;
 using KennWilliamson.MigrationService.Operations;
 using Microsoft.EntityFrameworkCore;
 
@@ -16,26 +17,19 @@ internal static class AdminGrant
     {
         db.ChangeTracker.Clear();
         await using var tx = await db.Database.BeginTransactionAsync(ct);
-        var userId = await db.Users.FromSql($"SELECT * FROM users WHERE lower(email) = lower({email})")
+        var userId = await db.Users.WithEmail(email)
             .Select(u => (Guid?)u.Id).SingleOrDefaultAsync(ct)
             ?? throw new InvalidOperationException($"No user is registered with the email '{email}': register through the API first, then run grant-admin again.");
         // The same locks as the API's role change, so a racing sign-in waits and sees the grant.
-        await db.Database.ExecuteSqlAsync($"SELECT pg_advisory_xact_lock(hashtextextended('user-roles:' || {userId}::text, 0))", ct);
-        var granted = await db.Database.ExecuteSqlAsync($"""
-            INSERT INTO user_roles (user_id, role_id)
-            SELECT {userId}, r.id FROM roles r WHERE r.name = {Role.AdminRoleName}
-            ON CONFLICT (user_id, role_id) DO NOTHING
-            """, ct);
+        await db.Database.ExecuteAsync(LockSql.RoleLock, ct, LockSql.RoleLock.Argument(0, userId));
+        var granted = await db.Database.ExecuteAsync(OperatorSql.GrantRole, ct, OperatorSql.GrantRole.Argument(0, userId), OperatorSql.GrantRole.Argument(1, Role.AdminRoleName));
         if (granted == 0)
         {
             report.Line($"{email} is already an admin: nothing changed.");
             return;
         }
-        await db.Database.ExecuteSqlAsync($"""
-            SELECT pg_advisory_xact_lock(hashtext('refresh-family:' || f.family_id::text))
-            FROM (SELECT DISTINCT family_id FROM refresh_tokens WHERE user_id = {userId} AND revoked_at IS NULL ORDER BY family_id) AS f
-            """, ct);
-        await db.Database.ExecuteSqlAsync($"UPDATE refresh_tokens SET revoked_at = now() WHERE user_id = {userId} AND revoked_at IS NULL", ct);
+        await db.Database.ExecuteAsync(LockSql.UserFamiliesLock, ct, LockSql.UserFamiliesLock.Argument(0, userId));
+        await db.Database.ExecuteAsync(OperatorSql.RevokeSessions, ct, OperatorSql.RevokeSessions.Argument(0, userId));
         db.AuditEvents.Add(new AuditEvent
         {
             Action = AuditActions.RoleGranted,

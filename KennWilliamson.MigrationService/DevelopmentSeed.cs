@@ -1,6 +1,7 @@
 using KennWilliamson.Data;
 using KennWilliamson.Data.Entities;
 using KennWilliamson.Data.Security;
+using KennWilliamson.Data.Sql;
 using Microsoft.EntityFrameworkCore;
 
 namespace KennWilliamson.MigrationService;
@@ -18,8 +19,7 @@ internal static class DevelopmentSeed
         {
             db.ChangeTracker.Clear();
             await using var tx = await db.Database.BeginTransactionAsync(c);
-            // lower() as the database's unique index on lower(email) compares, not .NET's ToLower().
-            if (await db.Users.FromSql($"SELECT * FROM users WHERE lower(email) = lower({Email})").AnyAsync(c))
+            if (await db.Users.WithEmail(Email).AnyAsync(c))
             {
                 logger.LogInformation("Seed data already present.");
                 return;

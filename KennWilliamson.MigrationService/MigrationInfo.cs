@@ -1,6 +1,7 @@
 using System.Data.Common;
 using System.Globalization;
 using KennWilliamson.Data;
+using KennWilliamson.MigrationService.Operations;
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
 
@@ -42,8 +43,7 @@ internal static class MigrationInfo
         try
         {
             await using var cmd = connection.CreateCommand();
-            cmd.CommandText =
-                $"""SELECT migration_id, {TimestampedHistoryRepository.AppliedAtColumn} FROM "__EFMigrationsHistory" """;
+            cmd.CommandText = OperatorSql.AppliedMigrations.Sql;
             await using DbDataReader reader = await cmd.ExecuteReaderAsync(ct);
             while (await reader.ReadAsync(ct))
             {

@@ -41,9 +41,6 @@ public sealed class RefreshTokenPurgeOptions : IValidatableObject
 /// </summary>
 public sealed class RefreshTokenPurge(NpgsqlDataSource database, IOptions<RefreshTokenPurgeOptions> options)
 {
-    /// <summary>SQL comment on the purge: finds its statement in pg_stat_statements.</summary>
-    public const string Tag = "refresh token purge";
-
     /// <summary>Rows per statement: each batch is a short transaction, so a first purge of a large table never holds many row locks at once.</summary>
     public const int BatchSize = 10_000;
 
@@ -54,9 +51,8 @@ public sealed class RefreshTokenPurge(NpgsqlDataSource database, IOptions<Refres
         var purged = 0;
         while (true)
         {
-            await using var command = database.CreateCommand(PurgeSql);
-            command.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = cutoff });
-            command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = BatchSize });
+            var statement = AccountSql.RefreshTokenPurge;
+            await using var command = statement.CreateCommand(database, statement.Argument(0, cutoff), statement.Argument(1, BatchSize));
             var deleted = await command.ExecuteNonQueryAsync(ct);
             purged += deleted;
             if (deleted < BatchSize)
@@ -65,12 +61,4 @@ public sealed class RefreshTokenPurge(NpgsqlDataSource database, IOptions<Refres
             }
         }
     }
-
-    private const string PurgeSql = "-- " + Tag + """
-
-        DELETE FROM refresh_tokens WHERE id IN (
-            SELECT id FROM refresh_tokens
-            WHERE expires_at < $1 OR (revoked_at < $1 AND used_at IS NULL)
-            LIMIT $2)
-        """;
 }

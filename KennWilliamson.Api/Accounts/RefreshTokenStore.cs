@@ -1,5 +1,6 @@
 using KennWilliamson.Api.Infrastructure;
 using KennWilliamson.Data;
+using KennWilliamson.Data.Sql;
 using KennWilliamson.Data.Entities;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
@@ -96,10 +97,7 @@ public sealed class RefreshTokenStore(AppDbContext db, IOptions<JwtOptions> opti
     /// </summary>
     public async Task RevokeAllOfUserAsync(Guid userId, CancellationToken ct)
     {
-        await db.Database.ExecuteSqlAsync($"""
-            SELECT pg_advisory_xact_lock(hashtext('refresh-family:' || f.family_id::text))
-            FROM (SELECT DISTINCT family_id FROM refresh_tokens WHERE user_id = {userId} AND revoked_at IS NULL ORDER BY family_id) AS f
-            """, ct);
+        await db.Database.ExecuteAsync(LockSql.UserFamiliesLock, ct, LockSql.UserFamiliesLock.Argument(0, userId));
         var now = time.GetUtcNow();
         await db.RefreshTokens
             .Where(t => t.UserId == userId && t.RevokedAt == null)
@@ -119,7 +117,7 @@ public sealed class RefreshTokenStore(AppDbContext db, IOptions<JwtOptions> opti
         }
         await RoleLocks.ShareAsync(db, owner.UserId, ct);
         // The key is built in SQL here and in RevokeAllOfUserAsync alike, so both lock the same family.
-        await db.Database.ExecuteSqlAsync($"SELECT pg_advisory_xact_lock(hashtext('refresh-family:' || {owner.FamilyId}::text))", ct);
+        await db.Database.ExecuteAsync(LockSql.FamilyLock, ct, LockSql.FamilyLock.Argument(0, owner.FamilyId));
         return owner.FamilyId;
     }
 

@@ -1,5 +1,5 @@
 using KennWilliamson.Data;
-using Microsoft.EntityFrameworkCore;
+using KennWilliamson.Data.Sql;
 
 namespace KennWilliamson.Api.Accounts;
 
@@ -19,19 +19,9 @@ public static class RoleLocks
 {
     /// <summary>For a sign-in or a refresh of <paramref name="userId"/>: waits out a role change in flight.</summary>
     public static Task ShareAsync(AppDbContext db, Guid userId, CancellationToken ct) =>
-        db.Database.ExecuteSqlAsync($"SELECT pg_advisory_xact_lock_shared(hashtextextended('user-roles:' || {userId}::text, 0))", ct);
+        db.Database.ExecuteAsync(LockSql.ShareRoleLock, ct, LockSql.ShareRoleLock.Argument(0, userId));
 
-    /// <summary>
-    /// For <paramref name="caller"/> changing <paramref name="target"/>'s roles: the target's lock exclusive, the
-    /// caller's shared (one lock, exclusive, when they are the same user or their keys collide), in key order.
-    /// </summary>
+    /// <summary>For <paramref name="caller"/> changing <paramref name="target"/>'s roles.</summary>
     public static Task ForRoleChangeAsync(AppDbContext db, Guid caller, Guid target, CancellationToken ct) =>
-        // ORDER BY on the outer query: PostgreSQL evaluates volatile output expressions after the sort, in its order.
-        db.Database.ExecuteSqlAsync($"""
-            SELECT CASE WHEN k.exclusive THEN pg_advisory_xact_lock(k.key) ELSE pg_advisory_xact_lock_shared(k.key) END
-            FROM (SELECT hashtextextended('user-roles:' || u.id::text, 0) AS key, bool_or(u.id = {target}) AS exclusive
-                  FROM unnest(ARRAY[{caller}, {target}]) AS u(id)
-                  GROUP BY 1) AS k
-            ORDER BY k.key
-            """, ct);
+        db.Database.ExecuteAsync(AccountSql.RoleChangeLocks, ct, AccountSql.RoleChangeLocks.Argument(0, caller), AccountSql.RoleChangeLocks.Argument(1, target));
 }

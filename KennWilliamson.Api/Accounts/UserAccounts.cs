@@ -1,5 +1,6 @@
 using KennWilliamson.Api.Infrastructure;
 using KennWilliamson.Data;
+using KennWilliamson.Data.Sql;
 using KennWilliamson.Data.Entities;
 using KennWilliamson.Data.Security;
 using Microsoft.EntityFrameworkCore;
@@ -14,11 +15,11 @@ public sealed class UserAccounts(AppDbContext db, AuditLog audit)
 {
     /// <summary>Matches emails the way the unique index on lower(email) does, in the database.</summary>
     public IQueryable<User> FindByEmail(string email) =>
-        db.Users.FromSql($"SELECT * FROM users WHERE lower(email) = lower({email})");
+        db.Users.WithEmail(email);
 
     /// <summary>The email the way <see cref="FindByEmail"/> compares it: trimmed here, lower-cased by the database.</summary>
     public Task<string> EmailKeyAsync(string email, CancellationToken ct) =>
-        db.Database.SqlQuery<string>($"SELECT lower({email.Trim()}) AS \"Value\"").SingleAsync(ct);
+        db.Database.Query<string>(AccountSql.EmailKey, AccountSql.EmailKey.Argument(0, email.Trim())).SingleAsync(ct);
 
     public Task<List<string>> RolesOfAsync(Guid userId, CancellationToken ct) =>
         db.UserRoles.Where(ur => ur.UserId == userId).OrderBy(ur => ur.Role!.Name).Select(ur => ur.Role!.Name).ToListAsync(ct);

@@ -1,6 +1,7 @@
 using KennWilliamson.Api.Infrastructure;
 using KennWilliamson.Api.Accounts;
 using KennWilliamson.Data;
+using KennWilliamson.Data.Sql;
 using KennWilliamson.Data.Entities;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
@@ -99,10 +100,7 @@ public static class AdminApi
     private static async Task<Ok<List<SlowQuery>>> SlowQueriesAsync(int? limit, AppDbContext db, CancellationToken ct)
     {
         var rows = Math.Clamp(limit ?? 20, 1, MaxSlowQueries);
-        var queries = await db.Database
-            // Columns come back snake_case, which is what the naming convention maps SlowQuery's properties to.
-            .SqlQuery<SlowQuery>($"SELECT query, calls, mean_exec_time_ms, total_exec_time_ms FROM slow_queries({rows})")
-            .ToListAsync(ct);
+        var queries = await db.Database.Query<SlowQuery>(AdminSql.SlowQueries, AdminSql.SlowQueries.Argument(0, rows)).ToListAsync(ct);
         return TypedResults.Ok(queries);
     }
 

@@ -1,6 +1,7 @@
 using KennWilliamson.Api.Accounts;
 using KennWilliamson.Api.Infrastructure;
 using KennWilliamson.Data;
+using KennWilliamson.Data.Sql;
 using KennWilliamson.Data.Entities;
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
@@ -35,8 +36,8 @@ public sealed class RoleChanges(AppDbContext db, AuditLog audit, RefreshTokenSto
 
     public Task<RoleChangeOutcome> GrantAsync(Guid caller, Guid userId, Guid roleId, string role, CancellationToken ct) =>
         // Idempotent, and safe when two admins grant the same role at once: the unique index decides.
-        ChangeAsync(caller, userId, role, AuditActions.RoleGranted, () => db.Database.ExecuteSqlAsync(
-            $"INSERT INTO user_roles (user_id, role_id, assigned_by) VALUES ({userId}, {roleId}, {caller}) ON CONFLICT (user_id, role_id) DO NOTHING", ct), ct);
+        ChangeAsync(caller, userId, role, AuditActions.RoleGranted, () => db.Database.ExecuteAsync(AdminSql.GrantRole, ct,
+            AdminSql.GrantRole.Argument(0, userId), AdminSql.GrantRole.Argument(1, roleId), AdminSql.GrantRole.Argument(2, caller)), ct);
 
     public Task<RoleChangeOutcome> RevokeAsync(Guid caller, Guid userId, Guid roleId, string role, CancellationToken ct) =>
         ChangeAsync(caller, userId, role, AuditActions.RoleRevoked, () =>
@@ -87,11 +88,8 @@ public sealed class RoleChanges(AppDbContext db, AuditLog audit, RefreshTokenSto
     /// transaction ends: a DELETE of it, from whatever source, waits for this change to commit.
     /// </summary>
     private async Task<bool> LockCallersAdminRowAsync(Guid caller, CancellationToken ct) =>
-        (await db.Database.SqlQuery<int>($"""
-            SELECT 1 AS "Value" FROM user_roles ur JOIN roles r ON r.id = ur.role_id
-            WHERE ur.user_id = {caller} AND r.name = {Role.AdminRoleName}
-            FOR SHARE OF ur
-            """).ToListAsync(ct)).Count > 0;
+        (await db.Database.Query<int>(AdminSql.CallersAdminRow,
+            AdminSql.CallersAdminRow.Argument(0, caller), AdminSql.CallersAdminRow.Argument(1, Role.AdminRoleName)).ToListAsync(ct)).Count > 0;
 
     private static string? SqlState(Exception ex) =>
         (ex as PostgresException ?? ex.InnerException as PostgresException)?.SqlState;

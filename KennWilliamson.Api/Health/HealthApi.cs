@@ -2,6 +2,7 @@ using System.Reflection;
 using System.Text.Json.Serialization;
 using KennWilliamson.Api.Infrastructure;
 using KennWilliamson.Data;
+using KennWilliamson.Data.Sql;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 
@@ -40,8 +41,8 @@ public static class HealthApi
     {
         try
         {
-            var version = await db.Database.SqlQueryRaw<string>("SELECT current_setting('server_version') AS \"Value\"").SingleAsync(ct);
-            var migrations = await db.Database.SqlQueryRaw<int>("SELECT count(*)::int AS \"Value\" FROM \"__EFMigrationsHistory\"").SingleAsync(ct);
+            var version = await db.Database.Query<string>(HealthSql.ServerVersion).SingleAsync(ct);
+            var migrations = await db.Database.Query<int>(HealthSql.AppliedMigrations).SingleAsync(ct);
             var details = await caller.IsAdminAsync(ct) ? await storage.SampleAsync(db, ct) : null;
             return TypedResults.Ok(new DatabaseHealth("healthy", "connected", version, migrations) { Storage = details });
         }

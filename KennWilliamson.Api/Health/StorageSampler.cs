@@ -18,22 +18,12 @@ public sealed class StorageSampler(IConfiguration configuration)
 
     public async Task<StorageDetails> SampleAsync(AppDbContext db, CancellationToken ct)
     {
-        // One round trip on the request's (pooled) connection: the size, then each table's heap, indexes
-        // and TOAST, largest first.
         var connection = db.Database.GetDbConnection();
         await db.Database.OpenConnectionAsync(ct);
         try
         {
             await using var command = connection.CreateCommand();
-            command.CommandText = """
-                SELECT NULL::text, pg_database_size(current_database())
-                UNION ALL
-                (SELECT c.relname::text, pg_total_relation_size(c.oid)
-                 FROM pg_class c
-                 WHERE c.relnamespace = 'public'::regnamespace AND c.relkind IN ('r', 'p')
-                 ORDER BY 2 DESC, 1
-                 LIMIT 5) -- LargestTableCount
-                """;
+            command.CommandText = HealthSql.StorageSample.Sql;
             long databaseBytes = 0;
             var tables = new List<TableSize>(LargestTableCount);
             await using var reader = await command.ExecuteReaderAsync(ct);

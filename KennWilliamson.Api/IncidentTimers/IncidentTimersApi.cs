@@ -59,7 +59,7 @@ public static class IncidentTimersApi
     private static async Task<Results<Created<TimerResponse>, NotFoundProblem>> CreateAsync(
         TimerRequest request, CurrentUser caller, NpgsqlDataSource database, TimeProvider time, CancellationToken ct)
     {
-        var timer = await TimerInserts.CreateAsync(database, caller.RequiredId, TimerRequest.ToStored(request.ResetTimestamp ?? time.GetUtcNow()), request.Notes, ct);
+        var timer = await TimerQueries.CreateAsync(database, caller.RequiredId, TimerRequest.ToStored(request.ResetTimestamp ?? time.GetUtcNow()), request.Notes, ct);
         return timer is null
             ? new NotFoundProblem("User not found") // a valid token of a deleted account
             : TypedResults.Created($"/api/incident-timers/{timer.Id}", timer);

@@ -12,9 +12,6 @@ namespace KennWilliamson.Api.Infrastructure;
 /// </summary>
 public sealed class CurrentUser(IHttpContextAccessor http, NpgsqlDataSource database)
 {
-    /// <summary>SQL comment on the role check: finds its statement in pg_stat_statements.</summary>
-    public const string RoleCheckTag = "caller's current role";
-
     private Task<bool>? _isAdmin;
 
     /// <summary>The caller's id; null for an anonymous request (or a token without a user id).</summary>
@@ -35,16 +32,10 @@ public sealed class CurrentUser(IHttpContextAccessor http, NpgsqlDataSource data
 
     private async Task<bool> HasRoleAsync(Guid userId, string role, CancellationToken ct)
     {
-        await using var command = database.CreateCommand(HasRoleSql);
-        command.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = userId });
-        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = role });
+        var statement = AccessSql.HasRole;
+        await using var command = statement.CreateCommand(database, statement.Argument(0, userId), statement.Argument(1, role));
         return await command.ExecuteScalarAsync(ct) is true;
     }
-
-    private const string HasRoleSql = "-- " + RoleCheckTag + """
-
-        SELECT EXISTS (SELECT 1 FROM user_roles ur JOIN roles r ON r.id = ur.role_id WHERE ur.user_id = $1 AND r.name = $2)
-        """;
 }
 
 public static class CurrentUserServices

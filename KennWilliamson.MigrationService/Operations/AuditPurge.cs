@@ -19,12 +19,10 @@ internal sealed class AuditPurge(TimeProvider time, int batchSize = 10_000)
                 throw new InvalidOperationException("there is no audit_events table to purge: apply the migrations first (run)");
             }
         }
-        await using var delete = new NpgsqlCommand("""
-            DELETE FROM audit_events WHERE id IN (
-                SELECT id FROM audit_events WHERE occurred_at < $1 ORDER BY occurred_at LIMIT $2)
-            """, connection);
-        delete.Parameters.Add(new NpgsqlParameter { Value = cutoff });
-        delete.Parameters.Add(new NpgsqlParameter { Value = batchSize });
+        var statement = OperatorSql.AuditPurge;
+        await using var delete = new NpgsqlCommand(statement.Sql, connection);
+        delete.Parameters.Add(statement.Argument(0, cutoff));
+        delete.Parameters.Add(statement.Argument(1, batchSize));
         long deleted = 0;
         int batch;
         do

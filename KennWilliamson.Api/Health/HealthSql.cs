@@ -1,0 +1,24 @@
+using KennWilliamson.Data.Sql;
+
+namespace KennWilliamson.Api.Health;
+
+/// <summary>The health feature's hand-written statements.</summary>
+public static class HealthSql
+{
+    public static readonly SqlStatement ServerVersion = new("server version",
+        "SELECT current_setting('server_version') AS \"Value\"", [], new SqlColumn("Value", typeof(string)));
+
+    public static readonly SqlStatement AppliedMigrations = new("applied migrations",
+        "SELECT count(*)::int AS \"Value\" FROM \"__EFMigrationsHistory\"", [], new SqlColumn("Value", typeof(int)));
+
+    /// <summary>One round trip: the database's size (no relation), then each table's heap, indexes and TOAST, largest first.</summary>
+    public static readonly SqlStatement StorageSample = new("storage sample", $"""
+        SELECT NULL::text AS relation, pg_database_size(current_database()) AS bytes
+        UNION ALL
+        (SELECT c.relname::text, pg_total_relation_size(c.oid)
+         FROM pg_class c
+         WHERE c.relnamespace = 'public'::regnamespace AND c.relkind IN ('r', 'p')
+         ORDER BY 2 DESC, 1
+         LIMIT {StorageSampler.LargestTableCount})
+        """, [], new SqlColumn("relation", typeof(string)), new("bytes", typeof(long)));
+}

@@ -1,5 +1,5 @@
 using System.Globalization;
-using KennWilliamson.AppHost.Postgres;
+using KennWilliamson.Hosting.Postgres;
 using Microsoft.Extensions.Configuration;
 
 namespace KennWilliamson.AppHost;

@@ -1,5 +1,5 @@
 using KennWilliamson.AppHost;
-using KennWilliamson.AppHost.Postgres;
+using KennWilliamson.Hosting.Postgres;
 
 var builder = DistributedApplication.CreateBuilder(args);
 
@@ -19,7 +19,13 @@ try
 {
     // postgres (server) and kennwilliamson (database): a container, the machine's own binaries,
     // or (external) only the database's connection string.
-    postgres = builder.AddKennWilliamsonPostgres();
+    var repository = Path.GetFullPath(Path.Combine(builder.AppHostDirectory, ".."));
+    postgres = builder.AddPostgresFromSettings(new PostgresModelOptions("kennwilliamson",
+        DockerfileDirectory: Path.Combine(repository, "postgres"), ImageName: "kennwilliamson/postgres", Major: "17",
+        InitScript: Path.Combine(repository, "postgres", "local", "init.sh"))
+    {
+        PublishedVolumeName = "kennwilliamson-postgres-data",
+    });
     apiPort = ApiResourceExtensions.ConfiguredHttpPort(builder.Configuration);
 }
 catch (SetupException ex)

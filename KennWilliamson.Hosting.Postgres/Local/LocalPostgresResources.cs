@@ -1,4 +1,4 @@
-namespace KennWilliamson.AppHost.Postgres.Local;
+namespace KennWilliamson.Hosting.Postgres;
 
 /// <summary>
 /// The machine's PostgreSQL server run as an executable (local mode). Same name and connection string

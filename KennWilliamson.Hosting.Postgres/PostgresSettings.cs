@@ -1,7 +1,10 @@
 using System.Globalization;
 using Microsoft.Extensions.Configuration;
 
-namespace KennWilliamson.AppHost.Postgres;
+namespace KennWilliamson.Hosting.Postgres;
+
+/// <summary>A setup problem the user can fix (a setting, a missing program): its message is meant to be printed alone.</summary>
+public sealed class SetupException(string message) : Exception(message);
 
 public enum PostgresMode
 {
@@ -13,11 +16,8 @@ public enum PostgresMode
 }
 
 /// <summary>
-/// The <c>Postgres</c> section of the AppHost's configuration, and the choice of mode it leads to.
-/// <c>auto</c> takes a container when a container runtime answers, else the machine's server binaries,
-/// else stops with <see cref="NoPostgresMessage"/>. <c>external</c> runs no server at all: the database is the
-/// connection string <c>ConnectionStrings:kennwilliamson</c>. Pure: reading the configuration only; what
-/// the machine has is asked by <see cref="PostgresMachine"/>.
+/// The <c>Postgres</c> configuration section. <c>auto</c> takes a container when a container runtime answers, else the
+/// machine's server binaries, else stops with <see cref="NoPostgresMessage"/>.
 /// </summary>
 public sealed record PostgresSettings(PostgresMode Mode, int Port, string DataDirectory, string? BinDirectory, string? ContainerRuntime)
 {

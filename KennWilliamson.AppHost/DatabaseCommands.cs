@@ -1,4 +1,4 @@
-namespace KennWilliamson.AppHost.Postgres;
+namespace KennWilliamson.AppHost;
 
 /// <summary>
 /// The database operations (reset, backup, migration rehearsal, admin grant, audit purge) as dashboard commands on the database

@@ -1,7 +1,7 @@
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Npgsql;
 
-namespace KennWilliamson.AppHost.Postgres.Local;
+namespace KennWilliamson.Hosting.Postgres;
 
 /// <summary>
 /// The local server's health check. A login attempt while PostgreSQL is still starting is refused and

@@ -3,7 +3,7 @@ using System.Net.Sockets;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 
-namespace KennWilliamson.AppHost.Postgres.Local;
+namespace KennWilliamson.Hosting.Postgres;
 
 /// <summary>Where the local server's binaries and data are, which port it listens on, and its first-start script.</summary>
 /// <param name="BinDirectory">The folder holding postgres, initdb and pg_ctl.</param>
@@ -39,10 +39,9 @@ public static class LocalPostgresExtensions
             .WithEnvironment("PG_RUN_AS", runAs ?? "")
             .WithEnvironment("POSTGRES_PASSWORD", password);
 
-        var postgresBinary = Path.Combine(options.BinDirectory, "postgres");
-        var server = builder.AddResource(new LocalPostgresServerResource(name,
-                runAs is null ? postgresBinary : "setpriv", workingDirectory, password.Resource, options.DataDirectory))
-            .WithArgs(runAs is null ? [] : [$"--reuid={runAs}", $"--regid={runAs}", "--init-groups", "--", postgresBinary])
+        var serverCommand = ChildProcess.AsUser(runAs, Path.Combine(options.BinDirectory, "postgres"), []);
+        var server = builder.AddResource(new LocalPostgresServerResource(name, serverCommand[0], workingDirectory, password.Resource, options.DataDirectory))
+            .WithArgs(serverCommand[1..])
             .WithArgs(
                 "-D", options.DataDirectory,
                 "-p", port.ToString(System.Globalization.CultureInfo.InvariantCulture),

@@ -9,20 +9,18 @@ using Microsoft.Extensions.Logging;
 namespace KennWilliamson.AppHost;
 
 /// <summary>
-/// One dashboard command's run of a migration worker verb, against the resource's connection string with the secrets
-/// in its environment, never on its command line. Its standard output is the command's result, its <c>error:</c> line
-/// the failure message. Past <c>DatabaseCommands:TimeoutSeconds</c> it gets SIGTERM, so the verb can clean up, and is
-/// killed only if it has not exited <see cref="Grace"/> later.
+/// One run of a worker verb for a dashboard command: secrets in its environment, never on its command line; its standard
+/// output is the result and its <c>error:</c> line the reason. Timed out, it gets SIGTERM first so the verb can clean up.
 /// </summary>
 internal static class MigrationWorkerVerb
 {
     public const string TimeoutSetting = "DatabaseCommands:TimeoutSeconds";
     private const int DefaultTimeoutSeconds = 300;
 
-    /// <summary>The worker host's own shutdown time-out: its verb cancels well within it.</summary>
+    /// <summary>The worker host's own shutdown time-out.</summary>
     private static readonly TimeSpan Grace = TimeSpan.FromSeconds(30);
 
-    /// <summary>KennWilliamson.MigrationService.dll of the same build as this AppHost (the project file compiles its path in).</summary>
+    /// <summary>The worker's own build, its path compiled in by the project file.</summary>
     public static string WorkerPath { get; } = typeof(MigrationWorkerVerb).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>()
         .SingleOrDefault(a => a.Key == "MigrationWorkerPath")?.Value ?? "";
 
@@ -116,7 +114,6 @@ internal static class MigrationWorkerVerb
         return CommandResults.Failure(reason, text, CommandResultFormat.Text);
     }
 
-    /// <summary>The time-out in seconds (unset: 300), or null for a value that is not one.</summary>
     internal static TimeSpan? ParseTimeout(string? text) => text switch
     {
         null or "" => TimeSpan.FromSeconds(DefaultTimeoutSeconds),

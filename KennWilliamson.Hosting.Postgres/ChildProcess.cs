@@ -4,29 +4,24 @@ using System.Text;
 
 namespace KennWilliamson.Hosting.Postgres;
 
-/// <summary>What a finished process printed, and how it exited.</summary>
 public sealed record ProcessResult(int ExitCode, string Output, string Error)
 {
     public override string ToString() => $"exit {ExitCode}\n--- stdout ---\n{Output}\n--- stderr ---\n{Error}";
 }
 
-/// <summary>How a process is watched and stopped, beyond its command line.</summary>
 public sealed record ProcessOptions
 {
-    /// <summary>Called with each line of standard output.</summary>
     public Action<string>? OnOutput { get; init; }
 
-    /// <summary>Called with each line of standard error.</summary>
     public Action<string>? OnError { get; init; }
 
-    /// <summary>Variables removed from the inherited environment.</summary>
     public IReadOnlyList<string> Unset { get; init; } = [];
 
-    /// <summary>Zero kills at once; otherwise SIGTERM first, so the program can clean up, and a kill only after this long.</summary>
+    /// <summary>Non-zero: SIGTERM first, so the program can clean up, and a kill only this long after.</summary>
     public TimeSpan StopGrace { get; init; }
 }
 
-/// <summary>A program started with its output captured and standard input given or closed; stopped with its children.</summary>
+/// <summary>The one way this repository starts a program: output captured, input closed, stopped with its children.</summary>
 public sealed class ChildProcess : IAsyncDisposable
 {
     private const int Sigterm = 15;
@@ -80,10 +75,7 @@ public sealed class ChildProcess : IAsyncDisposable
         return running;
     }
 
-    /// <summary>
-    /// Runs to completion. Past <paramref name="timeout"/> it is stopped and a <see cref="TimeoutException"/> thrown;
-    /// cancelled, it is stopped and the cancellation thrown.
-    /// </summary>
+    /// <summary>Past <paramref name="timeout"/> it is stopped and a <see cref="TimeoutException"/> thrown.</summary>
     public static async Task<ProcessResult> RunAsync(string fileName, IEnumerable<string> args, TimeSpan timeout,
         IReadOnlyDictionary<string, string>? environment = null, string? workingDirectory = null, string? stdin = null,
         ProcessOptions? options = null, CancellationToken cancellationToken = default)
@@ -106,19 +98,17 @@ public sealed class ChildProcess : IAsyncDisposable
         }
     }
 
-    /// <summary>The command that runs <paramref name="fileName"/> as <paramref name="user"/> (setpriv), or as it is when null.</summary>
+    /// <summary>Runs as <paramref name="user"/> when given: PostgreSQL refuses to run as root.</summary>
     public static string[] AsUser(string? user, string fileName, IEnumerable<string> args) => user is null
         ? [fileName, .. args]
         : ["setpriv", $"--reuid={user}", $"--regid={user}", "--init-groups", "--", fileName, .. args];
 
-    /// <summary>Waits for the exit and the end of its output.</summary>
     public async Task<ProcessResult> WaitAsync(CancellationToken cancellationToken = default)
     {
         await _process.WaitForExitAsync(cancellationToken);
         return new ProcessResult(_process.ExitCode, await _output, await _error);
     }
 
-    /// <summary>Stops it and its children: SIGTERM first when <paramref name="grace"/> is not zero, a kill past it.</summary>
     public async Task StopAsync(TimeSpan grace)
     {
         if (grace > TimeSpan.Zero && !OperatingSystem.IsWindows() && !_process.HasExited && Signal(_process.Id, Sigterm) == 0)
@@ -131,7 +121,7 @@ public sealed class ChildProcess : IAsyncDisposable
             }
             catch (OperationCanceledException)
             {
-                // Still running: killed below.
+                // killed below
             }
         }
         try
@@ -141,11 +131,11 @@ public sealed class ChildProcess : IAsyncDisposable
         }
         catch (InvalidOperationException)
         {
-            // It exited meanwhile.
+            // exited meanwhile
         }
     }
 
-    /// <summary>Waits briefly for the last output lines: a grandchild may still hold the pipes open.</summary>
+    /// <summary>Briefly: a grandchild may hold the pipes open.</summary>
     private async Task DrainAsync()
     {
         try
@@ -154,7 +144,7 @@ public sealed class ChildProcess : IAsyncDisposable
         }
         catch (TimeoutException)
         {
-            // Whatever came is in the callbacks already.
+            // what came is in the callbacks
         }
     }
 

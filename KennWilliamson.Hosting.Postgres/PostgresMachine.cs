@@ -2,15 +2,11 @@ using System.Globalization;
 
 namespace KennWilliamson.Hosting.Postgres;
 
-/// <summary>What this machine offers for running PostgreSQL: server binaries, client tools, a container engine that answers.</summary>
 public static class PostgresMachine
 {
     private const string DebianRoot = "/usr/lib/postgresql";
 
-    /// <summary>
-    /// The folder holding <c>postgres</c> and <c>initdb</c>: <paramref name="configured"/> when set (and nothing else then),
-    /// else what <c>pg_config --bindir</c> says, else the newest <c>/usr/lib/postgresql/*/bin</c>.
-    /// </summary>
+    /// <summary>The one bin-folder finder: <paramref name="configured"/> alone when set, else pg_config's, else the newest Debian one.</summary>
     public static string? FindBinDirectory(string? configured)
     {
         if (configured is not null)
@@ -24,11 +20,11 @@ public static class PostgresMachine
         return NewestDebianBin(HasServerBinaries);
     }
 
-    /// <summary>A client tool (pg_dump, psql, …) of the newest Debian install that has it, else its bare name for PATH.</summary>
+    /// <summary>Else the bare name, for PATH.</summary>
     public static string FindTool(string tool) =>
         NewestDebianBin(bin => File.Exists(Path.Combine(bin, tool))) is { } bin ? Path.Combine(bin, tool) : tool;
 
-    /// <summary>True when <c>RUNTIME info</c> (<paramref name="runtime"/>, else docker or podman) exits 0: the engine, not only its CLI, is there.</summary>
+    /// <summary><c>info</c>, not the CLI alone: the engine must answer.</summary>
     public static bool ContainerRuntimeAnswers(string? runtime)
     {
         var candidates = runtime is not null ? [runtime] : new[] { "docker", "podman" };
@@ -46,7 +42,6 @@ public static class PostgresMachine
             .Select(x => x.Bin)
             .FirstOrDefault();
 
-    /// <summary>The trimmed output on exit code 0, else null (also when the program is missing or hangs).</summary>
     private static string? Probe(string fileName, params string[] args)
     {
         try

@@ -3,7 +3,7 @@ using Microsoft.Extensions.Configuration;
 
 namespace KennWilliamson.Hosting.Postgres;
 
-/// <summary>A setup problem the user can fix (a setting, a missing program): its message is meant to be printed alone.</summary>
+/// <summary>A setup problem the user can fix: its message is meant to be printed alone.</summary>
 public sealed class SetupException(string message) : Exception(message);
 
 public enum PostgresMode
@@ -11,14 +11,10 @@ public enum PostgresMode
     Auto,
     Container,
     Local,
-    /// <summary>A server run elsewhere (a managed service): only its connection string is modelled.</summary>
     External,
 }
 
-/// <summary>
-/// The <c>Postgres</c> configuration section. <c>auto</c> takes a container when a container runtime answers, else the
-/// machine's server binaries, else stops with <see cref="NoPostgresMessage"/>.
-/// </summary>
+/// <summary>The <c>Postgres</c> section. <c>auto</c> prefers a container, then the machine's binaries; external runs no server.</summary>
 public sealed record PostgresSettings(PostgresMode Mode, int Port, string DataDirectory, string? BinDirectory, string? ContainerRuntime)
 {
     public const string NoPostgresMessage =
@@ -48,7 +44,6 @@ public sealed record PostgresSettings(PostgresMode Mode, int Port, string DataDi
             section["ContainerRuntime"] is { Length: > 0 } r ? r : configuration["ASPIRE_CONTAINER_RUNTIME"]);
     }
 
-    /// <summary>The mode to run in: the configured one, or for <c>auto</c> what this machine can do.</summary>
     public PostgresMode Resolve(Func<string?> findBinDirectory, Func<bool> containerRuntimeAnswers) => Mode switch
     {
         PostgresMode.Auto when containerRuntimeAnswers() => PostgresMode.Container,

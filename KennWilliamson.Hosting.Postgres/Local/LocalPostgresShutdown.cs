@@ -4,8 +4,8 @@ using Microsoft.Extensions.Logging;
 namespace KennWilliamson.Hosting.Postgres;
 
 /// <summary>
-/// Stops the local server with <c>pg_ctl stop -m fast</c> before the orchestrator tears the processes down, so its
-/// next start is clean rather than crash recovery. Registered after Aspire's own services, so it stops first.
+/// <c>pg_ctl stop -m fast</c> before the orchestrator kills the server, so its next start needs no crash recovery;
+/// registered after Aspire's services, so it stops first.
 /// </summary>
 internal sealed class LocalPostgresShutdown(string binDirectory, string dataDirectory, string? runAs, ILogger<LocalPostgresShutdown> logger)
     : IHostedService

@@ -57,6 +57,7 @@ internal static class MigrationWorkerVerb
             // The worker prefers DATABASE_URL: one left in the AppHost's environment must not redirect a reset.
             Unset = ["DATABASE_URL"],
             StopGrace = Grace,
+            OnKill = () => logger.LogWarning("The migration worker did not stop within {Grace} s of SIGTERM: killing it", Grace.TotalSeconds),
             OnOutput = line =>
             {
                 lock (report)

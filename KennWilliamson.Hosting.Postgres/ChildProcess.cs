@@ -19,6 +19,9 @@ public sealed record ProcessOptions
 
     /// <summary>Non-zero: SIGTERM first, so the program can clean up, and a kill only this long after.</summary>
     public TimeSpan StopGrace { get; init; }
+
+    /// <summary>Called when the grace has passed and the kill follows.</summary>
+    public Action? OnKill { get; init; }
 }
 
 /// <summary>The one way this repository starts a program: output captured, input closed, stopped with its children.</summary>
@@ -27,12 +30,14 @@ public sealed class ChildProcess : IAsyncDisposable
     private const int Sigterm = 15;
 
     private readonly Process _process;
+    private readonly ProcessOptions _options;
     private readonly Task<string> _output;
     private readonly Task<string> _error;
 
     private ChildProcess(Process process, ProcessOptions options)
     {
         _process = process;
+        _options = options;
         _output = PumpAsync(process.StandardOutput, options.OnOutput);
         _error = PumpAsync(process.StandardError, options.OnError);
     }
@@ -121,7 +126,7 @@ public sealed class ChildProcess : IAsyncDisposable
             }
             catch (OperationCanceledException)
             {
-                // killed below
+                _options.OnKill?.Invoke();
             }
         }
         try

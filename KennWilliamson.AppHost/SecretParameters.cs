@@ -5,17 +5,13 @@ namespace KennWilliamson.AppHost;
 
 internal static class SecretParameters
 {
-    /// <summary>
-    /// A secret parameter generated on first run (letters and digits, 32 unless asked otherwise: no quoting trouble in
-    /// connection strings or SQL) and persisted to the AppHost's user secrets, never to committed files.
-    /// </summary>
+    /// <summary>A secret generated on first run into the user secrets; letters and digits only, so it needs no quoting in connection strings or SQL.</summary>
     public static IResourceBuilder<ParameterResource> AddSecret(this IDistributedApplicationBuilder builder, string name, int length = 32) =>
         builder.AddParameter(name, new GenerateParameterDefault { MinLength = length, Special = false }, secret: true, persist: true);
 
     /// <summary>
-    /// The user-secrets file holds every generated secret; the tools write it with the default umask
-    /// (world-readable on most Linux machines). Its folder becomes 0700 and the file 0600 at start-up and
-    /// again once resources are created (when a first run has just written it).
+    /// The user-secrets file is written with the default umask, often world-readable: made owner-only at start-up and
+    /// again once resources are created, when a first run has just written it.
     /// </summary>
     public static void RestrictUserSecretsFile(this IDistributedApplicationBuilder builder)
     {
@@ -36,7 +32,6 @@ internal static class SecretParameters
         });
     }
 
-    /// <summary>Folder 0700 and file 0600, when they exist.</summary>
     [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
     public static void RestrictToOwner(string file)
     {

@@ -24,7 +24,7 @@ public sealed class ExternalModeTests : IAsyncLifetime
 
         // No server in the model: the database is only a connection string.
         Assert.DoesNotContain(builder.Resources, r => r.Name.StartsWith("postgres", StringComparison.Ordinal)
-            || r is ContainerResource or PostgresServerResource or KennWilliamson.AppHost.Postgres.Local.LocalPostgresServerResource);
+            || r is ContainerResource or PostgresServerResource or KennWilliamson.Hosting.Postgres.LocalPostgresServerResource);
         Assert.Single(builder.Resources.OfType<IResourceWithConnectionString>(), r => r.Name == "kennwilliamson");
 
         _app = await builder.BuildAsync(cts.Token).WaitAsync(cts.Token);

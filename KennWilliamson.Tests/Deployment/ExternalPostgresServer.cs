@@ -98,9 +98,7 @@ public sealed class ExternalPostgresServer : IAsyncDisposable
 
     private async Task RunAsync(string fileName, string[] args, bool asPostgres = false)
     {
-        string[] command = asPostgres && _asPostgres
-            ? ["setpriv", $"--reuid={RunAs}", $"--regid={RunAs}", "--init-groups", "--", fileName, .. args]
-            : [fileName, .. args];
+        var command = ChildProcess.AsUser(asPostgres && _asPostgres ? RunAs : null, fileName, args);
         var result = await ChildProcess.RunAsync(command[0], command[1..], TimeSpan.FromMinutes(2));
         if (result.ExitCode != 0)
         {

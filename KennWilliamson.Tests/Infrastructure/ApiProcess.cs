@@ -11,12 +11,11 @@ namespace KennWilliamson.Tests.Infrastructure;
 /// </summary>
 public sealed class ApiProcess : IAsyncDisposable
 {
-    private readonly Process _process;
     private readonly ConcurrentQueue<string> _lines = new();
+    private ChildProcess? _process;
 
-    private ApiProcess(Process process, TestDatabaseServer database, HttpClient api)
+    private ApiProcess(TestDatabaseServer database, HttpClient api)
     {
-        _process = process;
         Database = database;
         Api = api;
     }
@@ -32,32 +31,23 @@ public sealed class ApiProcess : IAsyncDisposable
     {
         var database = await TestDatabaseServer.StartAsync();
         var port = LoopbackPorts.Free();
-        var start = new ProcessStartInfo("dotnet")
+        var environment = new Dictionary<string, string>
         {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            RedirectStandardInput = true,
-            UseShellExecute = false,
+            ["ASPNETCORE_URLS"] = string.Create(CultureInfo.InvariantCulture, $"http://127.0.0.1:{port}"),
+            ["ASPNETCORE_ENVIRONMENT"] = "Development",
+            ["ConnectionStrings__kennwilliamson"] = database.AppConnectionString,
+            ["Jwt__SigningKey"] = AppHostFactory.Secret() + AppHostFactory.Secret(),
+            ["Monitoring__DataDirectory"] = database.DataDirectory,
         };
-        start.ArgumentList.Add(TestPaths.ProjectDll("KennWilliamson.Api"));
-        start.Environment["ASPNETCORE_URLS"] = string.Create(CultureInfo.InvariantCulture, $"http://127.0.0.1:{port}");
-        start.Environment["ASPNETCORE_ENVIRONMENT"] = "Development";
-        start.Environment["ConnectionStrings__kennwilliamson"] = database.AppConnectionString;
-        start.Environment["Jwt__SigningKey"] = AppHostFactory.Secret() + AppHostFactory.Secret();
-        start.Environment["Monitoring__DataDirectory"] = database.DataDirectory;
         foreach (var (key, value) in settings)
         {
-            start.Environment[key.Replace(":", "__", StringComparison.Ordinal)] = value;
+            environment[key.Replace(":", "__", StringComparison.Ordinal)] = value;
         }
-        var process = Process.Start(start) ?? throw new InvalidOperationException("dotnet did not start");
-        process.StandardInput.Close();
         var api = new HttpClient(new UntracedHandler()) { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = TimeSpan.FromSeconds(30) };
-        var running = new ApiProcess(process, database, api);
-        process.OutputDataReceived += (_, e) => running.Add(e.Data);
-        process.ErrorDataReceived += (_, e) => running.Add(e.Data);
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        await running.WaitHealthyAsync();
+        var running = new ApiProcess(database, api);
+        running._process = ChildProcess.Start("dotnet", [TestPaths.ProjectDll("KennWilliamson.Api")], environment,
+            options: new ProcessOptions { OnOutput = running._lines.Enqueue, OnError = running._lines.Enqueue });
+        await running.WaitHealthyAsync(running._process);
         return running;
     }
 
@@ -76,22 +66,14 @@ public sealed class ApiProcess : IAsyncDisposable
         }
     }
 
-    private void Add(string? line)
-    {
-        if (line is not null)
-        {
-            _lines.Enqueue(line);
-        }
-    }
-
-    private async Task WaitHealthyAsync()
+    private async Task WaitHealthyAsync(ChildProcess process)
     {
         var deadline = DateTime.UtcNow.AddMinutes(1);
         while (true)
         {
-            if (_process.HasExited)
+            if (process.HasExited)
             {
-                Assert.Fail($"the API exited ({_process.ExitCode}): {string.Join('\n', Lines)}");
+                Assert.Fail($"the API exited ({(await process.WaitAsync()).ExitCode}): {string.Join('\n', Lines)}");
             }
             try
             {
@@ -114,12 +96,10 @@ public sealed class ApiProcess : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         Api.Dispose();
-        if (!_process.HasExited)
+        if (_process is not null)
         {
-            _process.Kill(entireProcessTree: true);
-            await _process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(30));
+            await _process.DisposeAsync();
         }
-        _process.Dispose();
         await Database.DisposeAsync();
     }
 

@@ -71,9 +71,7 @@ public sealed class PostgresCluster(string binDirectory, string dataDirectory)
 
     private static async Task RunAsync(string fileName, string[] args, bool asPostgres = false)
     {
-        string[] command = asPostgres && AsPostgres
-            ? ["setpriv", $"--reuid={RunAs}", $"--regid={RunAs}", "--init-groups", "--", fileName, .. args]
-            : [fileName, .. args];
+        var command = ChildProcess.AsUser(asPostgres && AsPostgres ? RunAs : null, fileName, args);
         var result = await ChildProcess.RunAsync(command[0], command[1..], TimeSpan.FromMinutes(2));
         if (result.ExitCode != 0)
         {

@@ -1,5 +1,3 @@
-using KennWilliamson.AppHost.Postgres;
-
 namespace KennWilliamson.Tests.Infrastructure;
 
 /// <summary>

@@ -114,9 +114,7 @@ public sealed class BackupScriptTests(ApiFixture fixture) : IClassFixture<ApiFix
         Assert.Equal(0, (await scratch.RunWorkerAsync("run", "--seed")).ExitCode);
         var bin = TestPaths.NewTempDirectory("oldtools");
         var ran = Path.Combine(bin, "ran");
-        var realPsql = Path.Combine(Path.GetDirectoryName(System.Diagnostics.Process.Start(
-            new System.Diagnostics.ProcessStartInfo("bash", ["-c", "ls -d /usr/lib/postgresql/*/bin/psql 2>/dev/null | sort -V | tail -1 || command -v psql"]) { RedirectStandardOutput = true })!
-            .StandardOutput.ReadToEnd().Trim())!, "psql");
+        var realPsql = PostgresMachine.FindTool("psql");
         File.CreateSymbolicLink(Path.Combine(bin, "psql"), realPsql);
         foreach (var tool in new[] { "pg_dump" })
         {

@@ -1,4 +1,4 @@
-using KennWilliamson.AppHost.Postgres;
+using KennWilliamson.AppHost;
 using KennWilliamson.Tests.Infrastructure;
 using KennWilliamson.Tests.Schema;
 using Npgsql;

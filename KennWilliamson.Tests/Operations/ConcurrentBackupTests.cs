@@ -65,9 +65,13 @@ public sealed class ConcurrentBackupTests(ApiFixture fixture) : IClassFixture<Ap
         using var holding = new FileStream(held, FileMode.Open, FileAccess.Read, FileShare.ReadWrite); // as a running backup holds its own
         // A temp folder of this test's own (backups of tests beside it clean theirs), short enough for gpg-agent's socket path.
         var temp = Directory.CreateTempSubdirectory("kw").FullName;
-        var exited = System.Diagnostics.Process.Start("true")!; // once it has ended, its id names no process
-        await exited.WaitForExitAsync();
-        var deadHome = Directory.CreateDirectory(Path.Combine(temp, $"kennwilliamson-gpg-{exited.Id}-{Guid.NewGuid():N}")).FullName;
+        int exitedId; // once it has ended, its id names no process
+        await using (var exited = ChildProcess.Start("true", []))
+        {
+            exitedId = exited.Id;
+            await exited.WaitAsync();
+        }
+        var deadHome = Directory.CreateDirectory(Path.Combine(temp, $"kennwilliamson-gpg-{exitedId}-{Guid.NewGuid():N}")).FullName;
         File.WriteAllText(Path.Combine(deadHome, "random_seed"), "gpg");
         var liveHome = Directory.CreateDirectory(Path.Combine(temp, $"kennwilliamson-gpg-{Environment.ProcessId}-{Guid.NewGuid():N}")).FullName;
         try

@@ -1,5 +1,5 @@
 using System.Net;
-using KennWilliamson.AppHost.Postgres;
+using KennWilliamson.AppHost;
 using KennWilliamson.Tests.Api;
 using KennWilliamson.Tests.Infrastructure;
 using KennWilliamson.Tests.Schema;

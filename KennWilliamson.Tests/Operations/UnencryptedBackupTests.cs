@@ -79,11 +79,7 @@ public sealed class UnencryptedBackupTests(ApiFixture fixture) : IClassFixture<A
     internal static async Task<string> PlainDumpAsync(string connectionString, string path)
     {
         var b = new NpgsqlConnectionStringBuilder(connectionString);
-        var pgDump = Directory.Exists("/usr/lib/postgresql")
-            ? Directory.GetDirectories("/usr/lib/postgresql").Select(d => Path.Combine(d, "bin", "pg_dump")).Where(File.Exists)
-                .OrderByDescending(p => int.Parse(Path.GetFileName(Path.GetDirectoryName(Path.GetDirectoryName(p)))!, System.Globalization.CultureInfo.InvariantCulture))
-                .FirstOrDefault() ?? "pg_dump"
-            : "pg_dump";
+        var pgDump = PostgresMachine.FindTool("pg_dump");
         var result = await ChildProcess.RunAsync(pgDump, ["--format=custom", $"--file={path}"], TimeSpan.FromMinutes(1), new Dictionary<string, string>
         {
             ["PGHOST"] = b.Host!,

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using KennWilliamson.Tests.Api;
@@ -108,10 +107,7 @@ public sealed class CrashTests(ITestOutputHelper output) : IAsyncLifetime
     private async Task KillPostgresImmediatelyAsync(CancellationToken ct)
     {
         var pid = int.Parse((await File.ReadAllLinesAsync(Path.Combine(DataDirectory, "postmaster.pid"), ct))[0], CultureInfo.InvariantCulture);
-        using (var kill = Process.Start("kill", ["-QUIT", pid.ToString(CultureInfo.InvariantCulture)]))
-        {
-            await kill.WaitForExitAsync(ct);
-        }
+        await ChildProcess.RunAsync("kill", ["-QUIT", pid.ToString(CultureInfo.InvariantCulture)], TimeSpan.FromSeconds(30), cancellationToken: ct);
         await UntilAsync(() => Task.FromResult(!Directory.Exists($"/proc/{pid}")), TimeSpan.FromSeconds(20), ct);
     }
 

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using KennWilliamson.Tests.Infrastructure;
 
 namespace KennWilliamson.Tests.Reliability;
@@ -36,12 +35,8 @@ public sealed class ShutdownTests
         Assert.Empty(ProcessScan.Mentioning(marker));
 
         // The control file says how the server stopped: a clean shutdown, not one that needs recovery.
-        var control = Process.Start(new ProcessStartInfo(Path.Combine(KennWilliamson.AppHost.Postgres.PostgresMachine.FindBinDirectory(null)!, "pg_controldata"), [dataDirectory])
-        {
-            RedirectStandardOutput = true,
-        })!;
-        var state = await control.StandardOutput.ReadToEndAsync(cts.Token);
-        await control.WaitForExitAsync(cts.Token);
+        var state = (await ChildProcess.RunAsync(Path.Combine(PostgresMachine.FindBinDirectory(null)!, "pg_controldata"), [dataDirectory],
+            TimeSpan.FromMinutes(1), cancellationToken: cts.Token)).Output;
         Assert.Contains("Database cluster state:               shut down", state, StringComparison.Ordinal);
         Directory.Delete(root, recursive: true);
     }

@@ -1,5 +1,4 @@
 using System.Text;
-using KennWilliamson.Tests.Infrastructure;
 using Npgsql;
 
 namespace KennWilliamson.Tests.Schema;

@@ -291,11 +291,7 @@ public sealed class PrivilegeMatrixTests(ApiFixture fixture) : IDisposable, ICla
     private static Task<ProcessResult> PgDumpAsync(string connectionString, string file)
     {
         var b = new NpgsqlConnectionStringBuilder(connectionString);
-        var bin = Directory.Exists("/usr/lib/postgresql")
-            ? Directory.GetDirectories("/usr/lib/postgresql").Select(d => Path.Combine(d, "bin", "pg_dump")).Where(File.Exists)
-                .OrderByDescending(p => int.TryParse(Path.GetFileName(Path.GetDirectoryName(Path.GetDirectoryName(p))), out var major) ? major : 0).FirstOrDefault()
-            : null;
-        return ChildProcess.RunAsync(bin ?? "pg_dump", ["--format=custom", $"--file={file}", $"--dbname={b.Database}"], Scripts.Timeout,
+        return ChildProcess.RunAsync(PostgresMachine.FindTool("pg_dump"), ["--format=custom", $"--file={file}", $"--dbname={b.Database}"], Scripts.Timeout,
             new Dictionary<string, string> { ["PGHOST"] = b.Host!, ["PGPORT"] = $"{b.Port}", ["PGUSER"] = b.Username!, ["PGPASSWORD"] = b.Password! });
     }
 

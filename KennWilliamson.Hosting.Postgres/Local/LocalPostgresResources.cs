@@ -1,9 +1,6 @@
-namespace KennWilliamson.AppHost.Postgres.Local;
+namespace KennWilliamson.Hosting.Postgres;
 
-/// <summary>
-/// The machine's PostgreSQL server run as an executable (local mode). Same name and connection string
-/// shape as the container's <c>PostgresServerResource</c>, so nothing downstream knows the mode.
-/// </summary>
+/// <summary>Connection strings shaped as the container's <c>PostgresServerResource</c>, so nothing downstream knows the mode.</summary>
 public sealed class LocalPostgresServerResource(string name, string command, string workingDirectory, ParameterResource password, string dataDirectory)
     : ExecutableResource(name, command, workingDirectory), IResourceWithConnectionString
 {
@@ -14,7 +11,6 @@ public sealed class LocalPostgresServerResource(string name, string command, str
 
     public ParameterResource Password { get; } = password;
 
-    /// <summary>The cluster's data directory, a folder of this machine.</summary>
     public string DataDirectory { get; } = dataDirectory;
 
     public EndpointReference PrimaryEndpoint => _primaryEndpoint ??= new(this, EndpointName);
@@ -23,7 +19,6 @@ public sealed class LocalPostgresServerResource(string name, string command, str
         $"Host={PrimaryEndpoint.Property(EndpointProperty.Host)};Port={PrimaryEndpoint.Property(EndpointProperty.Port)};Username={UserName};Password={Password}");
 }
 
-/// <summary>A database on the local server, created when the server becomes ready.</summary>
 public sealed class LocalPostgresDatabaseResource(string name, string databaseName, LocalPostgresServerResource parent)
     : Resource(name), IResourceWithParent<LocalPostgresServerResource>, IResourceWithConnectionString
 {

@@ -3,25 +3,12 @@ using System.Net.Sockets;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 
-namespace KennWilliamson.AppHost.Postgres.Local;
+namespace KennWilliamson.Hosting.Postgres;
 
-/// <summary>Where the local server's binaries and data are, which port it listens on, and its first-start script.</summary>
-/// <param name="BinDirectory">The folder holding postgres, initdb and pg_ctl.</param>
-/// <param name="DataDirectory">The cluster's data directory (created by the init script when new).</param>
-/// <param name="Port">The loopback port; 0 for a free one.</param>
-/// <param name="InitScript">A bash script run once before the server (initdb on a new data directory); it gets
-/// PG_BIN, PGDATA, PG_RUN_AS and POSTGRES_PASSWORD.</param>
+/// <summary>Port 0 takes a free one. The init script (bash) runs first, with PG_BIN, PGDATA, PG_RUN_AS and POSTGRES_PASSWORD.</summary>
 public sealed record LocalPostgresOptions(string BinDirectory, string DataDirectory, int Port, string InitScript);
 
-/// <summary>
-/// PostgreSQL from the machine's own binaries, as executables, for an AppHost on a machine without a
-/// container engine: <c>AddLocalPostgres</c> adds <c>NAME-init</c> (the init script, once) and the server
-/// <c>NAME</c>, which waits for it, listens on loopback only, preloads pg_stat_statements, runs as the
-/// <c>postgres</c> user when the AppHost runs as root (PostgreSQL refuses root), is health-checked by
-/// logging in, and is stopped with <c>pg_ctl stop -m fast</c> when the AppHost stops. <c>AddDatabase</c>
-/// adds a database created when the server is ready. Nothing here knows this application: the folder can
-/// be lifted into another AppHost.
-/// </summary>
+/// <summary>PostgreSQL from the machine's own binaries, for a machine without a container engine.</summary>
 public static class LocalPostgresExtensions
 {
     private const string RunAsUser = "postgres";
@@ -39,15 +26,14 @@ public static class LocalPostgresExtensions
             .WithEnvironment("PG_RUN_AS", runAs ?? "")
             .WithEnvironment("POSTGRES_PASSWORD", password);
 
-        var postgresBinary = Path.Combine(options.BinDirectory, "postgres");
-        var server = builder.AddResource(new LocalPostgresServerResource(name,
-                runAs is null ? postgresBinary : "setpriv", workingDirectory, password.Resource, options.DataDirectory))
-            .WithArgs(runAs is null ? [] : [$"--reuid={runAs}", $"--regid={runAs}", "--init-groups", "--", postgresBinary])
+        var serverCommand = ChildProcess.AsUser(runAs, Path.Combine(options.BinDirectory, "postgres"), []);
+        var server = builder.AddResource(new LocalPostgresServerResource(name, serverCommand[0], workingDirectory, password.Resource, options.DataDirectory))
+            .WithArgs(serverCommand[1..])
             .WithArgs(
                 "-D", options.DataDirectory,
                 "-p", port.ToString(System.Globalization.CultureInfo.InvariantCulture),
                 "-c", "listen_addresses=localhost",
-                // TCP only: no socket file in a shared folder such as /var/run/postgresql.
+                // TCP only: no socket file in a shared folder.
                 "-c", "unix_socket_directories=",
                 "-c", "shared_preload_libraries=pg_stat_statements",
                 "-c", "pg_stat_statements.track=all")
@@ -63,8 +49,7 @@ public static class LocalPostgresExtensions
             .WithIconName("Database");
         init.WithParentRelationship(server);
 
-        // The check really logs in (and runs SELECT 1), so "healthy" means PostgreSQL accepts logins; it
-        // waits until the server says it is ready (LocalPostgresReadyCheck).
+        // Healthy means it accepts logins.
         string? serverConnection = null;
         builder.Eventing.Subscribe<BeforeResourceStartedEvent>(server.Resource, async (_, ct) =>
             serverConnection = await server.Resource.ConnectionStringExpression.GetValueAsync(ct));
@@ -78,7 +63,6 @@ public static class LocalPostgresExtensions
         return server;
     }
 
-    /// <summary>A database of the local server (resource and database named <paramref name="name"/>), created when the server is ready.</summary>
     public static IResourceBuilder<LocalPostgresDatabaseResource> AddDatabase(this IResourceBuilder<LocalPostgresServerResource> server, string name)
     {
         var builder = server.ApplicationBuilder;

@@ -1,14 +1,8 @@
-namespace KennWilliamson.AppHost.Postgres;
+namespace KennWilliamson.AppHost;
 
 /// <summary>
-/// The database operations (reset, backup, migration rehearsal, admin grant, audit purge) as dashboard commands on the database
-/// resource, in either mode: "Reset database", "Reset database with seed data", "Back up now", "Rehearse migrations", "Grant admin…"
-/// and "Purge old audit events". Each runs the migration worker's verb (<c>reset [--seed]</c>, <c>backup</c>, <c>rehearse</c>,
-/// <c>grant-admin EMAIL</c>, <c>purge</c>) against the resource's own connection string; scripts/*.sh run the same verbs from a
-/// terminal, so the dashboard and the command line behave the same. The dashboard's confirmation dialog is the reset's
-/// confirmation (the worker gets <c>--yes</c>), and the worker runs in the AppHost's environment, which decides whether it
-/// may seed. <c>Backups:Directory</c> (else <c>backups/</c> at the repository root, as the scripts) is where "Back up now"
-/// writes and "Rehearse migrations" takes the newest backup from; <c>Audit:RetentionDays</c>, when set, is the purge's.
+/// The migration worker's operator verbs as dashboard commands on the database, so the dashboard and scripts/*.sh behave
+/// the same. The dashboard's confirmation is the verb's (<c>--yes</c>); the AppHost's environment decides whether it may seed.
 /// </summary>
 public static class DatabaseCommands
 {

@@ -1,17 +1,14 @@
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Npgsql;
 
-namespace KennWilliamson.AppHost.Postgres.Local;
+namespace KennWilliamson.Hosting.Postgres;
 
 /// <summary>
-/// The local server's health check. A login attempt while PostgreSQL is still starting is refused and
-/// logged by the server as <c>FATAL: the database system is starting up</c>, an error on the dashboard of
-/// every clean start. So, as <c>pg_ctl start --wait</c> does, the check first reads the server's status
-/// from <c>postmaster.pid</c>, and connects (and runs SELECT 1) only once it says <c>ready</c>.
+/// Logs in only once postmaster.pid says <c>ready</c>, as <c>pg_ctl start --wait</c> does: a login during start-up is
+/// logged by the server as FATAL, an error on the dashboard of every clean start.
 /// </summary>
 internal sealed class LocalPostgresReadyCheck(string dataDirectory, Func<string?> connectionString) : IHealthCheck
 {
-    // postmaster.pid's 8th line is the server's status: starting, ready, stopping or standby.
     private const int StatusLine = 8;
 
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)

@@ -1,24 +1,20 @@
 using System.Globalization;
 using Microsoft.Extensions.Configuration;
 
-namespace KennWilliamson.AppHost.Postgres;
+namespace KennWilliamson.Hosting.Postgres;
+
+/// <summary>A setup problem the user can fix: its message is meant to be printed alone.</summary>
+public sealed class SetupException(string message) : Exception(message);
 
 public enum PostgresMode
 {
     Auto,
     Container,
     Local,
-    /// <summary>A server run elsewhere (a managed service): only its connection string is modelled.</summary>
     External,
 }
 
-/// <summary>
-/// The <c>Postgres</c> section of the AppHost's configuration, and the choice of mode it leads to.
-/// <c>auto</c> takes a container when a container runtime answers, else the machine's server binaries,
-/// else stops with <see cref="NoPostgresMessage"/>. <c>external</c> runs no server at all: the database is the
-/// connection string <c>ConnectionStrings:kennwilliamson</c>. Pure: reading the configuration only; what
-/// the machine has is asked by <see cref="PostgresMachine"/>.
-/// </summary>
+/// <summary>The <c>Postgres</c> section. <c>auto</c> prefers a container, then the machine's binaries; external runs no server.</summary>
 public sealed record PostgresSettings(PostgresMode Mode, int Port, string DataDirectory, string? BinDirectory, string? ContainerRuntime)
 {
     public const string NoPostgresMessage =
@@ -48,7 +44,6 @@ public sealed record PostgresSettings(PostgresMode Mode, int Port, string DataDi
             section["ContainerRuntime"] is { Length: > 0 } r ? r : configuration["ASPIRE_CONTAINER_RUNTIME"]);
     }
 
-    /// <summary>The mode to run in: the configured one, or for <c>auto</c> what this machine can do.</summary>
     public PostgresMode Resolve(Func<string?> findBinDirectory, Func<bool> containerRuntimeAnswers) => Mode switch
     {
         PostgresMode.Auto when containerRuntimeAnswers() => PostgresMode.Container,

@@ -54,7 +54,7 @@ internal static class MigrationWorkerVerb
         var reason = "";
         var options = new ProcessOptions
         {
-            // The worker prefers DATABASE_URL: one left in the AppHost's environment must not redirect a reset.
+            // A DATABASE_URL left in the AppHost's environment must never reach the worker and redirect a reset.
             Unset = ["DATABASE_URL"],
             StopGrace = Grace,
             OnKill = () => logger.LogWarning("The migration worker did not stop within {Grace} s of SIGTERM: killing it", Grace.TotalSeconds),

@@ -143,7 +143,7 @@ public sealed class ResetCommandTests(DestructiveCommandsApp fixture) : IClassFi
     }
 
     /// <summary>
-    /// The worker prefers DATABASE_URL, and an operator's shell may still export one for another database: the
+    /// An operator's shell may still export a DATABASE_URL for another database, which the worker reads: the
     /// dashboard's reset acts on the resource's database all the same, and the other is untouched.
     /// </summary>
     [Fact]

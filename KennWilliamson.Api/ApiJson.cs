@@ -8,10 +8,8 @@ using KennWilliamson.Api.IncidentTimers;
 namespace KennWilliamson.Api;
 
 /// <summary>
-/// Compile-time JSON metadata for every request and response body: no reflection on the request path,
-/// and the first request of a kind does not pay for building serializers. A new contract type belongs
-/// here too; one that is missing still works through the reflection resolver behind this one in the
-/// chain (Program.cs), only slower. The options mirror Program.cs: snake_case, web defaults.
+/// Source-generated JSON for every body, so no request pays for reflection or serializer building. A type missing
+/// here still works, slower, through the reflection resolver (Program.cs).
 /// </summary>
 [JsonSourceGenerationOptions(JsonSerializerDefaults.Web, PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower)]
 [JsonSerializable(typeof(RegisterRequest))]

@@ -2,7 +2,7 @@ using System.Text.Json;
 
 namespace KennWilliamson.Api;
 
-/// <summary>snake_case JSON, as the original backend's web client expects, with the source-generated metadata first.</summary>
+/// <summary>snake_case, as the original backend's web client expects.</summary>
 public static class JsonSettings
 {
     public static IServiceCollection AddApiJson(this IServiceCollection services) =>
@@ -10,7 +10,6 @@ public static class JsonSettings
         {
             o.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower;
             o.SerializerOptions.MaxDepth = 16; // well below the default 64
-            // Reflection stays behind the generated context for the framework's own types.
             o.SerializerOptions.TypeInfoResolverChain.Insert(0, ApiJsonContext.Default);
         });
 }

@@ -14,7 +14,6 @@ builder.AddHttpPipeline();                // problem details, body limit, client
 builder.Services.AddApiJson();            // snake_case, source-generated
 builder.Services.AddAccessControl();      // the caller, admin rights from the database, the audit trail
 
-// One registration per feature, beside its routes.
 builder.Services.AddAccounts();
 builder.Services.AddIncidentTimers();
 builder.Services.AddAdmin();
@@ -29,8 +28,7 @@ if (app.Environment.IsDevelopment())
     app.MapScalarApiReference(); // the interactive reference, at /scalar
 }
 
-// One validation step for every /api route (RequestValidation). Deny by default: every /api route but the public read
-// (answered inside routing) needs a signed-in caller unless it says AllowAnonymous.
+// Deny by default: every /api route but the public read needs a caller unless it says AllowAnonymous.
 var api = app.MapGroup("/api").ValidateRequests();
 api.MapPublicTimer();     // GET /api/{user_slug}/incident-timer
 var callers = api.MapGroup("").RequireAuthorization();
@@ -39,5 +37,4 @@ callers.MapAccounts();        // /api/auth/register, login, refresh, logout, me,
 callers.MapIncidentTimers();  // /api/incident-timers
 callers.MapAdmin();           // /api/admin/users, roles, audit-events, slow-queries
 
-// Settings are checked before anything starts: a bad one ends the API with a line naming it, exit code 1.
 return app.RunWithValidSettings();

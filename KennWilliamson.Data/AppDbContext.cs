@@ -3,15 +3,7 @@ using Microsoft.EntityFrameworkCore;
 
 namespace KennWilliamson.Data;
 
-/// <summary>
-/// The database of kennwilliamson.org. Shared by the migration worker (which owns the migrations and
-/// connects as the schema owner) and the API (which connects as the least-privilege role).
-/// </summary>
-/// <remarks>
-/// Add a migration, from the repository root, without a running AppHost:
-/// <code>dotnet tool restore &amp;&amp; dotnet ef migrations add NAME --project KennWilliamson.MigrationService --output-dir Migrations</code>
-/// The worker's <c>DesignTimeDbContextFactory</c> supplies the provider; no database is contacted.
-/// </remarks>
+/// <summary>Shared by the migration worker (as schema owner) and the API (as the least-privilege role).</summary>
 public sealed class AppDbContext(DbContextOptions<AppDbContext> options) : DbContext(options)
 {
     public DbSet<User> Users => Set<User>();
@@ -24,15 +16,8 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options) : DbCon
     protected override void OnModelCreating(ModelBuilder modelBuilder) =>
         modelBuilder.ApplyConfigurationsFromAssembly(typeof(AppDbContext).Assembly);
 
-    /// <summary>
-    /// The option every user of this model needs (the worker, the API, the tests): snake_case names.
-    /// The provider and its connection come from each caller.
-    /// </summary>
     public static void Configure(DbContextOptionsBuilder options) => options.UseSnakeCaseNamingConvention();
 
-    /// <summary>
-    /// Where the migrations live. Only the worker (and its design-time factory) names it: the API never
-    /// migrates, and the Data project cannot reference the worker's assembly.
-    /// </summary>
+    /// <summary>Named only by the worker: the API never migrates, and Data cannot reference the worker.</summary>
     public const string MigrationsAssembly = "KennWilliamson.MigrationService";
 }

@@ -10,10 +10,7 @@ using OpenTelemetry.Trace;
 
 namespace Microsoft.Extensions.Hosting;
 
-/// <summary>
-/// What every service of the application shares: OpenTelemetry, health checks, resilience and
-/// service discovery. Each project calls <see cref="AddServiceDefaults{TBuilder}"/> first.
-/// </summary>
+/// <summary>Telemetry, health checks, resilience and service discovery that every service shares.</summary>
 public static class Extensions
 {
     public const string HealthEndpointPath = "/health";
@@ -34,7 +31,6 @@ public static class Extensions
         return builder;
     }
 
-    /// <summary>Names of the ActivitySources that services add their own spans to.</summary>
     public static TBuilder ConfigureOpenTelemetry<TBuilder>(this TBuilder builder, params string[] activitySources)
         where TBuilder : IHostApplicationBuilder
     {
@@ -50,22 +46,18 @@ public static class Extensions
                 .AddHttpClientInstrumentation()
                 .AddRuntimeInstrumentation())
             .WithTracing(tracing => tracing
-                // Telemetry:TraceSampleRatio (default 1: every trace) keeps that share of the traces that start
-                // here, chosen by trace id; a request that arrives with a parent keeps its parent's decision; and
-                // Telemetry:MaxTracesPerSecond (default 100) caps both, so a forged "sampled" header cannot force
-                // more. Metrics and logs are never sampled (docs/benchmarks-reference.md: what full tracing cost under load).
+                // The cap also holds for callers' "sampled" headers, and keeps the exporter's queue from overflowing.
                 .SetSampler(new TraceRateSampler(
                     new ParentBasedSampler(new TraceIdRatioBasedSampler(TraceSampleRatio(builder.Configuration))),
                     builder.Configuration.GetValue("Telemetry:MaxTracesPerSecond", 100), TimeProvider.System))
                 .AddSource(builder.Environment.ApplicationName)
                 .AddSource(activitySources)
-                // Health probes every few seconds would drown the traces people look for.
+                // Probes every few seconds would drown the traces people look for.
                 .AddAspNetCoreInstrumentation(o => o.Filter = context =>
                     !context.Request.Path.StartsWithSegments(HealthEndpointPath)
                     && !context.Request.Path.StartsWithSegments(AlivenessEndpointPath))
                 .AddHttpClientInstrumentation());
 
-        // The AppHost sets the endpoint for every resource; without it (a plain `dotnet run`) nothing is exported.
         if (!string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]))
         {
             builder.Services.AddOpenTelemetry().UseOtlpExporter();
@@ -74,7 +66,6 @@ public static class Extensions
         return builder;
     }
 
-    /// <summary>Telemetry:TraceSampleRatio, 0..1; anything else stops the start with what to set.</summary>
     private static double TraceSampleRatio(IConfiguration configuration)
     {
         var ratio = configuration.GetValue("Telemetry:TraceSampleRatio", 1.0);
@@ -90,11 +81,7 @@ public static class Extensions
         return builder;
     }
 
-    /// <summary>
-    /// Maps <c>/health</c> (every check must pass) and <c>/alive</c> (the process answers) in every
-    /// environment: the AppHost, the scripts and an orchestrator in production all probe them. Neither
-    /// returns more than the overall status, so nothing internal leaks.
-    /// </summary>
+    // Mapped in every environment, since orchestrators probe them; they return only the overall status.
     public static WebApplication MapDefaultEndpoints(this WebApplication app)
     {
         app.MapHealthChecks(HealthEndpointPath).AllowAnonymous();

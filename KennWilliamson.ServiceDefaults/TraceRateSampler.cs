@@ -3,14 +3,8 @@ using OpenTelemetry.Trace;
 namespace Microsoft.Extensions.Hosting;
 
 /// <summary>
-/// Keeps at most <c>maxPerSecond</c> of the traces that the inner sampler keeps, per clock second:
-/// while traffic is light (development, a quiet day) every trace is kept; under load the trace count stops
-/// growing with the request rate. Without a cap the exporter's queue (2,048 spans) overflows above a few
-/// thousand requests a second and drops spans one by one, so parents lose children at random and the
-/// collector still pays for all it receives (docs/benchmarks-reference.md measured both). Counted where a trace
-/// enters this process: a root, or a parent from another process (a caller's <c>traceparent</c> header, which
-/// anyone can send with its "sampled" flag set: the cap holds for them too). A span inside a trace this process
-/// already keeps is never dropped, so a kept trace is whole.
+/// Caps kept traces per second where they enter the process, so an overflowing exporter queue never splits a
+/// trace; spans inside a kept trace are never dropped (docs/benchmarks-reference.md).
 /// </summary>
 public sealed class TraceRateSampler : Sampler
 {
@@ -22,9 +16,7 @@ public sealed class TraceRateSampler : Sampler
     private readonly int _maxPerSecond;
     private readonly TimeProvider _time;
 
-    // The second being counted and how many traces it kept, in one 64-bit word so that moving to a new second
-    // and counting in it cannot interleave: the second (since the clock's start; 39 bits) above, the count in
-    // the low 24 bits.
+    // Second (high bits) and count (low 24) in one word, so moving to a new second and counting cannot interleave.
     private long _window;
 
     public TraceRateSampler(Sampler inner, int maxPerSecond, TimeProvider time)
@@ -50,8 +42,7 @@ public sealed class TraceRateSampler : Sampler
         while (true)
         {
             var seen = Volatile.Read(ref _window);
-            // Never back: a thread that read the clock just before another moved the window on counts in the
-            // newer second, so no second hands out more than the cap.
+            // Never back: a stale clock read counts in the newer second, so no second exceeds the cap.
             var second = Math.Max(now, seen >> CountBits);
             var count = (seen >> CountBits) == second ? seen & CountMask : 0;
             if (count >= _maxPerSecond)

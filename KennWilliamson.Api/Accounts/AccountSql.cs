@@ -2,12 +2,11 @@ using KennWilliamson.Data.Sql;
 
 namespace KennWilliamson.Api.Accounts;
 
-/// <summary>The accounts feature's hand-written statements; the locks it shares with the worker are LockSql's.</summary>
 public static class AccountSql
 {
     /// <summary>
-    /// The target's role lock exclusive, the caller's shared (one lock, exclusive, when they are one user or their
-    /// keys collide), in key order: PostgreSQL evaluates volatile output expressions after the outer sort.
+    /// Target exclusive, caller shared (one exclusive lock when the keys collide), in key order: PostgreSQL evaluates
+    /// volatile output expressions after the outer sort.
     /// </summary>
     public static readonly SqlStatement RoleChangeLocks = new("role change locks", """
         SELECT CASE WHEN k.exclusive THEN pg_advisory_xact_lock(k.key) ELSE pg_advisory_xact_lock_shared(k.key) END
@@ -17,11 +16,10 @@ public static class AccountSql
         ORDER BY k.key
         """, [typeof(Guid), typeof(Guid)]);
 
-    /// <summary>The email as the unique index on lower(email) compares it: PostgreSQL's lower(), not .NET's.</summary>
+    /// <summary>PostgreSQL's lower(), not .NET's, as the unique index on lower(email) compares it.</summary>
     public static readonly SqlStatement EmailKey = new("email key",
         "SELECT lower($1::text) AS \"Value\"", [typeof(string)], new SqlColumn("Value", typeof(string)));
 
-    /// <summary>Tokens that serve nothing any more, a batch at a time (<see cref="RefreshTokenPurge"/>).</summary>
     public static readonly SqlStatement RefreshTokenPurge = new("refresh token purge", """
         DELETE FROM refresh_tokens WHERE id IN (
             SELECT id FROM refresh_tokens

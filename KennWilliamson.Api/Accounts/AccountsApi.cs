@@ -9,7 +9,6 @@ using Microsoft.Extensions.Options;
 
 namespace KennWilliamson.Api.Accounts;
 
-/// <summary>Accounts and their sessions: register, login, refresh, logout, me, and the slug a display name would get.</summary>
 public static class AccountsApi
 {
     private const string InvalidCredentials = "Invalid email or password";
@@ -18,7 +17,6 @@ public static class AccountsApi
     // Verified against when the email is unknown, so both failures take the same time.
     private static readonly Lazy<string> UnknownUserHash = new(() => PasswordHasher.Hash(Guid.NewGuid().ToString()));
 
-    /// <summary>JWT bearer tokens (HS256, our issuer and audience, a key checked at start-up), sessions, refresh tokens purged in the background, the credential endpoints' limits.</summary>
     public static IServiceCollection AddAccounts(this IServiceCollection services)
     {
         services.AddScoped<UserAccounts>();
@@ -43,7 +41,6 @@ public static class AccountsApi
         routes.MapPost("/auth/preview-slug", PreviewSlugAsync).WithTags("Users").AllowAnonymous();
         var group = routes.MapGroup("/auth").WithTags("Auth");
 
-        // Public: these are how a caller gets a token. The credential endpoints are rate limited.
         group.MapPost("/register", RegisterAsync).AllowAnonymous().RequireRateLimiting(RateLimitOptions.AuthPolicy);
         group.MapPost("/login", LoginAsync).AllowAnonymous().RequireRateLimiting(RateLimitOptions.AuthPolicy);
         group.MapPost("/refresh", RefreshAsync).AllowAnonymous().RequireRateLimiting(RateLimitOptions.AuthPolicy);
@@ -71,9 +68,7 @@ public static class AccountsApi
     private static async Task<Results<Ok<AuthResponse>, UnauthorizedProblem, TooManyRequestsProblem>> LoginAsync(
         LoginRequest request, UserAccounts accounts, Sessions sessions, AuditLog audit, FailedLoginLimiter failures, HttpContext http, CancellationToken ct)
     {
-        // Per account, before the hash: an answer like every other 429, known email or not. Keyed on the email
-        // as the database compares it (its lower(), not .NET's: 'İ' lower-cases differently), so no spelling
-        // that finds the account has a budget of its own.
+        // Keyed on the email as the database lowers it ('İ' lowers differently in .NET), so no spelling has its own budget.
         using var attempt = failures.TryBegin(await accounts.EmailKeyAsync(request.Email!, ct), out var wait);
         if (attempt is null)
         {
@@ -88,14 +83,14 @@ public static class AccountsApi
         if (user is null || !PasswordHasher.Verify(request.Password!, user.PasswordHash))
         {
             attempt.Failed();
-            // The attempted email, bounded, so an admin can see what was tried; never the password.
+            // Bounded, so an admin can see what was tried; never the password.
             await audit.WriteAsync(AuditActions.LoginFailed, user?.Id, Truncate(request.Email!, 255), ct: ct);
             return new UnauthorizedProblem(InvalidCredentials);
         }
         attempt.Succeeded();
         if (PasswordHasher.NeedsRehash(user.PasswordHash))
         {
-            // e.g. the original backend's bcrypt hash: replace it with the current algorithm's.
+            // e.g. the original backend's bcrypt hash.
             await accounts.UpgradePasswordHashAsync(user, request.Password!, ct);
         }
         audit.Add(AuditActions.LoginSucceeded, user.Id, $"user:{user.Id}");

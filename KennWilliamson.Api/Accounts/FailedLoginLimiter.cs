@@ -5,7 +5,6 @@ using Microsoft.Extensions.Options;
 
 namespace KennWilliamson.Api.Accounts;
 
-/// <summary>Failed logins allowed per email within a window, whatever address they come from.</summary>
 public sealed class FailedLoginOptions : IValidatableObject
 {
     public const string Section = "RateLimiting:FailedLogins";
@@ -13,10 +12,7 @@ public sealed class FailedLoginOptions : IValidatableObject
     public int PermitLimit { get; set; } = 5;
     public TimeSpan Window { get; set; } = TimeSpan.FromMinutes(15);
 
-    /// <summary>
-    /// How many emails are tracked at once (those with failures in the window or an attempt in flight), so a
-    /// flood of made-up emails cannot grow the table without end.
-    /// </summary>
+    /// <summary>Caps the table so a flood of made-up emails cannot grow it without end.</summary>
     public int MaxTrackedEmails { get; set; } = 100_000;
 
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
@@ -33,30 +29,22 @@ public sealed class FailedLoginOptions : IValidatableObject
 }
 
 /// <summary>
-/// Counts failed logins per email (the caller passes it as the unique index compares it), so rotating client
-/// addresses does not buy more guesses at one account. Unknown emails are counted exactly like known ones,
-/// so a refusal says nothing about whether the account exists. An attempt in flight counts as a failure
-/// until it ends: concurrent guesses cannot all slip in before the first one is recorded. A success clears
-/// the count. Kept in this process (N replicas allow N times the limit; see docs/deploy.md).
-/// At most <see cref="FailedLoginOptions.MaxTrackedEmails"/> emails are tracked. When the table is full, an
-/// email not in it is refused (the same 429) until room frees: failing open instead would let whoever filled
-/// the table guess at every other account without a per-account limit.
+/// Counts failed logins per email, known or not, so rotating addresses buys no guesses and a refusal reveals
+/// nothing. Fails closed when the table is full (docs/security.md); per process (docs/deploy.md).
 /// </summary>
 public sealed class FailedLoginLimiter(IOptions<FailedLoginOptions> options, TimeProvider time, ILogger<FailedLoginLimiter> logger)
 {
-    /// <summary>How often idle entries are dropped; so also how long a refusal at the cap asks to wait.</summary>
+    /// <summary>Also how long a refusal at the cap asks to wait.</summary>
     internal static readonly TimeSpan SweepInterval = TimeSpan.FromMinutes(1);
     private static readonly TimeSpan RepeatFullWarning = TimeSpan.FromHours(1);
     private readonly ConcurrentDictionary<string, Entry> _entries = new(StringComparer.Ordinal);
-    // Entries in the table; a slot is reserved before an entry is added, so this never passes the cap.
+    // A slot is reserved before an entry is added, so this never passes the cap.
     private int _tracked;
     private long _nextSweepTicks;
     private long _nextFullWarningTicks;
 
-    /// <summary>How many emails are tracked now.</summary>
     internal int TrackedEmails => Volatile.Read(ref _tracked);
 
-    /// <summary>Starts an attempt; null (and how long to wait) when the email has used its failures or the table is full.</summary>
     public Attempt? TryBegin(string email, out TimeSpan retryAfter)
     {
         var now = time.GetUtcNow();
@@ -102,7 +90,6 @@ public sealed class FailedLoginLimiter(IOptions<FailedLoginOptions> options, Tim
         }
     }
 
-    /// <summary>Counts one more email unless that would pass the cap; compare-and-swap, so the count never reads above it.</summary>
     private bool TryReserveSlot(int cap)
     {
         var tracked = Volatile.Read(ref _tracked);
@@ -118,7 +105,7 @@ public sealed class FailedLoginLimiter(IOptions<FailedLoginOptions> options, Tim
         return false;
     }
 
-    /// <summary>Once when the table fills, then at most hourly while it stays full: never once per refused request.</summary>
+    /// <summary>Once when the table fills, then at most hourly: never once per refused request.</summary>
     private void WarnFull(DateTimeOffset now, int cap)
     {
         var next = Interlocked.Read(ref _nextFullWarningTicks);
@@ -143,7 +130,6 @@ public sealed class FailedLoginLimiter(IOptions<FailedLoginOptions> options, Tim
             {
                 entry.Failures.Enqueue(time.GetUtcNow());
             }
-            // Nothing left to count: free the slot now rather than at the next sweep.
             if (entry.InFlight == 0 && entry.Failures.Count == 0)
             {
                 Remove(entry);
@@ -169,7 +155,6 @@ public sealed class FailedLoginLimiter(IOptions<FailedLoginOptions> options, Tim
         }
     }
 
-    /// <summary>Drops entries whose failures have expired, once a minute, so memory follows the emails tried within one window.</summary>
     private void Sweep(DateTimeOffset now)
     {
         var next = Interlocked.Read(ref _nextSweepTicks);
@@ -199,10 +184,7 @@ public sealed class FailedLoginLimiter(IOptions<FailedLoginOptions> options, Tim
         public bool Removed { get; set; }
     }
 
-    /// <summary>
-    /// One login attempt: say how it ended, then dispose. Disposed without a word (an exception, a cancelled
-    /// request) it counts neither way, so a database outage cannot lock an account.
-    /// </summary>
+    /// <summary>Disposed without an outcome it counts neither way, so a database outage cannot lock an account.</summary>
     public sealed class Attempt : IDisposable
     {
         private readonly FailedLoginLimiter _owner;

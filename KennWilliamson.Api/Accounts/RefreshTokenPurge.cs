@@ -4,7 +4,6 @@ using Npgsql;
 
 namespace KennWilliamson.Api.Accounts;
 
-/// <summary>When refresh tokens that can no longer be used are deleted (<c>RefreshTokens:PurgeAfter</c>, <c>:PurgeInterval</c>).</summary>
 public sealed class RefreshTokenPurgeOptions : IValidatableObject
 {
     public const string Section = "RefreshTokens";
@@ -12,10 +11,8 @@ public sealed class RefreshTokenPurgeOptions : IValidatableObject
     public static readonly TimeSpan MinInterval = TimeSpan.FromMinutes(1);
     public static readonly TimeSpan MaxInterval = TimeSpan.FromDays(1);
 
-    /// <summary>How long an expired or revoked token is kept after it expired or was revoked.</summary>
     public TimeSpan PurgeAfter { get; set; } = TimeSpan.FromDays(30);
 
-    /// <summary>How often the API purges (also once at start).</summary>
     public TimeSpan PurgeInterval { get; set; } = TimeSpan.FromHours(1);
 
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
@@ -33,18 +30,14 @@ public sealed class RefreshTokenPurgeOptions : IValidatableObject
 }
 
 /// <summary>
-/// Deletes the refresh tokens that serve nothing any more, so <c>refresh_tokens</c> stops growing with every
-/// sign-in: those expired more than <see cref="RefreshTokenPurgeOptions.PurgeAfter"/> ago, and those revoked
-/// that long ago and never spent. A spent token is kept until it has been expired that long, whether or not
-/// its family was revoked: presenting it again is how reuse is detected. An unspent revoked token is refused
-/// exactly like an unknown one, so deleting it changes no answer.
+/// Deletes tokens expired or revoked-unspent longer than PurgeAfter. Spent tokens stay until then, since
+/// presenting one again is how reuse is detected.
 /// </summary>
 public sealed class RefreshTokenPurge(NpgsqlDataSource database, IOptions<RefreshTokenPurgeOptions> options)
 {
-    /// <summary>Rows per statement: each batch is a short transaction, so a first purge of a large table never holds many row locks at once.</summary>
+    /// <summary>Each batch is a short transaction, so a first purge never holds many row locks at once.</summary>
     public const int BatchSize = 10_000;
 
-    /// <summary>Purges as of <paramref name="now"/>; returns how many tokens went.</summary>
     public async Task<int> PurgeAsync(DateTimeOffset now, CancellationToken ct)
     {
         var cutoff = now - options.Value.PurgeAfter;

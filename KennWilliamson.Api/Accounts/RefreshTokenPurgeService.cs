@@ -3,17 +3,13 @@ using Microsoft.Extensions.Options;
 
 namespace KennWilliamson.Api.Accounts;
 
-/// <summary>Runs <see cref="RefreshTokenPurge"/> at start and then every <c>RefreshTokens:PurgeInterval</c>, on the injected clock.</summary>
 public sealed class RefreshTokenPurgeService(RefreshTokenPurge purge, IOptions<RefreshTokenPurgeOptions> options, TimeProvider time,
     ILogger<RefreshTokenPurgeService> logger) : BackgroundService
 {
     protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
         RunAsync(purge.PurgeAsync, options.Value.PurgeInterval, time, logger, stoppingToken);
 
-    /// <summary>
-    /// The loop: one purge now, then one per tick of <paramref name="interval"/> on <paramref name="time"/>. A
-    /// purge that fails (the database away) is logged and the next tick tries again: the tokens wait.
-    /// </summary>
+    /// <summary>A failed purge (the database away) is logged and the next tick tries again.</summary>
     internal static async Task RunAsync(Func<DateTimeOffset, CancellationToken, Task<int>> purge, TimeSpan interval, TimeProvider time,
         ILogger logger, CancellationToken stoppingToken)
     {

@@ -8,14 +8,12 @@ using Microsoft.Extensions.Options;
 namespace KennWilliamson.Api.Accounts;
 
 /// <summary>
-/// Refresh-token rotation with reuse detection (OAuth 2.0 Security BCP): each use spends a token and
-/// issues the next of its family; presenting a spent token again revokes the whole family. A revoked token
-/// (logout, a role change, a family already revoked for reuse) is refused without more: its whole family is
-/// revoked already, and presenting it is what a client that was signed out does, not a sign of theft.
+/// Refresh-token rotation with reuse detection (OAuth 2.0 Security BCP): presenting a spent token revokes
+/// its family; a revoked one is just refused, since a signed-out client does that too.
 /// </summary>
 public sealed class RefreshTokenStore(AppDbContext db, IOptions<JwtOptions> options, TimeProvider time, AuditLog audit)
 {
-    /// <summary>Starts a new family (a login or a registration). The caller saves the changes.</summary>
+    /// <summary>Starts a new family; the caller saves the changes.</summary>
     public string Issue(Guid userId, Guid? familyId = null)
     {
         var (token, hash) = TokenService.NewRefreshToken();
@@ -30,11 +28,8 @@ public sealed class RefreshTokenStore(AppDbContext db, IOptions<JwtOptions> opti
     }
 
     /// <summary>
-    /// Spends <paramref name="token"/> and returns its user and a new token of the same family; null
-    /// when the token is unknown, expired, spent (which revokes the family and is audited) or revoked. Runs in the
-    /// caller's transaction, which the caller commits whatever this returns (a reuse's revocation is a write too),
-    /// with the user's role lock (shared) and the family locked: rotations of one family run one after another,
-    /// each sees what the one before committed, and a role change waits for the rotation or revokes its result.
+    /// Spends <paramref name="token"/> and returns the next of its family, or null. Runs in the caller's transaction,
+    /// which commits even on null (a reuse revokes), under the user's shared role lock and the family's lock.
     /// </summary>
     public async Task<(Guid UserId, string Token)?> RotateAsync(string token, CancellationToken ct)
     {
@@ -53,7 +48,7 @@ public sealed class RefreshTokenStore(AppDbContext db, IOptions<JwtOptions> opti
         var now = time.GetUtcNow();
         if (stored.UsedAt is not null)
         {
-            // Reuse: someone else holds this family. Revoke every token of it, the newest included.
+            // Reuse: someone else holds this family, so revoke all of it.
             await RevokeFamilyAsync(stored.FamilyId, ct);
             audit.Add(AuditActions.RefreshTokenReuse, stored.UserId, $"user:{stored.UserId}", new { family = stored.FamilyId });
             await db.SaveChangesAsync(ct);
@@ -64,7 +59,6 @@ public sealed class RefreshTokenStore(AppDbContext db, IOptions<JwtOptions> opti
             return null;
         }
 
-        // Conditional all the same: under the lock it always spends, and if it ever did not, no new token is issued.
         if (await db.RefreshTokens.Where(t => t.Id == stored.Id && t.UsedAt == null && t.RevokedAt == null)
             .ExecuteUpdateAsync(s => s.SetProperty(t => t.UsedAt, now), ct) != 1)
         {
@@ -75,10 +69,7 @@ public sealed class RefreshTokenStore(AppDbContext db, IOptions<JwtOptions> opti
         return (stored.UserId, next);
     }
 
-    /// <summary>
-    /// Logout: revokes the family of <paramref name="token"/>, if it is one of ours, holding the family's lock
-    /// like a rotation does, so a rotation running at the same moment cannot issue a token that outlives it.
-    /// </summary>
+    /// <summary>Holds the family's lock, so a concurrent rotation cannot issue a token that outlives the logout.</summary>
     public async Task RevokeAsync(string token, CancellationToken ct)
     {
         await using var tx = await db.Database.BeginTransactionAsync(ct);
@@ -90,10 +81,8 @@ public sealed class RefreshTokenStore(AppDbContext db, IOptions<JwtOptions> opti
     }
 
     /// <summary>
-    /// A role change: revokes every family of <paramref name="userId"/> in the caller's transaction, which holds
-    /// the user's role lock exclusively (<see cref="RoleLocks"/>), so no sign-in or rotation of the user is between
-    /// reading the roles and writing its token. Each family is locked as a rotation locks it, in one order, which
-    /// also keeps a logout out of the way.
+    /// Runs under the caller's exclusive role lock (<see cref="RoleLocks"/>); families are locked in one order,
+    /// as a rotation locks them, so a concurrent logout cannot deadlock.
     /// </summary>
     public async Task RevokeAllOfUserAsync(Guid userId, CancellationToken ct)
     {
@@ -104,10 +93,7 @@ public sealed class RefreshTokenStore(AppDbContext db, IOptions<JwtOptions> opti
             .ExecuteUpdateAsync(s => s.SetProperty(t => t.RevokedAt, now), ct);
     }
 
-    /// <summary>
-    /// The family of the token with <paramref name="hash"/>, locked until the transaction ends; null when unknown.
-    /// Its user's role lock is taken first (shared), as every transaction takes the role locks before the others.
-    /// </summary>
+    /// <summary>Role lock (shared) first, as every transaction takes role locks before the others.</summary>
     private async Task<Guid?> LockFamilyAsync(byte[] hash, CancellationToken ct)
     {
         var owner = await db.RefreshTokens.Where(t => t.TokenHash == hash).Select(t => new { t.UserId, t.FamilyId }).SingleOrDefaultAsync(ct);

@@ -6,20 +6,13 @@ using Npgsql;
 
 namespace KennWilliamson.Api.Accounts;
 
-/// <summary>
-/// What register, login and refresh answer: an access token, a refresh token of a family, and the user with
-/// their roles.
-/// </summary>
 public sealed class Sessions(AppDbContext db, UserAccounts accounts, TokenService tokens, RefreshTokenStore refreshTokens, AuditLog audit)
 {
     private const string EmailIndex = "ux_users_email_lower";
     private const string SlugIndex = "ix_users_slug";
     private const int SlugAttempts = 20;
 
-    /// <summary>
-    /// A new account (the user, their <c>user</c> role, the audit row) and its first session, in one transaction;
-    /// null when the email is taken. A slug a concurrent registration took moves on to the next suffix.
-    /// </summary>
+    /// <summary>Null when the email is taken; a slug a concurrent registration took moves on to the next suffix.</summary>
     public async Task<AuthResponse?> RegisterAsync(string email, string passwordHash, string displayName, CancellationToken ct)
     {
         var baseSlug = Slugs.FromDisplayName(displayName);
@@ -56,11 +49,7 @@ public sealed class Sessions(AppDbContext db, UserAccounts accounts, TokenServic
         }
     }
 
-    /// <summary>
-    /// A new access token and a new refresh-token family, minted under the user's role lock (shared): a role
-    /// change in flight is waited for and its roles read, and one that comes later waits for this session to exist
-    /// and ends it. Never a session from the roles before a change that outlives it.
-    /// </summary>
+    /// <summary>Minted under the user's shared role lock, so no session comes from roles a change is replacing.</summary>
     public async Task<AuthResponse> SignInAsync(User user, CancellationToken ct)
     {
         await using var tx = await db.Database.BeginTransactionAsync(ct);
@@ -72,10 +61,6 @@ public sealed class Sessions(AppDbContext db, UserAccounts accounts, TokenServic
         return new AuthResponse(tokens.CreateAccessToken(user, roles), refresh, UserResponse.From(user, roles));
     }
 
-    /// <summary>
-    /// The next token of a family (the used one is spent), or null when it is unknown, spent or its user is gone.
-    /// The roles are read in the rotation's transaction, under the user's role lock, like a sign-in's.
-    /// </summary>
     public async Task<AuthResponse?> RefreshAsync(string refreshToken, CancellationToken ct)
     {
         await using var tx = await db.Database.BeginTransactionAsync(ct);

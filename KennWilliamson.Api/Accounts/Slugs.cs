@@ -2,10 +2,7 @@ using System.Text;
 
 namespace KennWilliamson.Api.Accounts;
 
-/// <summary>
-/// Public slugs, as the original backend makes them: lower-case, trimmed, spaces to <c>-</c>, only
-/// letters, digits and <c>-</c>, no leading or trailing <c>-</c>; on a collision <c>-2</c>, <c>-3</c>, ...
-/// </summary>
+/// <summary>Slugs exactly as the original backend makes them.</summary>
 public static class Slugs
 {
     public const string Fallback = "user";
@@ -32,7 +29,6 @@ public static class Slugs
         return result.Length == 0 ? Fallback : result;
     }
 
-    /// <summary>The first of <c>slug</c>, <c>slug-2</c>, <c>slug-3</c>, ... not among <paramref name="taken"/>.</summary>
     public static string FirstAvailable(string slug, IReadOnlyCollection<string> taken)
     {
         if (!taken.Contains(slug))

@@ -6,7 +6,6 @@ using Microsoft.IdentityModel.Tokens;
 
 namespace KennWilliamson.Api.Accounts;
 
-/// <summary>Access tokens: JWT HS256 with <c>sub</c>, <c>email</c>, <c>roles</c>, <c>iat</c>, <c>exp</c>.</summary>
 public sealed class TokenService(IOptions<JwtOptions> options, TimeProvider time)
 {
     private static readonly JsonWebTokenHandler Handler = new();
@@ -33,7 +32,6 @@ public sealed class TokenService(IOptions<JwtOptions> options, TimeProvider time
         return Handler.CreateToken(descriptor);
     }
 
-    /// <summary>What the bearer handler checks: only HS256, our issuer and audience, a signature, an expiry, small skew.</summary>
     public static TokenValidationParameters ValidationParameters(JwtOptions options) => new()
     {
         ValidAlgorithms = [SecurityAlgorithms.HmacSha256],
@@ -48,7 +46,6 @@ public sealed class TokenService(IOptions<JwtOptions> options, TimeProvider time
         RoleClaimType = "roles",
     };
 
-    /// <summary>A new random refresh token (256 bits, URL-safe) and the hash that is stored instead of it.</summary>
     public static (string Token, byte[] Hash) NewRefreshToken()
     {
         var token = Base64UrlEncoder.Encode(RandomNumberGenerator.GetBytes(32));

@@ -7,27 +7,20 @@ using Microsoft.EntityFrameworkCore;
 
 namespace KennWilliamson.Api.Accounts;
 
-/// <summary>
-/// Account lookups by email (as the unique index compares them), roles and password-hash upgrades; no tokens
-/// (those are <see cref="Sessions"/>').
-/// </summary>
 public sealed class UserAccounts(AppDbContext db, AuditLog audit)
 {
     /// <summary>Matches emails the way the unique index on lower(email) does, in the database.</summary>
     public IQueryable<User> FindByEmail(string email) =>
         db.Users.WithEmail(email);
 
-    /// <summary>The email the way <see cref="FindByEmail"/> compares it: trimmed here, lower-cased by the database.</summary>
+    /// <summary>Trimmed here, lower-cased by the database, as <see cref="FindByEmail"/> compares it.</summary>
     public Task<string> EmailKeyAsync(string email, CancellationToken ct) =>
         db.Database.Query<string>(AccountSql.EmailKey, AccountSql.EmailKey.Argument(0, email.Trim())).SingleAsync(ct);
 
     public Task<List<string>> RolesOfAsync(Guid userId, CancellationToken ct) =>
         db.UserRoles.Where(ur => ur.UserId == userId).OrderBy(ur => ur.Role!.Name).Select(ur => ur.Role!.Name).ToListAsync(ct);
 
-    /// <summary>
-    /// Replaces a verified password's outdated hash (bcrypt, fewer iterations) with a current one; only
-    /// when the stored hash is still the one that was verified, so a concurrent change wins.
-    /// </summary>
+    /// <summary>Only while the stored hash is still the one verified, so a concurrent change wins.</summary>
     public async Task UpgradePasswordHashAsync(User user, string password, CancellationToken ct)
     {
         var oldHash = user.PasswordHash;
@@ -37,7 +30,7 @@ public sealed class UserAccounts(AppDbContext db, AuditLog audit)
         user.PasswordHash = newHash;
         if (upgraded > 0)
         {
-            // The scheme only (bcrypt, or PBKDF2 with fewer iterations), never the hash itself.
+            // The scheme only, never the hash itself.
             audit.Add(AuditActions.PasswordHashUpgraded, user.Id, $"user:{user.Id}", new { from = oldHash.Split('$', 3)[1] });
         }
     }

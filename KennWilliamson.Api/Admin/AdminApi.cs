@@ -11,10 +11,6 @@ using RoleAnswer = Microsoft.AspNetCore.Http.HttpResults.Results<
 
 namespace KennWilliamson.Api.Admin;
 
-/// <summary>
-/// Administration: users and their roles, the audit trail, slow queries. Admins only, as the database says at
-/// the time of the request (403 otherwise; AdminAuthorization).
-/// </summary>
 public static class AdminApi
 {
     public const int MaxSlowQueries = 100;
@@ -73,10 +69,7 @@ public static class AdminApi
         return await AnswerAsync(await changes.RevokeAsync(me, user.Id, roleId.Value, role, ct), user, accounts, ct);
     }
 
-    /// <summary>
-    /// A caller revoked while the request was in flight gets the 403 the admin policy gives (the same body), as if
-    /// the revocation had come first: it did, as far as the database is concerned.
-    /// </summary>
+    /// <summary>A caller revoked mid-request gets the admin policy's 403: the revocation came first, as far as the database is concerned.</summary>
     private static async Task<RoleAnswer> AnswerAsync(
         RoleChangeOutcome outcome, User user, UserAccounts accounts, CancellationToken ct) => outcome switch
     {
@@ -104,7 +97,6 @@ public static class AdminApi
         return TypedResults.Ok(queries);
     }
 
-    /// <summary>The user and the role's id in one query: either may be missing.</summary>
     private static async Task<(User? User, Guid? RoleId)> FindAsync(Guid id, string role, AppDbContext db, CancellationToken ct)
     {
         var found = await db.Users.AsNoTracking().Where(u => u.Id == id)

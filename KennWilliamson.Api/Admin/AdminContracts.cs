@@ -5,10 +5,7 @@ using Microsoft.AspNetCore.Mvc;
 
 namespace KennWilliamson.Api.Admin;
 
-/// <summary>
-/// The admin listings' <c>page</c> and <c>page_size</c> query. A page past <see cref="Paging.MaxPage"/> is refused
-/// (400 naming <c>page</c>): its offset would overflow (page 2,147,483,647 was a 500); smaller oddities are clamped.
-/// </summary>
+/// <summary>A page past <see cref="Paging.MaxPage"/> is refused (400): its offset would overflow; smaller oddities are clamped.</summary>
 public sealed record PageQuery([FromQuery(Name = "page")] int? Page, [FromQuery(Name = "page_size")] int? PageSize) : IValidatable
 {
     public void Validate(FieldErrors errors)
@@ -20,18 +17,16 @@ public sealed record PageQuery([FromQuery(Name = "page")] int? Page, [FromQuery(
     }
 }
 
-/// <summary>Paging shared by the admin listings: page from 1, page size capped.</summary>
 public sealed record Paging(int Page, int PageSize)
 {
     public const int MaxPageSize = 100;
     public const int DefaultPageSize = 50;
-    /// <summary>So the offset, (page - 1) × page size, always fits in an int (EF's Skip) with room to spare.</summary>
+    /// <summary>So the offset always fits in an int (EF's Skip) with room to spare.</summary>
     public const int MaxPage = 1_000_000;
 
     public static Paging From(PageQuery query) =>
         new(Math.Clamp(query.Page ?? 1, 1, MaxPage), Math.Clamp(query.PageSize ?? DefaultPageSize, 1, MaxPageSize));
 
-    /// <summary>Computed in 64 bits; the bounds above keep it far below int.MaxValue.</summary>
     public int Skip => checked((int)((long)(Page - 1) * PageSize));
 }
 

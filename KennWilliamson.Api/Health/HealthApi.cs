@@ -13,7 +13,6 @@ public static class HealthApi
     private static readonly string Version =
         typeof(HealthApi).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "unknown";
 
-    /// <summary>Database size, largest tables and free space: gauges, a low-space warning, and the details of /api/health/db for admins.</summary>
     public static IServiceCollection AddHealth(this IServiceCollection services)
     {
         services.AddSingleton<StorageSampler>();
@@ -31,11 +30,7 @@ public static class HealthApi
         return group;
     }
 
-    /// <summary>
-    /// 200 with the server version and applied-migration count, or 503 when the database does not answer.
-    /// An admin's token adds the storage details (sizes, largest tables, free space), an admin as the database
-    /// says now (a revoked admin's token does not); anyone else gets the original backend's body.
-    /// </summary>
+    /// <summary>Storage details only for an admin as the database says now; anyone else gets the original backend's body.</summary>
     private static async Task<Results<Ok<DatabaseHealth>, JsonHttpResult<DatabaseHealth>>> CheckDatabaseAsync(
         AppDbContext db, CurrentUser caller, StorageSampler storage, ILoggerFactory loggers, CancellationToken ct)
     {

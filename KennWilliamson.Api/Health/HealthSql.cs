@@ -2,7 +2,6 @@ using KennWilliamson.Data.Sql;
 
 namespace KennWilliamson.Api.Health;
 
-/// <summary>The health feature's hand-written statements.</summary>
 public static class HealthSql
 {
     public static readonly SqlStatement ServerVersion = new("server version",
@@ -11,7 +10,7 @@ public static class HealthSql
     public static readonly SqlStatement AppliedMigrations = new("applied migrations",
         "SELECT count(*)::int AS \"Value\" FROM \"__EFMigrationsHistory\"", [], new SqlColumn("Value", typeof(int)));
 
-    /// <summary>One round trip: the database's size (no relation), then each table's heap, indexes and TOAST, largest first.</summary>
+    /// <summary>One round trip: the database's size (no relation), then the largest tables.</summary>
     public static readonly SqlStatement StorageSample = new("storage sample", $"""
         SELECT NULL::text AS relation, pg_database_size(current_database()) AS bytes
         UNION ALL

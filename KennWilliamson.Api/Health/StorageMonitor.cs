@@ -4,11 +4,8 @@ using KennWilliamson.Data;
 namespace KennWilliamson.Api.Health;
 
 /// <summary>
-/// Samples the storage every <c>Monitoring:StorageIntervalSeconds</c> (60) and publishes the latest sample
-/// as OpenTelemetry gauges of the meter <see cref="MeterName"/> (the dashboard's Metrics view, resource
-/// api). The gauges read the cached sample: the exporter collects every few seconds, the database is
-/// asked once a minute. When the data directory's free space falls under <c>Monitoring:LowFreeSpaceRatio</c>
-/// (0.10) a warning is logged, once per fall (and again each hour it stays low); recovery is logged too.
+/// Publishes the latest storage sample as gauges, so the exporter's frequent collection never asks the database;
+/// warns once per fall under <c>Monitoring:LowFreeSpaceRatio</c>, then hourly.
 /// </summary>
 public sealed class StorageMonitor : BackgroundService
 {
@@ -57,7 +54,7 @@ public sealed class StorageMonitor : BackgroundService
             }
             catch (Exception ex) when (ex is Npgsql.NpgsqlException or InvalidOperationException or TimeoutException or IOException)
             {
-                // The database health endpoint reports an outage; here the gauges keep their last sample.
+                // The database health endpoint reports an outage; the gauges keep their last sample.
                 _logger.LogDebug(ex, "Storage sample skipped: {Message}", ex.Message);
             }
         }

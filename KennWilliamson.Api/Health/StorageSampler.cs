@@ -4,11 +4,8 @@ using Microsoft.EntityFrameworkCore;
 namespace KennWilliamson.Api.Health;
 
 /// <summary>
-/// How much room the data takes and has: the database's size and its largest tables (from PostgreSQL,
-/// readable by the API's own role), and the free space of the filesystem holding the data directory.
-/// That last one only where the API can see the folder: <c>Monitoring:DataDirectory</c>, which the
-/// AppHost sets in local mode. A server elsewhere (a container's volume, a managed service) is watched
-/// with that platform's own disk metrics; here it is reported as unknown, never guessed.
+/// Database and table sizes, and the data directory's free space only where the API can see it
+/// (<c>Monitoring:DataDirectory</c>); elsewhere unknown, never guessed.
 /// </summary>
 public sealed class StorageSampler(IConfiguration configuration)
 {
@@ -52,7 +49,7 @@ public sealed class StorageSampler(IConfiguration configuration)
         {
             return null;
         }
-        // statvfs of the folder: its filesystem's numbers (reading them needs no access to the folder itself).
+        // statvfs: reading the filesystem's numbers needs no access to the folder itself.
         var drive = new DriveInfo(DataDirectory);
         var total = drive.TotalSize;
         return new DiskSpace(drive.AvailableFreeSpace, total, total > 0 ? Math.Round((double)drive.AvailableFreeSpace / total, 4) : 0);

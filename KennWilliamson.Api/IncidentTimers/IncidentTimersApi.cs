@@ -6,19 +6,15 @@ using Npgsql;
 
 namespace KennWilliamson.Api.IncidentTimers;
 
-/// <summary>The caller's timers (bearer token), and any user's newest timer by slug (public).</summary>
 public static class IncidentTimersApi
 {
     private const string TimerNotFound = "Timer not found";
 
-    /// <summary>Timer create, update and delete are limited per account (429 with Retry-After), so no history grows unbounded.</summary>
     public static IServiceCollection AddIncidentTimers(this IServiceCollection services) => services.AddTimerWriteLimits();
 
     /// <summary>
-    /// Any user's newest timer by slug. The hot public read runs inside routing (ShortCircuit): it is anonymous,
-    /// not rate limited and CORS is applied before routing, so authentication, authorization and the rate limiter
-    /// have nothing to do for it (docs/benchmarks-reference.md); its filters still run. The framework refuses
-    /// authorization metadata on such a route, so it is mapped outside the group that asks for a caller.
+    /// Short-circuited: anonymous and unlimited, so auth and the rate limiter have nothing to do (docs/benchmarks-reference.md);
+    /// mapped outside the authorized group, since the framework refuses authorization metadata on such a route.
     /// </summary>
     public static IEndpointConventionBuilder MapPublicTimer(this IEndpointRouteBuilder routes) =>
         routes.MapGet("/{user_slug}/incident-timer", GetPublicAsync).WithTags("IncidentTimers").AllowAnonymous().ShortCircuit();
@@ -28,7 +24,6 @@ public static class IncidentTimersApi
         var group = routes.MapGroup("/incident-timers").WithTags("IncidentTimers")
             .RequireAuthorization();
         group.MapGet("/", ListAsync);
-        // Writes: per-account limit (TimerWriteLimits), answered 429 with Retry-After.
         group.MapPost("/", CreateAsync).RequireRateLimiting(TimerWriteLimitOptions.Policy);
         group.MapPut("/{id}", UpdateAsync).RequireRateLimiting(TimerWriteLimitOptions.Policy);
         group.MapDelete("/{id}", DeleteAsync).RequireRateLimiting(TimerWriteLimitOptions.Policy);
@@ -44,7 +39,6 @@ public static class IncidentTimersApi
             : TypedResults.Ok(timer);
     }
 
-    /// <summary>The newest <c>limit</c> timers (default 100), older ones page by page with <c>before</c>; still a JSON array.</summary>
     private static async Task<Ok<List<TimerResponse>>> ListAsync(
         [AsParameters] TimerPageRequest page, CurrentUser caller, NpgsqlDataSource database, HttpContext http, CancellationToken ct)
     {

@@ -17,8 +17,7 @@ public sealed record TimerRequest(DateTimeOffset? ResetTimestamp, string? Notes)
 
     public void Validate(FieldErrors errors)
     {
-        // No range check on reset_timestamp: a DateTimeOffset whose UTC time is out of range cannot exist, and
-        // JSON such as 0001-01-01T00:00:00+14:00 fails to bind (a 400 naming the field) before this runs.
+        // No range check: an out-of-range UTC time cannot exist, and such JSON fails to bind (a 400) before this runs.
         errors.Length("notes", Notes, 0, MaxNotesLength);
     }
 }

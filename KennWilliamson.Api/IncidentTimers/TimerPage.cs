@@ -8,7 +8,7 @@ namespace KennWilliamson.Api.IncidentTimers;
 /// <summary>Where a keyset page starts: strictly older than this timer in (reset_timestamp, id) order.</summary>
 public readonly record struct TimerCursor(DateTimeOffset ResetTimestamp, Guid Id)
 {
-    /// <summary>"2024-05-01T12:00:00.123456Z,0195f0a4-…": UTC with PostgreSQL's microseconds, so it round-trips exactly.</summary>
+    /// <summary>UTC with PostgreSQL's microseconds, so it round-trips exactly.</summary>
     public override string ToString() =>
         $"{ResetTimestamp.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.ffffff'Z'", CultureInfo.InvariantCulture)},{Id}";
 
@@ -20,7 +20,7 @@ public readonly record struct TimerCursor(DateTimeOffset ResetTimestamp, Guid Id
         {
             return false;
         }
-        // A client that copies "…+00:00" into a query string unencoded sends a space where the plus was.
+        // An unencoded "+00:00" in a query string arrives as a space.
         var timestamp = value![..comma].Trim().Replace(' ', '+');
         if (!DateTimeOffset.TryParse(timestamp, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var reset)
             || !Guid.TryParse(value[(comma + 1)..].Trim(), out var id))
@@ -58,7 +58,7 @@ public sealed class TimerPageRequest : IValidatable
         }
     }
 
-    /// <summary>The next page's link when this one is full (the next may then be empty): RFC 8288 <c>rel="next"</c>.</summary>
+    /// <summary>RFC 8288 <c>rel="next"</c> when this page is full (the next may then be empty).</summary>
     public static string? NextLink(HttpRequest request, IReadOnlyList<TimerResponse> page, int pageSize)
     {
         if (page.Count < pageSize)

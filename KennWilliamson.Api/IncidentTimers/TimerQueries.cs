@@ -3,11 +3,7 @@ using Npgsql;
 
 namespace KennWilliamson.Api.IncidentTimers;
 
-/// <summary>
-/// The timer statements that run on the API's data source directly, not through EF: the hot paths, where EF's
-/// pipeline adds work a single statement does not need (docs/benchmarks-reference.md). Their plans are asserted
-/// by Scale/TimerPlanTests against a user with 20,000 timers.
-/// </summary>
+/// <summary>Hot paths on the data source directly: EF's pipeline adds work a single statement does not need.</summary>
 public static class TimerQueries
 {
     public static async Task<PublicTimerResponse?> NewestBySlugAsync(NpgsqlDataSource database, string slug, CancellationToken ct)
@@ -33,7 +29,7 @@ public static class TimerQueries
         return page;
     }
 
-    /// <summary>Null when the user no longer exists (a valid token of a deleted account: the foreign key refuses the row).</summary>
+    /// <summary>Null for a valid token of a deleted account: the foreign key refuses the row.</summary>
     public static async Task<TimerResponse?> CreateAsync(NpgsqlDataSource database, Guid userId, DateTimeOffset resetTimestamp, string? notes, CancellationToken ct)
     {
         var statement = TimerSql.Create;

@@ -3,7 +3,6 @@ using Npgsql;
 
 namespace KennWilliamson.Api.IncidentTimers;
 
-/// <summary>The timer feature's hand-written statements and their row shapes, one reader per shape.</summary>
 public static class TimerSql
 {
     private static readonly SqlColumn[] TimerColumns =
@@ -12,11 +11,7 @@ public static class TimerSql
         new("created_at", typeof(DateTimeOffset)), new("updated_at", typeof(DateTimeOffset)),
     ];
 
-    /// <summary>
-    /// A user's newest timer by slug: the user by the unique slug index, then a LATERAL "newest one of this user",
-    /// one entry of idx_incident_timers_user_reset_id. Every LINQ form of "first per user" became ROW_NUMBER() over
-    /// all timers.
-    /// </summary>
+    /// <summary>Hand-written: LATERAL reads one index entry, where every LINQ "first per user" became ROW_NUMBER() over all timers.</summary>
     public static readonly SqlStatement PublicRead = new("public timer read", """
         SELECT t.id, t.reset_timestamp, t.notes, t.created_at, t.updated_at, u.display_name AS user_display_name
         FROM users AS u
@@ -29,7 +24,6 @@ public static class TimerSql
         WHERE u.slug = $1
         """, [typeof(string)], [.. TimerColumns, new("user_display_name", typeof(string))]);
 
-    /// <summary>The first page of a user's timers, newest first.</summary>
     public static readonly SqlStatement FirstPage = new("timer list page", """
         SELECT id, reset_timestamp, notes, created_at, updated_at
         FROM incident_timers
@@ -38,7 +32,7 @@ public static class TimerSql
         LIMIT $2::int
         """, [typeof(Guid), typeof(int)], TimerColumns);
 
-    /// <summary>A later page: the row comparison is an index condition on (user_id, reset_timestamp DESC, id DESC), so no OFFSET.</summary>
+    /// <summary>The row comparison is an index condition, so no OFFSET.</summary>
     public static readonly SqlStatement NextPage = new("timer list page", """
         SELECT id, reset_timestamp, notes, created_at, updated_at
         FROM incident_timers
@@ -47,7 +41,6 @@ public static class TimerSql
         LIMIT $2::int
         """, [typeof(Guid), typeof(int), typeof(DateTimeOffset), typeof(Guid)], TimerColumns);
 
-    /// <summary>The database fills the UUIDv7 id and both timestamps.</summary>
     public static readonly SqlStatement Create = new("timer create", """
         INSERT INTO incident_timers (user_id, reset_timestamp, notes) VALUES ($1, $2, $3)
         RETURNING id, created_at, updated_at

@@ -4,10 +4,7 @@ using Npgsql;
 
 namespace KennWilliamson.Api.Infrastructure;
 
-/// <summary>
-/// Turns exceptions into problem details: unreadable requests into 400 naming the field, an unreachable
-/// database into 503 with Retry-After, anything else into a 500 without internals.
-/// </summary>
+/// <summary>An unreachable database is 503 with Retry-After, not 500; a 500 carries no internals.</summary>
 internal sealed class ApiExceptionHandler(IProblemDetailsService problems, ILogger<ApiExceptionHandler> logger) : IExceptionHandler
 {
     public async ValueTask<bool> TryHandleAsync(HttpContext context, Exception exception, CancellationToken ct)

@@ -3,10 +3,7 @@ using Microsoft.AspNetCore.Mvc;
 
 namespace KennWilliamson.Api.Infrastructure;
 
-/// <summary>
-/// RFC 9457 problem details that also carry <c>error</c>: the member the original backend's web
-/// client reads. Every error the API writes goes through here or through <see cref="AddErrorMember"/>.
-/// </summary>
+/// <summary>Problem details that also carry <c>error</c>, the member the original backend's web client reads.</summary>
 public static class ApiProblems
 {
     public const string ErrorMember = "error";
@@ -25,7 +22,6 @@ public static class ApiProblems
     public static ProblemDetails Field(string field, string message) =>
         Create(StatusCodes.Status400BadRequest, message, new Dictionary<string, string[]> { [field] = [message] });
 
-    /// <summary>A handler's 400 naming one field: the framework's typed validation problem, with <c>error</c>.</summary>
     public static ValidationProblem Invalid(string field, string message) =>
         TypedResults.ValidationProblem(new Dictionary<string, string[]> { [field] = [message] }, title: message,
             extensions: new Dictionary<string, object?> { [ErrorMember] = message });

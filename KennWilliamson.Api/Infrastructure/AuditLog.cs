@@ -4,12 +4,11 @@ using KennWilliamson.Data.Entities;
 
 namespace KennWilliamson.Api.Infrastructure;
 
-/// <summary>Records security-relevant actions with the client's address and user agent.</summary>
 public sealed class AuditLog(AppDbContext db, IHttpContextAccessor http)
 {
     private const int MaxUserAgent = 512;
 
-    /// <summary>Adds the event to the unit of work the caller saves (so it commits with the change it describes).</summary>
+    /// <summary>Not saved here, so the event commits with the change it describes.</summary>
     public void Add(string action, Guid? actor, string? target = null, object? details = null)
     {
         var request = http.HttpContext;
@@ -25,7 +24,7 @@ public sealed class AuditLog(AppDbContext db, IHttpContextAccessor http)
         });
     }
 
-    /// <summary>Adds and saves at once, for events that come with no other change (a failed login).</summary>
+    /// <summary>For events that come with no other change (a failed login).</summary>
     public async Task WriteAsync(string action, Guid? actor, string? target = null, object? details = null, CancellationToken ct = default)
     {
         Add(action, actor, target, details);

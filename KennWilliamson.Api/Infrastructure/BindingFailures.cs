@@ -5,9 +5,8 @@ using Microsoft.AspNetCore.Mvc;
 namespace KennWilliamson.Api.Infrastructure;
 
 /// <summary>
-/// The requests typed binding refuses before any filter runs: a 400 naming the field, or 413. The framework
-/// says which parameter failed only in its English message, so this is the one place that reads it; a unit test
-/// per message (BindingFailureTests) makes the framework produce it, so a changed wording fails there.
+/// The framework names the failed parameter only in its English message, so this one place reads it;
+/// BindingFailureTests fail if the wording changes.
 /// </summary>
 public static partial class BindingFailures
 {
@@ -38,7 +37,6 @@ public static partial class BindingFailures
     [GeneratedRegex("^Failed to bind parameter \"[^\"]* (\\w+)\" from ")]
     private static partial Regex BoundParameter();
 
-    /// <summary>"$.reset_timestamp" → "reset_timestamp"; "$" or null → null.</summary>
     private static string? FieldOf(string? path)
     {
         if (string.IsNullOrEmpty(path) || path == "$")

@@ -4,14 +4,8 @@ using System.Net.Sockets;
 namespace KennWilliamson.Api.Infrastructure;
 
 /// <summary>
-/// Whose budget a request spends in the per-address limits: one key per subscriber. An IPv4 client is its
-/// address. An IPv6 client is its /48, the largest block one end site is normally given (RFC 6177: more than a
-/// /64; commonly a /56 for a home, a /48 for a business): keyed any finer, one subscriber would hold up to 65,536
-/// budgets. An IPv6 address that carries an IPv4 client's address is that IPv4 address, so it shares that
-/// address's budget: IPv4-mapped (::ffff:a.b.c.d, a dual-stack socket's view of an IPv4 peer), 6to4
-/// (2002:aabb:ccdd::/48), Teredo (2001:0::/32, the client's public address stored inverted in the last 32 bits)
-/// and NAT64's well-known prefix (64:ff9b::/96, an IPv4 client seen through a translator). What sharing a /48
-/// costs: docs/security.md.
+/// The per-address limits' key: IPv4 as is, IPv6 by /48 (one end site, RFC 6177), and an IPv6 address embedding
+/// an IPv4 client (mapped, 6to4, Teredo, NAT64) as that IPv4 (docs/security.md).
 /// </summary>
 public static class ClientPartition
 {
@@ -33,12 +27,11 @@ public static class ClientPartition
         {
             return v4.ToString();
         }
-        // The first 48 bits, the rest zero: one spelling for the whole prefix (the scope id is dropped too).
+        // One spelling for the whole prefix (the scope id is dropped too).
         bytes[(IPv6PrefixLength / 8)..].Clear();
         return $"{new IPAddress(bytes)}/{IPv6PrefixLength}";
     }
 
-    /// <summary>The IPv4 client an IPv6 address stands for, or null when it stands for none.</summary>
     private static IPAddress? EmbeddedIPv4(ReadOnlySpan<byte> v6)
     {
         if (v6[..10].IndexOfAnyExcept((byte)0) < 0 && v6[10] == 0xff && v6[11] == 0xff)

@@ -8,12 +8,8 @@ using Microsoft.OpenApi;
 namespace KennWilliamson.Api.Infrastructure;
 
 /// <summary>
-/// Adds to each operation the error statuses the pipeline can answer whatever the handler declares, so the
-/// document lists every status a client can see (the fuzz suite holds the API to it): 400 where there is
-/// input (unreadable JSON, a value of the wrong type, text that cannot be stored), 401 unless anonymous,
-/// 403 where a role is required, 413 and 415 where there is a body, 414 for an over-long request line,
-/// 429 where rate limited, 503 while the database is unreachable. What the handler itself decides comes
-/// from its Results&lt;...&gt; signature (<see cref="ApiProblemResult"/>).
+/// Adds the statuses the pipeline can answer whatever the handler declares, so the document lists every status a
+/// client can see (the fuzz suite holds the API to it); the handler's own come from its Results&lt;...&gt; signature.
 /// </summary>
 internal sealed class CommonResponses : IOpenApiOperationTransformer
 {
@@ -47,7 +43,7 @@ internal sealed class CommonResponses : IOpenApiOperationTransformer
         {
             Add(operation, StatusCodes.Status429TooManyRequests, "Too Many Requests");
         }
-        // Kestrel's own refusal of a request line over its 8 KB limit (a bare status, before the application).
+        // Kestrel's own refusal of a request line over its 8 KB limit, before the application.
         Add(operation, StatusCodes.Status414UriTooLong, "URI Too Long");
         Add(operation, StatusCodes.Status503ServiceUnavailable, "Service Unavailable");
         return Task.CompletedTask;

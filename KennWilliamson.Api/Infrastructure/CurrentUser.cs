@@ -6,27 +6,21 @@ using Npgsql;
 namespace KennWilliamson.Api.Infrastructure;
 
 /// <summary>
-/// The caller of this request: their id from the token's <c>sub</c>, and their roles as the database holds
-/// them now. The token's <c>roles</c> claim is a copy made at sign-in and decides nothing: an access token
-/// outlives a role change by up to its whole lifetime.
+/// The caller's id from the token, and roles as the database holds them now: the token's <c>roles</c> claim
+/// decides nothing, since a token outlives a role change.
 /// </summary>
 public sealed class CurrentUser(IHttpContextAccessor http, NpgsqlDataSource database)
 {
     private Task<bool>? _isAdmin;
 
-    /// <summary>The caller's id; null for an anonymous request (or a token without a user id).</summary>
     public Guid? Id => IdOf(http.HttpContext?.User);
 
-    /// <summary>The caller's id on a route that requires a token (the bearer handler has checked it).</summary>
     public Guid RequiredId => Id ?? throw new InvalidOperationException("An authenticated request carries no user id.");
 
     public static Guid? IdOf(ClaimsPrincipal? principal) =>
         Guid.TryParse(principal?.FindFirstValue(JwtRegisteredClaimNames.Sub), out var id) ? id : null;
 
-    /// <summary>
-    /// Whether the caller holds the admin role now: one indexed query, asked once per request. A deleted
-    /// account has no roles, so its still-valid token is no admin's.
-    /// </summary>
+    /// <summary>Asked once per request; a deleted account has no roles, so its still-valid token is no admin's.</summary>
     public Task<bool> IsAdminAsync(CancellationToken ct) =>
         _isAdmin ??= Id is { } id ? HasRoleAsync(id, Role.AdminRoleName, ct) : Task.FromResult(false);
 
@@ -40,7 +34,6 @@ public sealed class CurrentUser(IHttpContextAccessor http, NpgsqlDataSource data
 
 public static class CurrentUserServices
 {
-    /// <summary>One <see cref="CurrentUser"/> per request.</summary>
     public static IServiceCollection AddCurrentUser(this IServiceCollection services) =>
         services.AddHttpContextAccessor().AddScoped<CurrentUser>();
 }

@@ -3,13 +3,8 @@ using Npgsql;
 namespace KennWilliamson.Api.Infrastructure;
 
 /// <summary>
-/// Connection pool settings from configuration (<c>Database:MaxPoolSize</c> 10, <c>MinPoolSize</c> 2, <c>MaxAutoPrepare</c> 20,
-/// <c>AcquireTimeoutSeconds</c> 30, <c>NoResetOnClose</c> true), written into the connection string before
-/// Aspire's Npgsql integration reads it. A setting already in the connection string is overridden:
-/// configuration wins. <c>MaxAutoPrepare</c> 20 lets Npgsql prepare the statements the API repeats (parsed and
-/// planned once per connection instead of on every request). NoResetOnClose skips the <c>DISCARD ALL</c> Npgsql otherwise sends when a pooled
-/// connection is reused: the API sets no session state (no SET, temporary tables, LISTEN or prepared
-/// statements of its own), so there is nothing to discard (docs/benchmarks.md has the numbers).
+/// Pool settings from <c>Database:*</c>, overriding the connection string. NoResetOnClose is safe because the API sets
+/// no session state, so there is no DISCARD ALL to pay for (docs/benchmarks.md).
 /// </summary>
 public static class DatabasePool
 {

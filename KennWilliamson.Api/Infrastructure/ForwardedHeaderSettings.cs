@@ -4,11 +4,8 @@ using Microsoft.AspNetCore.HttpOverrides;
 namespace KennWilliamson.Api.Infrastructure;
 
 /// <summary>
-/// Whose X-Forwarded-For the API believes. By default nobody's: the client address is the peer's, so a
-/// caller cannot pick its own rate-limit partition by sending the header. Behind a reverse proxy that
-/// appends the real address (Container Apps' ingress, a Kubernetes ingress controller), name that proxy:
-/// <c>ForwardedHeaders:KnownProxies</c> (addresses) or <c>ForwardedHeaders:KnownNetworks</c> (CIDR
-/// ranges), each a comma-separated list or a configuration array. See docs/deploy.md.
+/// Trusts X-Forwarded-For only from configured proxies, so a caller cannot pick its own rate-limit partition
+/// (docs/deploy.md).
 /// </summary>
 public static class ForwardedHeaderSettings
 {
@@ -20,8 +17,7 @@ public static class ForwardedHeaderSettings
         var networks = Values(configuration, "KnownNetworks").Select(Parse<System.Net.IPNetwork>).ToList();
         return services.Configure<ForwardedHeadersOptions>(o =>
         {
-            // With both lists empty the middleware would believe every peer (that is what
-            // ASPNETCORE_FORWARDEDHEADERS_ENABLED does), so no configured proxy means no header is read.
+            // With both lists empty the middleware would believe every peer, so no configured proxy means no header is read.
             o.ForwardedHeaders = proxies.Count + networks.Count == 0
                 ? ForwardedHeaders.None
                 : ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto;
@@ -30,7 +26,7 @@ public static class ForwardedHeaderSettings
             o.KnownIPNetworks.Clear();
             proxies.ForEach(o.KnownProxies.Add);
             networks.ForEach(o.KnownIPNetworks.Add);
-            // One proxy in front: take the address it appended, never one a client wrote before it.
+            // Take the address the proxy appended, never one a client wrote before it.
             o.ForwardLimit = 1;
         });
     }

@@ -3,11 +3,6 @@ using Microsoft.Extensions.Options;
 
 namespace KennWilliamson.Api.Infrastructure;
 
-/// <summary>
-/// What every request goes through: problem details with <c>error</c> for every failure, a 1 MB body limit,
-/// the client address (a configured proxy's X-Forwarded-For only), CORS for the web client, the OpenAPI
-/// document, then authentication, authorization and the rate limiter.
-/// </summary>
 public static class HttpPipeline
 {
     public static WebApplicationBuilder AddHttpPipeline(this WebApplicationBuilder builder)
@@ -29,14 +24,13 @@ public static class HttpPipeline
 
     public static WebApplication UseHttpPipeline(this WebApplication app)
     {
-        // With no proxy configured no header is believed, and the middleware would do nothing.
         if (app.Services.GetRequiredService<IOptions<ForwardedHeadersOptions>>().Value.ForwardedHeaders != ForwardedHeaders.None)
         {
             app.UseForwardedHeaders();
         }
         app.UseExceptionHandler();
         app.UseStatusCodePages();
-        // Before routing: one policy for every route, so it also serves the public read, which ends inside routing.
+        // Before routing, so it also serves the public read, which ends inside routing.
         app.UseCors();
         app.UseRouting();
         app.UseAuthentication();

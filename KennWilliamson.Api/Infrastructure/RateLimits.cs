@@ -7,7 +7,6 @@ using Microsoft.Extensions.Options;
 
 namespace KennWilliamson.Api.Infrastructure;
 
-/// <summary>Limits on the credential endpoints (register, login, refresh), per endpoint and client (<see cref="ClientPartition"/>: an IPv6 client by its /48).</summary>
 public sealed class RateLimitOptions : IValidatableObject
 {
     public const string Section = "RateLimiting:Auth";
@@ -27,7 +26,7 @@ public static class RateLimits
     {
         services.AddValidatedOptions<RateLimitOptions>(RateLimitOptions.Section);
         services.AddRateLimiter(_ => { });
-        // Read from the validated options when the rate limiter is built, which is after the start-up check.
+        // Read when the rate limiter is built, which is after the start-up check.
         services.AddOptions<RateLimiterOptions>().Configure<IOptions<RateLimitOptions>>((limiter, auth) =>
         {
             var options = auth.Value;
@@ -45,9 +44,7 @@ public static class RateLimits
                     ProblemDetails = TooManyRequests(),
                 });
             };
-            // A sliding window: the eleventh attempt within any minute is refused, whatever the clock says.
-            // Keyed on the matched endpoint, not the raw path: routing is case-insensitive, so /api/auth/LOGIN
-            // and /api/auth/login are one endpoint and must share one budget.
+            // Keyed on the matched endpoint, not the raw path: routing is case-insensitive, so every spelling shares a budget.
             limiter.AddPolicy(RateLimitOptions.AuthPolicy, http => RateLimitPartition.GetSlidingWindowLimiter(
                 $"{EndpointKey(http)}|{ClientPartition.Of(http.Connection.RemoteIpAddress)}",
                 _ => new SlidingWindowRateLimiterOptions
@@ -61,15 +58,13 @@ public static class RateLimits
         return services;
     }
 
-    /// <summary>The one 429 body every limit answers with, so no refusal tells one limit from another.</summary>
+    /// <summary>One 429 body for every limit, so no refusal tells one limit from another.</summary>
     public static ProblemDetails TooManyRequests() =>
         ApiProblems.Create(StatusCodes.Status429TooManyRequests, "Too many requests, try again later");
 
-    /// <summary>Retry-After in whole seconds, at least one.</summary>
     public static void SetRetryAfter(HttpResponse response, TimeSpan wait) =>
         response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
 
-    /// <summary>The route pattern of the endpoint the request matched (the same for every spelling of its path).</summary>
     public static string EndpointKey(HttpContext http) => http.GetEndpoint() switch
     {
         RouteEndpoint route => route.RoutePattern.RawText ?? route.DisplayName ?? "",

@@ -6,10 +6,8 @@ using Microsoft.AspNetCore.Mvc;
 namespace KennWilliamson.Api.Infrastructure;
 
 /// <summary>
-/// The one validation step of every <c>/api</c> endpoint, after typed binding and before the handler: each bound
-/// string, and each string property of a request record, must be text PostgreSQL can store; then each
-/// <see cref="IValidatable"/> argument checks its own rules. Either way a 400 problem names the field as the client
-/// spelled it. The plan is worked out once per endpoint, so a request pays no reflection.
+/// Every <c>/api</c> endpoint's validation: strings PostgreSQL can store, then <see cref="IValidatable"/> rules.
+/// The plan is built once per endpoint, so a request pays no reflection.
 /// </summary>
 public static class RequestValidation
 {
@@ -92,7 +90,6 @@ public static class RequestValidation
     private static bool IsRequestRecord(Type type, IServiceProviderIsService? services) =>
         type.IsClass && type.Assembly == typeof(RequestValidation).Assembly && services?.IsService(type) != true;
 
-    /// <summary>Compiled getters of the record's string properties, named as the JSON serializer names them.</summary>
     private static IEnumerable<(string Field, Func<object, string?> Get)> StringProperties(Type type)
     {
         foreach (var property in type.GetProperties(BindingFlags.Public | BindingFlags.Instance))

@@ -1,12 +1,11 @@
 namespace KennWilliamson.Api.Infrastructure;
 
 /// <summary>
-/// Text PostgreSQL can store: no NUL (a <c>text</c> value cannot hold one; Npgsql fails the command, which
-/// was a 500) and no unpaired UTF-16 surrogate (it has no UTF-8 form: the driver would silently store U+FFFD).
+/// No NUL (a <c>text</c> value cannot hold one) and no unpaired surrogate (no UTF-8 form: the driver would
+/// silently store U+FFFD).
 /// </summary>
 public static class StorableText
 {
-    /// <summary>The index of the first character PostgreSQL cannot store, or -1. One O(length) pass of vectorized searches.</summary>
     public static int FirstUnstorable(ReadOnlySpan<char> text)
     {
         var nul = text.IndexOf('\0');

@@ -5,12 +5,8 @@ using Microsoft.AspNetCore.Mvc;
 namespace KennWilliamson.Api.Infrastructure;
 
 /// <summary>
-/// Problem results whose status is part of their type. A handler returning
-/// <c>Results&lt;Ok&lt;T&gt;, NotFoundProblem&gt;</c> can answer nothing else (the compiler checks it), and the
-/// signature is its OpenAPI documentation: each type adds its status to the endpoint's metadata, so no
-/// hand-kept <c>.ProducesProblem(...)</c> list can drift from what the handler does. The body is the
-/// API's problem details with <c>error</c> (<see cref="ApiProblems"/>). Statuses the pipeline answers
-/// whatever the handler does (401, 403, 413, 415, 429, 503, ...) are documented by <see cref="CommonResponses"/>.
+/// Problem results whose status is part of their type, so a handler's signature is its OpenAPI documentation
+/// and cannot drift; pipeline statuses are in <see cref="CommonResponses"/>.
 /// </summary>
 public abstract class ApiProblemResult(ProblemDetails problem) : IResult, IStatusCodeHttpResult, IValueHttpResult<ProblemDetails>, IValueHttpResult
 {
@@ -29,34 +25,28 @@ public abstract class ApiProblemResult(ProblemDetails problem) : IResult, IStatu
     }
 }
 
-/// <summary>404 with the API's problem body.</summary>
 public sealed class NotFoundProblem(string error) : ApiProblemResult(ApiProblems.Create(StatusCodes.Status404NotFound, error)), IEndpointMetadataProvider
 {
     public static void PopulateMetadata(MethodInfo method, EndpointBuilder builder) => Produces(builder, StatusCodes.Status404NotFound);
 }
 
-/// <summary>
-/// 403 decided by the handler: a caller the admin policy let through but who was no longer an admin when the
-/// change came to be decided. Worded like the policy's own 403, so neither tells the two apart.
-/// </summary>
+/// <summary>Worded like the admin policy's own 403, so a caller cannot tell the two apart.</summary>
 public sealed class ForbiddenProblem() : ApiProblemResult(ApiProblems.Create(StatusCodes.Status403Forbidden, "Forbidden")), IEndpointMetadataProvider
 {
     public static void PopulateMetadata(MethodInfo method, EndpointBuilder builder) => Produces(builder, StatusCodes.Status403Forbidden);
 }
 
-/// <summary>409 with the API's problem body.</summary>
 public sealed class ConflictProblem(string error) : ApiProblemResult(ApiProblems.Create(StatusCodes.Status409Conflict, error)), IEndpointMetadataProvider
 {
     public static void PopulateMetadata(MethodInfo method, EndpointBuilder builder) => Produces(builder, StatusCodes.Status409Conflict);
 }
 
-/// <summary>401 decided by the handler (wrong credentials, a spent refresh token), not by the bearer scheme.</summary>
 public sealed class UnauthorizedProblem(string error) : ApiProblemResult(ApiProblems.Create(StatusCodes.Status401Unauthorized, error)), IEndpointMetadataProvider
 {
     public static void PopulateMetadata(MethodInfo method, EndpointBuilder builder) => Produces(builder, StatusCodes.Status401Unauthorized);
 }
 
-/// <summary>429 decided by the handler (the per-account failed-login limit), worded like the rate limiter's.</summary>
+/// <summary>Worded like the rate limiter's 429.</summary>
 public sealed class TooManyRequestsProblem() : ApiProblemResult(RateLimits.TooManyRequests()), IEndpointMetadataProvider
 {
     public static void PopulateMetadata(MethodInfo method, EndpointBuilder builder) => Produces(builder, StatusCodes.Status429TooManyRequests);

@@ -15,7 +15,6 @@ internal sealed class AuditEventConfiguration : IEntityTypeConfiguration<AuditEv
         builder.Property(e => e.Target).HasMaxLength(255);
         builder.Property(e => e.UserAgent).HasMaxLength(512);
         builder.Property(e => e.Details).HasColumnType("jsonb");
-        // The admin listing reads newest first.
         builder.HasIndex(e => e.OccurredAt).IsDescending();
         builder.HasIndex(e => e.ActorUserId);
     }

@@ -4,17 +4,14 @@ using Microsoft.EntityFrameworkCore.Metadata.Builders;
 
 namespace KennWilliamson.Data.Configuration;
 
-/// <summary>The conventions every table shares: UUIDv7 keys and timestamps made by the database.</summary>
 internal static class DatabaseDefaults
 {
     public const string NewId = "uuid_generate_v7()";
     public const string Now = "now()";
 
-    /// <summary>The id comes from <c>uuid_generate_v7()</c>; EF never makes one on the client.</summary>
     public static PropertyBuilder<Guid> HasDatabaseGeneratedId(this PropertyBuilder<Guid> id) =>
         id.HasDefaultValueSql(NewId).ValueGeneratedOnAdd();
 
-    /// <summary>Set once by the column default, then never written by EF.</summary>
     public static PropertyBuilder<DateTimeOffset> IsCreatedTimestamp(this PropertyBuilder<DateTimeOffset> property)
     {
         property.HasDefaultValueSql(Now).ValueGeneratedOnAdd();
@@ -22,10 +19,7 @@ internal static class DatabaseDefaults
         return property;
     }
 
-    /// <summary>
-    /// Kept by the <c>update_updated_at_column()</c> trigger: EF never writes it and reads the new value
-    /// back (RETURNING) after every insert and update.
-    /// </summary>
+    /// <summary>Kept by the trigger: EF never writes it and reads it back after every insert and update.</summary>
     public static PropertyBuilder<DateTimeOffset> IsUpdatedTimestamp(this PropertyBuilder<DateTimeOffset> property)
     {
         property.HasDefaultValueSql(Now).ValueGeneratedOnAddOrUpdate();

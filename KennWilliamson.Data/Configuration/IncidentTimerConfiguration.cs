@@ -13,8 +13,7 @@ internal sealed class IncidentTimerConfiguration : IEntityTypeConfiguration<Inci
         builder.Property(t => t.ResetTimestamp).HasDefaultValueSql(DatabaseDefaults.Now);
         builder.Property(t => t.CreatedAt).IsCreatedTimestamp();
         builder.Property(t => t.UpdatedAt).IsUpdatedTimestamp();
-        // Serves "a user's newest timer" (public read), the keyset-paged list (id breaks ties in
-        // reset_timestamp) and the user_id foreign key.
+        // Serves the public read, the keyset-paged list and the user_id foreign key.
         builder.HasIndex(t => new { t.UserId, t.ResetTimestamp, t.Id })
             .IsDescending(false, true, true)
             .HasDatabaseName("idx_incident_timers_user_reset_id");

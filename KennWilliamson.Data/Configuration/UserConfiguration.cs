@@ -10,8 +10,7 @@ internal sealed class UserConfiguration : IEntityTypeConfiguration<User>
     {
         builder.HasUpdatedAtTrigger("users");
         builder.Property(u => u.Id).HasDatabaseGeneratedId();
-        // Unique regardless of letter case: the migration creates a unique index on lower(email),
-        // which EF cannot model; login and registration compare lower(email) the same way.
+        // The migration creates the unique index on lower(email), which EF cannot model.
         builder.Property(u => u.Email).HasMaxLength(255);
         builder.Property(u => u.PasswordHash).HasMaxLength(255);
         builder.Property(u => u.DisplayName).HasMaxLength(100);

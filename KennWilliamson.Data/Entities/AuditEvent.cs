@@ -3,10 +3,7 @@ using System.Text.Json;
 
 namespace KennWilliamson.Data.Entities;
 
-/// <summary>
-/// Who did what to whom, from where. Written by the API for security-relevant actions; rows are kept
-/// when the actor is deleted (no foreign key), so the trail outlives the account.
-/// </summary>
+/// <summary>No foreign key to the actor, so the trail outlives the account.</summary>
 public sealed class AuditEvent
 {
     public Guid Id { get; set; }
@@ -19,7 +16,6 @@ public sealed class AuditEvent
     public JsonDocument? Details { get; set; }
 }
 
-/// <summary>The actions the API records.</summary>
 public static class AuditActions
 {
     public const string Register = "user.register";

@@ -1,6 +1,5 @@
 namespace KennWilliamson.Data.Entities;
 
-/// <summary>"Days since the last incident": a user's timer. Ordered by <see cref="ResetTimestamp"/>; id only breaks ties (the list's keyset cursor).</summary>
 public sealed class IncidentTimer
 {
     public Guid Id { get; set; }

@@ -1,9 +1,6 @@
 namespace KennWilliamson.Data.Entities;
 
-/// <summary>
-/// One refresh token of a login "family". Only the SHA-256 of the token is stored. A token is spent
-/// once (<see cref="UsedAt"/>); presenting a spent or revoked token revokes the whole family.
-/// </summary>
+/// <summary>Only the SHA-256 of the token is stored.</summary>
 public sealed class RefreshToken
 {
     public Guid Id { get; set; }

@@ -1,6 +1,5 @@
 namespace KennWilliamson.Data.Entities;
 
-/// <summary>A named permission set. The migrations seed <see cref="UserRoleName"/> and <see cref="AdminRoleName"/>.</summary>
 public sealed class Role
 {
     public const string UserRoleName = "user";

@@ -1,6 +1,5 @@
 namespace KennWilliamson.Data.Entities;
 
-/// <summary>An account. <see cref="CreatedAt"/> and <see cref="UpdatedAt"/> are kept by the database.</summary>
 public sealed class User
 {
     public Guid Id { get; set; }

@@ -1,6 +1,5 @@
 namespace KennWilliamson.Data.Entities;
 
-/// <summary>The assignment of a role to a user, and who assigned it (null once that user is deleted).</summary>
 public sealed class UserRole
 {
     public Guid Id { get; set; }

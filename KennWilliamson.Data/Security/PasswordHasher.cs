@@ -5,10 +5,8 @@ using System.Text;
 namespace KennWilliamson.Data.Security;
 
 /// <summary>
-/// Password hashes: PBKDF2-HMAC-SHA256 at OWASP's 600,000 iterations, 16-byte salt, 32-byte key,
-/// stored as <c>$pbkdf2-sha256$i=600000$SALT$HASH</c> (base64). Lives beside the entities because the
-/// worker's seed data and the API must hash alike. The iteration count is in every hash, so raising it
-/// later keeps old hashes verifiable (<see cref="NeedsRehash"/> tells when to upgrade one).
+/// PBKDF2-HMAC-SHA256 at OWASP's 600,000 iterations; here so the worker's seed data and the API hash alike.
+/// The iteration count is in every hash, so raising it keeps old hashes verifiable.
 /// </summary>
 public static class PasswordHasher
 {
@@ -25,11 +23,7 @@ public static class PasswordHasher
             $"{Prefix}i={Iterations}${Convert.ToBase64String(salt)}${Convert.ToBase64String(key)}");
     }
 
-    /// <summary>
-    /// True when <paramref name="password"/> matches; false for a wrong password or an unknown format.
-    /// Also verifies the original backend's bcrypt hashes (<c>$2a$</c>, <c>$2b$</c>, <c>$2y$</c>); those
-    /// always need a rehash.
-    /// </summary>
+    /// <summary>Also verifies the original backend's bcrypt hashes, which always need a rehash.</summary>
     public static bool Verify(string password, string stored)
     {
         if (IsBcrypt(stored))
@@ -51,7 +45,6 @@ public static class PasswordHasher
         return CryptographicOperations.FixedTimeEquals(actual, expected);
     }
 
-    /// <summary>True for a hash in another format or with fewer iterations than the current ones.</summary>
     public static bool NeedsRehash(string stored) =>
         !TryParse(stored, out var iterations, out _, out _) || iterations < Iterations;
 

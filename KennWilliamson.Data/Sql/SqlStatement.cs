@@ -4,14 +4,9 @@ using Npgsql;
 
 namespace KennWilliamson.Data.Sql;
 
-/// <summary>A result column: its name and the type the code reads it as.</summary>
 public sealed record SqlColumn(string Name, Type Type);
 
-/// <summary>
-/// One hand-written statement with the types its code binds and the columns it reads. Each is described against
-/// the migrated database by a test (StatementTests), so a renamed column or a changed type fails by its name.
-/// Parameters are positional (<c>$1</c>, <c>$2</c>, ...) whether Npgsql or EF runs the statement.
-/// </summary>
+/// <summary>A hand-written statement with its bound types and read columns, which StatementTests check against the schema.</summary>
 public sealed partial record SqlStatement(string Name, string Text, IReadOnlyList<Type> Parameters, IReadOnlyList<SqlColumn> Columns)
 {
     public SqlStatement(string name, string text, IReadOnlyList<Type> parameters, params SqlColumn[] columns)
@@ -19,10 +14,10 @@ public sealed partial record SqlStatement(string Name, string Text, IReadOnlyLis
     {
     }
 
-    /// <summary>The text with its name as a leading comment, which is how pg_stat_statements shows it.</summary>
+    /// <summary>Named in a leading comment, which is how pg_stat_statements shows it.</summary>
     public string Sql { get; } = $"-- {Name}\n{Text}";
 
-    /// <summary>The same text for EF, which binds only the arguments its <c>{0}</c>, <c>{1}</c>, ... placeholders name.</summary>
+    /// <summary>EF binds only the arguments its <c>{0}</c>, <c>{1}</c>, ... placeholders name.</summary>
     public string EfSql { get; } = Positional().Replace($"-- {Name}\n{Text}", m => $"{{{int.Parse(m.Groups[1].ValueSpan, CultureInfo.InvariantCulture) - 1}}}");
 
     public NpgsqlCommand CreateCommand(NpgsqlDataSource database, params ReadOnlySpan<NpgsqlParameter> arguments)
@@ -44,7 +39,7 @@ public sealed partial record SqlStatement(string Name, string Text, IReadOnlyLis
         }
     }
 
-    /// <summary>The argument at <paramref name="position"/> (from 0), refused unless it is of the declared type; typed, so never boxed.</summary>
+    /// <summary>Typed, so never boxed, and refused unless of the declared type.</summary>
     public NpgsqlParameter Argument<T>(int position, T value)
     {
         if (typeof(T) != Parameters[position])

@@ -15,7 +15,7 @@ namespace KennWilliamson.Tests.Operations;
 [Trait(Layer.Trait, Layer.AppHost)]
 public sealed class BackupTimeoutTests
 {
-    private const int TimeoutSeconds = 30; // room for the worker to start on a busy machine before pg_dump blocks
+    private const int TimeoutSeconds = 45; // the worker and pg_dump must reach the lock before it, on a loaded 2-core machine too
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(TimeoutSeconds);
 
     [Fact]
@@ -35,10 +35,10 @@ public sealed class BackupTimeoutTests
         // While pg_dump waits for the lock, the run has its .partial and its gpg home: their absence afterwards means something.
         List<int> workers = [];
         string[] partials = [], homes = [];
-        await UntilAsync(() => Task.FromResult((workers = ProcessScan.Mentioning("KennWilliamson.MigrationService.dll", app.BackupDirectory)).Count == 1));
-        await UntilAsync(() => Task.FromResult(Directory.Exists(app.BackupDirectory) && (partials = Directory.GetFiles(app.BackupDirectory, "*.partial")).Length == 1));
-        await UntilAsync(() => Task.FromResult((homes = Directory.GetDirectories(Path.GetTempPath(), $"kennwilliamson-gpg-{workers[0]}-*")).Length == 1));
-        await UntilAsync(async () => await holder.ScalarAsync<long>(
+        await UntilAsync("one worker process", () => Task.FromResult((workers = ProcessScan.Mentioning("KennWilliamson.MigrationService.dll", app.BackupDirectory)).Count == 1));
+        await UntilAsync("one .partial", () => Task.FromResult(Directory.Exists(app.BackupDirectory) && (partials = Directory.GetFiles(app.BackupDirectory, "*.partial")).Length == 1));
+        await UntilAsync("the worker's gpg home", () => Task.FromResult((homes = Directory.GetDirectories(Path.GetTempPath(), $"kennwilliamson-gpg-{workers[0]}-*")).Length == 1));
+        await UntilAsync("pg_dump waiting for the lock", async () => await holder.ScalarAsync<long>(
             "SELECT count(*) FROM pg_stat_activity WHERE application_name = 'kennwilliamson-worker' AND wait_event_type = 'Lock'") == 1);
         Assert.False(command.IsCompleted, "the backup ended before its time-out");
 
@@ -50,16 +50,16 @@ public sealed class BackupTimeoutTests
         Assert.Empty(Directory.GetFiles(app.BackupDirectory));
         Assert.False(Directory.Exists(homes[0]), $"{homes[0]} was left");
         // The worker and everything it started (pg_dump, gpg, gpg's agent) carry its environment, which names the backup folder.
-        await UntilAsync(() => Task.FromResult(ProcessScan.Mentioning(app.BackupDirectory).Count == 0));
+        await UntilAsync("no process left", () => Task.FromResult(ProcessScan.Mentioning(app.BackupDirectory).Count == 0));
         await transaction.RollbackAsync();
     }
 
-    private static async Task UntilAsync(Func<Task<bool>> condition)
+    private static async Task UntilAsync(string what, Func<Task<bool>> condition)
     {
         var deadline = DateTime.UtcNow + Patience;
         while (!await condition())
         {
-            Assert.True(DateTime.UtcNow < deadline, $"not seen within {Patience.TotalSeconds} s");
+            Assert.True(DateTime.UtcNow < deadline, $"{what}: not seen within {Patience.TotalSeconds} s");
             await Task.Delay(TimeSpan.FromMilliseconds(200));
         }
     }

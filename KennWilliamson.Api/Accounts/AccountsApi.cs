@@ -31,6 +31,7 @@ public static class AccountsApi
         services.AddSingleton<TokenService>();
         services.AddScoped<RefreshTokenStore>();
         services.AddScoped<Sessions>();
+        services.AddSingleton<SharedLoginFailures>();
         services.AddRefreshTokenPurge();
         services.AddAuthRateLimits();
         return services.AddFailedLoginLimits();
@@ -41,9 +42,9 @@ public static class AccountsApi
         routes.MapPost("/auth/preview-slug", PreviewSlugAsync).WithTags("Users").AllowAnonymous();
         var group = routes.MapGroup("/auth").WithTags("Auth");
 
-        group.MapPost("/register", RegisterAsync).AllowAnonymous().RequireRateLimiting(RateLimitOptions.AuthPolicy);
-        group.MapPost("/login", LoginAsync).AllowAnonymous().RequireRateLimiting(RateLimitOptions.AuthPolicy);
-        group.MapPost("/refresh", RefreshAsync).AllowAnonymous().RequireRateLimiting(RateLimitOptions.AuthPolicy);
+        group.MapPost("/register", RegisterAsync).AllowAnonymous().RequireAuthLimits();
+        group.MapPost("/login", LoginAsync).AllowAnonymous().RequireAuthLimits();
+        group.MapPost("/refresh", RefreshAsync).AllowAnonymous().RequireAuthLimits();
         group.MapPost("/logout", LogoutAsync).AllowAnonymous();
         group.MapGet("/me", MeAsync).RequireAuthorization();
         return group;
@@ -66,13 +67,21 @@ public static class AccountsApi
     }
 
     private static async Task<Results<Ok<AuthResponse>, UnauthorizedProblem, TooManyRequestsProblem>> LoginAsync(
-        LoginRequest request, UserAccounts accounts, Sessions sessions, AuditLog audit, FailedLoginLimiter failures, HttpContext http, CancellationToken ct)
+        LoginRequest request, UserAccounts accounts, Sessions sessions, AuditLog audit, FailedLoginLimiter failures, SharedLoginFailures sharedFailures,
+        HttpContext http, CancellationToken ct)
     {
         // Keyed on the email as the database lowers it ('İ' lowers differently in .NET), so no spelling has its own budget.
-        using var attempt = failures.TryBegin(await accounts.EmailKeyAsync(request.Email!, ct), out var wait);
+        var email = await accounts.EmailKeyAsync(request.Email!, ct);
+        using var attempt = failures.TryBegin(email, out var wait);
         if (attempt is null)
         {
             RateLimits.SetRetryAfter(http.Response, wait);
+            return new TooManyRequestsProblem();
+        }
+        await using var shared = await sharedFailures.TryBeginAsync(email, ct);
+        if (shared.RetryAfter is { } sharedWait)
+        {
+            RateLimits.SetRetryAfter(http.Response, sharedWait);
             return new TooManyRequestsProblem();
         }
         var user = await accounts.FindByEmail(request.Email!.Trim()).AsNoTracking().SingleOrDefaultAsync(ct);
@@ -83,11 +92,13 @@ public static class AccountsApi
         if (user is null || !PasswordHasher.Verify(request.Password!, user.PasswordHash))
         {
             attempt.Failed();
+            shared.Failed();
             // Bounded, so an admin can see what was tried; never the password.
             await audit.WriteAsync(AuditActions.LoginFailed, user?.Id, Truncate(request.Email!, 255), ct: ct);
             return new UnauthorizedProblem(InvalidCredentials);
         }
         attempt.Succeeded();
+        await shared.SucceededAsync(ct);
         if (PasswordHasher.NeedsRehash(user.PasswordHash))
         {
             // e.g. the original backend's bcrypt hash.

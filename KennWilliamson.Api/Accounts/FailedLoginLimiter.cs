@@ -5,7 +5,7 @@ using Microsoft.Extensions.Options;
 
 namespace KennWilliamson.Api.Accounts;
 
-public sealed class FailedLoginOptions : IValidatableObject
+public sealed class FailedLoginOptions : IValidatableObject, IWindowLimit
 {
     public const string Section = "RateLimiting:FailedLogins";
 

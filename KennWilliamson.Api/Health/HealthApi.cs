@@ -16,6 +16,7 @@ public static class HealthApi
     public static IServiceCollection AddHealth(this IServiceCollection services)
     {
         services.AddSingleton<StorageSampler>();
+        services.AddSingleton<StorageSamplerElection>();
         services.AddHostedService<StorageMonitor>();
         services.AddOpenTelemetry().WithMetrics(m => m.AddMeter(StorageMonitor.MeterName));
         return services;

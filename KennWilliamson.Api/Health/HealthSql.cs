@@ -20,4 +20,13 @@ public static class HealthSql
          ORDER BY 2 DESC, 1
          LIMIT {StorageSampler.LargestTableCount})
         """, [], new SqlColumn("relation", typeof(string)), new("bytes", typeof(long)));
+
+    /// <summary>Held by the one replica that samples storage for the application.</summary>
+    public static readonly SqlStatement SamplerLock = new("storage sampler lock",
+        "SELECT pg_try_advisory_lock(hashtext('kennwilliamson:storage-sampler'))", [], new SqlColumn("pg_try_advisory_lock", typeof(bool)));
+
+    public static readonly SqlStatement SamplerAlive = new("storage sampler alive", "SELECT 1", [], new SqlColumn("?column?", typeof(int)));
+
+    public static readonly SqlStatement SamplerRelease = new("storage sampler release",
+        "SELECT pg_advisory_unlock(hashtext('kennwilliamson:storage-sampler'))", [], new SqlColumn("pg_advisory_unlock", typeof(bool)));
 }

@@ -5,7 +5,8 @@ namespace KennWilliamson.Api.Health;
 
 /// <summary>
 /// Publishes the latest storage sample as gauges, so the exporter's frequent collection never asks the database;
-/// warns once per fall under <c>Monitoring:LowFreeSpaceRatio</c>, then hourly.
+/// warns once per fall under <c>Monitoring:LowFreeSpaceRatio</c>, then hourly. Of several replicas only the one
+/// holding the sampler's advisory lock samples, so the application reports its storage once.
 /// </summary>
 public sealed class StorageMonitor : BackgroundService
 {
@@ -13,6 +14,7 @@ public sealed class StorageMonitor : BackgroundService
     private static readonly TimeSpan RepeatLowWarning = TimeSpan.FromHours(1);
 
     private readonly IServiceScopeFactory _scopes;
+    private readonly StorageSamplerElection _election;
     private readonly StorageSampler _sampler;
     private readonly ILogger<StorageMonitor> _logger;
     private readonly TimeSpan _interval;
@@ -21,9 +23,11 @@ public sealed class StorageMonitor : BackgroundService
     private DateTimeOffset? _lowSince;
     private DateTimeOffset _lastWarning;
 
-    public StorageMonitor(IServiceScopeFactory scopes, StorageSampler sampler, IMeterFactory meters, IConfiguration configuration, ILogger<StorageMonitor> logger)
+    public StorageMonitor(IServiceScopeFactory scopes, StorageSampler sampler, StorageSamplerElection election, IMeterFactory meters,
+        IConfiguration configuration, ILogger<StorageMonitor> logger)
     {
         _scopes = scopes;
+        _election = election;
         _sampler = sampler;
         _logger = logger;
         _interval = TimeSpan.FromSeconds(Math.Max(1, configuration.GetValue("Monitoring:StorageIntervalSeconds", 60)));
@@ -47,6 +51,10 @@ public sealed class StorageMonitor : BackgroundService
         {
             try
             {
+                if (!await _election.LeadAsync(stoppingToken))
+                {
+                    continue;
+                }
                 await using var scope = _scopes.CreateAsyncScope();
                 var sample = await _sampler.SampleAsync(scope.ServiceProvider.GetRequiredService<AppDbContext>(), stoppingToken);
                 Volatile.Write(ref _latest, sample);
@@ -60,6 +68,9 @@ public sealed class StorageMonitor : BackgroundService
         }
         while (await timer.WaitForNextTickAsync(stoppingToken));
     }
+
+    /// <summary>The latest sample; null while another replica samples.</summary>
+    public StorageDetails? Latest => Volatile.Read(ref _latest);
 
     private void WarnWhenLow(StorageDetails sample)
     {

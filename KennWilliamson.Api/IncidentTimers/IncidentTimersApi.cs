@@ -24,9 +24,9 @@ public static class IncidentTimersApi
         var group = routes.MapGroup("/incident-timers").WithTags("IncidentTimers")
             .RequireAuthorization();
         group.MapGet("/", ListAsync);
-        group.MapPost("/", CreateAsync).RequireRateLimiting(TimerWriteLimitOptions.Policy);
-        group.MapPut("/{id}", UpdateAsync).RequireRateLimiting(TimerWriteLimitOptions.Policy);
-        group.MapDelete("/{id}", DeleteAsync).RequireRateLimiting(TimerWriteLimitOptions.Policy);
+        group.MapPost("/", CreateAsync).RequireTimerWriteLimits();
+        group.MapPut("/{id}", UpdateAsync).RequireTimerWriteLimits();
+        group.MapDelete("/{id}", DeleteAsync).RequireTimerWriteLimits();
         return group;
     }
 

@@ -7,7 +7,7 @@ using Microsoft.Extensions.Options;
 namespace KennWilliamson.Api.IncidentTimers;
 
 /// <summary>Every "Reset Timer" adds a row, so without a limit one account could add thousands a minute.</summary>
-public sealed class TimerWriteLimitOptions : IValidatableObject
+public sealed class TimerWriteLimitOptions : IValidatableObject, IWindowLimit
 {
     public const string Section = "RateLimiting:TimerWrites";
     public const string Policy = "timer-writes";
@@ -21,6 +21,11 @@ public sealed class TimerWriteLimitOptions : IValidatableObject
 public static class TimerWriteLimits
 {
     private const int Segments = 6;
+
+    /// <summary>One account's writes: in this process, then across replicas.</summary>
+    public static TBuilder RequireTimerWriteLimits<TBuilder>(this TBuilder builder) where TBuilder : IEndpointConventionBuilder =>
+        builder.RequireRateLimiting(TimerWriteLimitOptions.Policy)
+            .RequireSharedLimit<TBuilder, TimerWriteLimitOptions>(TimerWriteLimitOptions.Policy, http => CurrentUser.IdOf(http.User)?.ToString());
 
     /// <summary>Adds to the rate limiter RateLimits.cs sets up, so its rejection handling applies.</summary>
     public static IServiceCollection AddTimerWriteLimits(this IServiceCollection services)

@@ -7,7 +7,7 @@ using Microsoft.Extensions.Options;
 
 namespace KennWilliamson.Api.Infrastructure;
 
-public sealed class RateLimitOptions : IValidatableObject
+public sealed class RateLimitOptions : IValidatableObject, IWindowLimit
 {
     public const string Section = "RateLimiting:Auth";
     public const string AuthPolicy = "auth";
@@ -57,6 +57,11 @@ public static class RateLimits
         });
         return services;
     }
+
+    /// <summary>The credential endpoints' limit per client address: in this process, then across replicas.</summary>
+    public static TBuilder RequireAuthLimits<TBuilder>(this TBuilder builder) where TBuilder : IEndpointConventionBuilder =>
+        builder.RequireRateLimiting(RateLimitOptions.AuthPolicy)
+            .RequireSharedLimit<TBuilder, RateLimitOptions>(RateLimitOptions.AuthPolicy, http => $"{EndpointKey(http)}|{ClientPartition.Of(http.Connection.RemoteIpAddress)}");
 
     /// <summary>One 429 body for every limit, so no refusal tells one limit from another.</summary>
     public static ProblemDetails TooManyRequests() =>

@@ -27,6 +27,7 @@ public sealed class StatementTests(ApiFixture fixture) : IClassFixture<ApiFixtur
         [typeof(double)] = ["double precision"],
         [typeof(bool)] = ["boolean"],
         [typeof(DateTimeOffset)] = ["timestamp with time zone"],
+        [typeof(TimeSpan)] = ["interval"],
     };
 
     private static readonly Dictionary<string, SqlStatement> All = Discover();

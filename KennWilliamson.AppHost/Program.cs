@@ -13,6 +13,7 @@ builder.RestrictUserSecretsFile();
 
 PostgresDatabase postgres;
 int? apiPort;
+int replicas;
 try
 {
     var repository = Path.GetFullPath(Path.Combine(builder.AppHostDirectory, ".."));
@@ -23,6 +24,7 @@ try
         PublishedVolumeName = "kennwilliamson-postgres-data",
     });
     apiPort = ApiResourceExtensions.ConfiguredHttpPort(builder.Configuration);
+    replicas = ApiResourceExtensions.ConfiguredReplicas(builder.Configuration);
 }
 catch (SetupException ex)
 {
@@ -36,11 +38,13 @@ postgres.Database.WithDatabaseCommands(appDbPassword, backupKey);
 var migrations = builder.AddProject<Projects.KennWilliamson_MigrationService>("migrations")
     .WithReference(postgres.Database)
     .WaitFor(postgres.Database)
-    .WithEnvironment("AppDatabase__Password", appDbPassword);
+    .WithEnvironment("AppDatabase__Password", appDbPassword)
+    .WithPlainHttp();
 
 // The API connects as the least-privilege role, once the worker has exited 0.
 builder.AddProject<Projects.KennWilliamson_Api>("api")
     .WithDatabaseRole(postgres, "kennwilliamson_app", appDbPassword)
+    .WithPlainHttp()
     .WithEnvironment("Jwt__SigningKey", jwtSigningKey)
     .WaitForCompletion(migrations)
     .WithHttpHealthCheck("/health")
@@ -48,13 +52,10 @@ builder.AddProject<Projects.KennWilliamson_Api>("api")
     // Aspire's default trusts X-Forwarded-For from any peer; the API trusts only its configured proxies.
     .DisableForwardedHeaders()
     .WithUrlForEndpoint("http", _ => new() { Url = "/scalar", DisplayText = "API reference (Scalar)" })
-    // Handed on only when set, so the API's own defaults stay the defaults.
-    .WithSettingsFrom(builder.Configuration, "Telemetry:TraceSampleRatio", "Telemetry:MaxTracesPerSecond", "Monitoring:LowFreeSpaceRatio", "Monitoring:StorageIntervalSeconds",
-        "RateLimiting:Auth:PermitLimit", "RateLimiting:FailedLogins:PermitLimit", "RateLimiting:FailedLogins:MaxTrackedEmails", "RateLimiting:TimerWrites:PermitLimit",
-        "RefreshTokens:PurgeAfter", "RefreshTokens:PurgeInterval", "Jwt:AccessTokenLifetime",
-        "ForwardedHeaders:KnownProxies", "ForwardedHeaders:KnownNetworks")
+    .WithParameterSettings()
+    .WithReplicaCount(replicas)
     .WithDataDirectoryOf(postgres)
-    .WithDirectHttpPort(apiPort);
+    .WithHttpPort(apiPort, replicas);
 
 await builder.Build().RunAsync();
 return 0;

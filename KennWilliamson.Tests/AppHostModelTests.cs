@@ -100,7 +100,10 @@ public sealed class AppHostModelTests
         Assert.DoesNotContain("Distributed application started", result.Output, StringComparison.Ordinal);
     }
 
-    /// <summary>Settings given to the AppHost reach the API's environment (the API reading them is the unit layer's business).</summary>
+    /// <summary>
+    /// Settings given to the AppHost become the values of the API's parameters and reach its environment; one not given
+    /// keeps its default (the API reading them is the unit layer's business).
+    /// </summary>
     [Fact]
     public async Task The_settings_given_to_the_apphost_reach_the_api_resource()
     {
@@ -110,17 +113,51 @@ public sealed class AppHostModelTests
             .WaitAsync(TimeSpan.FromMinutes(1));
 
         var api = Assert.IsAssignableFrom<IResourceWithEnvironment>(Assert.Single(builder.Resources, r => r.Name == "api"));
-        // The environment callbacks run without starting anything; values that are parameters or references stay unresolved.
+        // The environment callbacks run without starting anything; parameters are read for their values.
         var context = new EnvironmentCallbackContext(new DistributedApplicationExecutionContext(DistributedApplicationOperation.Run));
         foreach (var callback in api.Annotations.OfType<EnvironmentCallbackAnnotation>())
         {
             await callback.Callback(context);
         }
-        var environment = context.EnvironmentVariables.Where(e => e.Value is string).ToDictionary(e => e.Key, e => (string)e.Value);
+        var environment = new Dictionary<string, string?>();
+        foreach (var (key, value) in context.EnvironmentVariables)
+        {
+            environment[key] = value switch
+            {
+                string text => text,
+                ParameterResource parameter => await parameter.GetValueAsync(CancellationToken.None),
+                _ => null,
+            };
+        }
 
         Assert.Equal("08:00:00", environment["Jwt__AccessTokenLifetime"]);
         Assert.Equal("3", environment["RateLimiting__Auth__PermitLimit"]);
         Assert.Equal("10.0.0.1,10.0.0.2", environment["ForwardedHeaders__KnownProxies"]);
-        Assert.False(environment.ContainsKey("RateLimiting__TimerWrites__PermitLimit"));
+        Assert.Equal("60", environment["RateLimiting__TimerWrites__PermitLimit"]);
+        Assert.Equal("1", environment["Api__Replicas"]);
     }
+
+    /// <summary>
+    /// The http profile needs no certificate, so no resource may ask for one: Aspire warns (a red notification in the
+    /// dashboard) when any resource has an https endpoint or the developer certificate's HTTPS configuration.
+    /// </summary>
+#pragma warning disable ASPIRECERTIFICATES001 // the annotations Aspire itself reads to decide whether to warn
+    [Theory]
+    [InlineData("container")]
+    [InlineData("local")]
+    public async Task No_resource_asks_for_a_development_certificate_in_run_mode(string mode)
+    {
+        await using var builder = await DistributedApplicationTestingBuilder
+            .CreateAsync<Projects.KennWilliamson_AppHost>([$"--Postgres:Mode={mode}", "--Api:Replicas=2"])
+            .WaitAsync(TimeSpan.FromMinutes(1));
+
+        var asking = builder.Resources
+            .Where(r => r.Annotations.OfType<EndpointAnnotation>().Any(e => e.UriScheme == "https")
+                || (r.Annotations.OfType<HttpsCertificateConfigurationCallbackAnnotation>().Any()
+                    && !(r.TryGetLastAnnotation<HttpsCertificateAnnotation>(out var certificate) && certificate.UseDeveloperCertificate is false or null && certificate.Certificate is null)))
+            .Select(r => $"{r.Name}: {string.Join(", ", r.Annotations.OfType<EndpointAnnotation>().Select(e => $"{e.Name} {e.UriScheme}"))}")
+            .ToList();
+        Assert.Empty(asking);
+    }
+#pragma warning restore ASPIRECERTIFICATES001
 }

@@ -1,4 +1,10 @@
+using System.Globalization;
+using System.Text.Json;
 using System.Text.RegularExpressions;
+using KennWilliamson.Api.Accounts;
+using KennWilliamson.Api.IncidentTimers;
+using KennWilliamson.Api.Infrastructure;
+using KennWilliamson.AppHost;
 using KennWilliamson.Tests.Infrastructure;
 
 namespace KennWilliamson.Tests.Deployment;
@@ -88,6 +94,41 @@ public sealed partial class ManifestTests
         Assert.Equal("new", connection.Password);
         Assert.Equal("db.example", connection.Host);
     }
+
+    [Fact]
+    public async Task Every_api_knob_and_the_replica_count_are_parameters_with_the_apis_own_defaults()
+    {
+        var manifest = await ManifestPublisher.PublishAsync("--Api:Replicas=3");
+
+        var api = manifest["api"].GetProperty("env");
+        Assert.Equal("3", Default(manifest["api-replicas"]));
+        Assert.Equal("{api-replicas.value}", api.GetProperty("Api__Replicas").GetString());
+        foreach (var setting in ApiSettings.All)
+        {
+            Assert.Equal(setting.Default, Default(manifest[setting.Parameter]));
+            Assert.Equal($"{{{setting.Parameter}.value}}", api.GetProperty(setting.Key.Replace(":", "__", StringComparison.Ordinal)).GetString());
+        }
+        var apiDefaults = new Dictionary<string, string>
+        {
+            ["RateLimiting:Auth:PermitLimit"] = Invariant(new RateLimitOptions().PermitLimit),
+            ["RateLimiting:FailedLogins:PermitLimit"] = Invariant(new FailedLoginOptions().PermitLimit),
+            ["RateLimiting:FailedLogins:MaxTrackedEmails"] = Invariant(new FailedLoginOptions().MaxTrackedEmails),
+            ["RateLimiting:TimerWrites:PermitLimit"] = Invariant(new TimerWriteLimitOptions().PermitLimit),
+            ["RateLimiting:Shared"] = new SharedLimitOptions().Shared ? "true" : "false",
+            ["RefreshTokens:PurgeAfter"] = new RefreshTokenPurgeOptions().PurgeAfter.ToString("c", CultureInfo.InvariantCulture),
+            ["RefreshTokens:PurgeInterval"] = new RefreshTokenPurgeOptions().PurgeInterval.ToString("c", CultureInfo.InvariantCulture),
+            ["Jwt:AccessTokenLifetime"] = new JwtOptions().AccessTokenLifetime.ToString("c", CultureInfo.InvariantCulture),
+        };
+        foreach (var (key, value) in apiDefaults)
+        {
+            Assert.Equal(value, ApiSettings.All.Single(s => s.Key == key).Default);
+        }
+    }
+
+    private static string? Default(JsonElement parameter) =>
+        parameter.GetProperty("inputs").GetProperty("value").GetProperty("default").GetProperty("value").GetString();
+
+    private static string Invariant(int value) => value.ToString(CultureInfo.InvariantCulture);
 
     private static void AssertSecretParameters(ManifestPublisher.Manifest manifest, IEnumerable<string> names)
     {

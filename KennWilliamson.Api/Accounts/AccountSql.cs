@@ -16,6 +16,10 @@ public static class AccountSql
         ORDER BY k.key
         """, [typeof(Guid), typeof(Guid)]);
 
+    /// <summary>Held while a registration picks its slug, per base slug.</summary>
+    public static readonly SqlStatement SlugLock = new("registration slug lock",
+        "SELECT pg_advisory_xact_lock(hashtextextended('slug:' || $1::text, 0))", [typeof(string)]);
+
     /// <summary>PostgreSQL's lower(), not .NET's, as the unique index on lower(email) compares it.</summary>
     public static readonly SqlStatement EmailKey = new("email key",
         "SELECT lower($1::text) AS \"Value\"", [typeof(string)], new SqlColumn("Value", typeof(string)));

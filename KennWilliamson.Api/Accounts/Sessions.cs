@@ -1,5 +1,6 @@
 using KennWilliamson.Api.Infrastructure;
 using KennWilliamson.Data;
+using KennWilliamson.Data.Sql;
 using KennWilliamson.Data.Entities;
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
@@ -19,13 +20,16 @@ public sealed class Sessions(AppDbContext db, UserAccounts accounts, TokenServic
         var userRoleId = await db.Roles.Where(r => r.Name == Role.UserRoleName).Select(r => r.Id).SingleAsync(ct);
         for (var attempt = 1; ; attempt++)
         {
-            var slug = await SlugQueries.FirstAvailableAsync(db, baseSlug, ct);
             try
             {
                 return await db.Database.CreateExecutionStrategy().ExecuteAsync(async () =>
                 {
                     db.ChangeTracker.Clear();
                     await using var tx = await db.Database.BeginTransactionAsync(ct);
+                    // Registrations of one display name take turns, each seeing the slugs the others took; the retry
+                    // below is for a slug taken under another name's lock (a "name-2" display name).
+                    await db.Database.ExecuteAsync(AccountSql.SlugLock, ct, AccountSql.SlugLock.Argument(0, baseSlug));
+                    var slug = await SlugQueries.FirstAvailableAsync(db, baseSlug, ct);
                     var user = new User { Email = email, PasswordHash = passwordHash, DisplayName = displayName, Slug = slug };
                     user.Roles.Add(new UserRole { RoleId = userRoleId });
                     db.Users.Add(user);

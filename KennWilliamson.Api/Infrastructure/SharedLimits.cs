@@ -30,15 +30,45 @@ public sealed class SharedLimits(NpgsqlDataSource database, IOptions<SharedLimit
 
     public bool Enabled => options.Value.Shared;
 
-    /// <summary>Null when <paramref name="take"/> permits were granted (or given back), else how long to wait.</summary>
+    /// <summary>Null when <paramref name="take"/> permits were granted (or, when negative, given back), else how long to wait.</summary>
     public async Task<TimeSpan?> TakeAsync(string key, IWindowLimit limit, int take, CancellationToken ct)
     {
-        var statement = LimitSql.Take;
+        var statement = take < 0 ? LimitSql.GiveBack : LimitSql.Take;
         await using var command = statement.CreateCommand(database, statement.Argument(0, key), statement.Argument(1, limit.Window),
-            statement.Argument(2, Segments), statement.Argument(3, limit.PermitLimit), statement.Argument(4, take));
+            statement.Argument(2, Segments), statement.Argument(3, limit.PermitLimit), statement.Argument(4, Math.Abs(take)));
         await using var reader = await command.ExecuteReaderAsync(System.Data.CommandBehavior.SingleRow, ct);
         await reader.ReadAsync(ct);
-        return reader.GetBoolean(0) ? null : reader.GetFieldValue<TimeSpan>(1);
+        return take < 0 || reader.GetBoolean(0)
+            ? null
+            : RetryAfter(reader.GetFieldValue<DateTimeOffset>(1), reader.GetFieldValue<int[]>(2), reader.GetFieldValue<DateTimeOffset>(3), limit.Window);
+    }
+
+    /// <summary>How long a refused take of <paramref name="key"/> has to wait, read after the refusal.</summary>
+    public async Task<TimeSpan> RetryAfterAsync(string key, IWindowLimit limit, CancellationToken ct)
+    {
+        await using var command = LimitSql.Peek.CreateCommand(database, LimitSql.Peek.Argument(0, key));
+        await using var reader = await command.ExecuteReaderAsync(System.Data.CommandBehavior.SingleRow, ct);
+        return await reader.ReadAsync(ct)
+            ? RetryAfter(reader.GetFieldValue<DateTimeOffset>(0), reader.GetFieldValue<int[]>(1), reader.GetFieldValue<DateTimeOffset>(2), limit.Window)
+            : MinWait;
+    }
+
+    private static readonly TimeSpan MinWait = TimeSpan.FromSeconds(1);
+
+    /// <summary>Until the oldest segment with permits in it leaves the window; at least a second.</summary>
+    public static TimeSpan RetryAfter(DateTimeOffset newestSegment, IReadOnlyList<int> counts, DateTimeOffset now, TimeSpan window)
+    {
+        var oldest = 0;
+        while (oldest < counts.Count && counts[oldest] == 0)
+        {
+            oldest++;
+        }
+        if (oldest == counts.Count)
+        {
+            return MinWait;
+        }
+        var wait = newestSegment - (counts.Count - 1 - oldest) * (window / counts.Count) + window - now;
+        return wait > MinWait ? wait : MinWait;
     }
 
     public async Task ResetAsync(string key, CancellationToken ct)

@@ -5,9 +5,10 @@ using Microsoft.EntityFrameworkCore.Migrations;
 namespace KennWilliamson.MigrationService.Migrations;
 
 /// <summary>
-/// The limits every API replica shares: one row per key with the counts of a sliding window's segments, and
-/// <c>rate_limit_take</c>, which takes from a budget (or gives back) under the row's lock, on the database's clock.
-/// Unlogged: the counts are worth less than the WAL they would write, and a crash only forgets them.
+/// The limits every API replica shares: one row per key with the counts of a sliding window's segments (the API
+/// takes from a budget with one upsert, LimitSql), and <c>rate_limit_take</c>, which also gives permits back, under
+/// the row's lock, on the database's clock. Unlogged: the counts are worth less than the WAL they would write, and
+/// a crash only forgets them.
 /// </summary>
 [DbContext(typeof(AppDbContext))]
 [Migration("20261205000000_create_rate_limit_counters")]
@@ -19,7 +20,8 @@ public sealed class CreateRateLimitCounters : Migration
             CREATE UNLOGGED TABLE rate_limit_counters (
                 key text PRIMARY KEY,
                 segment_start timestamptz NOT NULL,
-                counts integer[] NOT NULL
+                counts integer[] NOT NULL,
+                permitted boolean NOT NULL DEFAULT true
             );
             CREATE INDEX ix_rate_limit_counters_segment_start ON rate_limit_counters (segment_start);
 

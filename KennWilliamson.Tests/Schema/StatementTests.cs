@@ -28,6 +28,7 @@ public sealed class StatementTests(ApiFixture fixture) : IClassFixture<ApiFixtur
         [typeof(bool)] = ["boolean"],
         [typeof(DateTimeOffset)] = ["timestamp with time zone"],
         [typeof(TimeSpan)] = ["interval"],
+        [typeof(int[])] = ["integer[]"],
     };
 
     private static readonly Dictionary<string, SqlStatement> All = Discover();

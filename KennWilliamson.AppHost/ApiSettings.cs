@@ -35,7 +35,8 @@ public static class ApiSettings
         var builder = api.ApplicationBuilder;
         foreach (var setting in All)
         {
-            var value = Given(builder.Configuration, setting.Key) ?? setting.Default;
+            // By its parameter name first, as Aspire reads a parameter; else under the setting's own key.
+            var value = Given(builder.Configuration, $"Parameters:{setting.Parameter}") ?? Given(builder.Configuration, setting.Key) ?? setting.Default;
             var parameter = builder.AddParameter(setting.Parameter, value, publishValueAsDefault: true).WithDescription(setting.Description);
             api.WithEnvironment(setting.Key.Replace(":", "__", StringComparison.Ordinal), parameter);
         }

@@ -109,7 +109,7 @@ public sealed class AppHostModelTests
     {
         await using var builder = await DistributedApplicationTestingBuilder
             .CreateAsync<Projects.KennWilliamson_AppHost>(["--Postgres:Mode=container", "--Jwt:AccessTokenLifetime=08:00:00",
-                "--RateLimiting:Auth:PermitLimit=3", "--ForwardedHeaders:KnownProxies=10.0.0.1,10.0.0.2"])
+                "--RateLimiting:Auth:PermitLimit=3", "--ForwardedHeaders:KnownProxies=10.0.0.1,10.0.0.2", "--Parameters:api-timer-write-permit-limit=7"])
             .WaitAsync(TimeSpan.FromMinutes(1));
 
         var api = Assert.IsAssignableFrom<IResourceWithEnvironment>(Assert.Single(builder.Resources, r => r.Name == "api"));
@@ -133,7 +133,8 @@ public sealed class AppHostModelTests
         Assert.Equal("08:00:00", environment["Jwt__AccessTokenLifetime"]);
         Assert.Equal("3", environment["RateLimiting__Auth__PermitLimit"]);
         Assert.Equal("10.0.0.1,10.0.0.2", environment["ForwardedHeaders__KnownProxies"]);
-        Assert.Equal("60", environment["RateLimiting__TimerWrites__PermitLimit"]);
+        Assert.Equal("7", environment["RateLimiting__TimerWrites__PermitLimit"]); // by its parameter name
+        Assert.Equal("5", environment["RateLimiting__FailedLogins__PermitLimit"]); // not given: the default
         Assert.Equal("1", environment["Api__Replicas"]);
     }
 

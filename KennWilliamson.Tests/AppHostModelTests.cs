@@ -1,3 +1,4 @@
+using KennWilliamson.AppHost;
 using KennWilliamson.Tests.Infrastructure;
 
 namespace KennWilliamson.Tests;
@@ -48,7 +49,7 @@ public sealed class AppHostModelTests
     [Theory]
     [InlineData(null, 8080)] // the README's address
     [InlineData(18080, 18080)]
-    public async Task InRunModeTheApiListensOnItsPortItselfWithoutTheDevelopmentProxy(int? setting, int expectedPort)
+    public async Task In_run_mode_the_api_listens_on_its_port_itself_without_the_development_proxy(int? setting, int expectedPort)
     {
         string[] args = setting is { } port ? ["--Postgres:Mode=container", $"{AppHostFactory.ApiPortArg}={port}"] : ["--Postgres:Mode=container"];
         await using var builder = await DistributedApplicationTestingBuilder
@@ -136,6 +137,22 @@ public sealed class AppHostModelTests
         Assert.Equal("7", environment["RateLimiting__TimerWrites__PermitLimit"]); // by its parameter name
         Assert.Equal("5", environment["RateLimiting__FailedLogins__PermitLimit"]); // not given: the default
         Assert.Equal("1", environment["Api__Replicas"]);
+    }
+
+    /// <summary>The dashboard asks before any command that deletes or grants: reset, reset with seed, purge, grant admin.</summary>
+    [Fact]
+    public async Task Every_command_that_deletes_data_or_grants_a_role_asks_for_confirmation()
+    {
+        await using var builder = await DistributedApplicationTestingBuilder
+            .CreateAsync<Projects.KennWilliamson_AppHost>(["--Postgres:Mode=container"])
+            .WaitAsync(TimeSpan.FromMinutes(1));
+
+        var commands = Assert.Single(builder.Resources, r => r.Name == "kennwilliamson").Annotations.OfType<ResourceCommandAnnotation>().ToList();
+        string[] asking = [DatabaseCommands.Reset, DatabaseCommands.ResetWithSeed, DatabaseCommands.PurgeAudit, DatabaseCommands.GrantAdmin];
+        Assert.All(asking, name => Assert.False(string.IsNullOrWhiteSpace(Assert.Single(commands, c => c.Name == name).ConfirmationMessage), $"{name} asks nothing"));
+        // Only commands that change no row go without asking.
+        Assert.All(commands.Where(c => string.IsNullOrWhiteSpace(c.ConfirmationMessage)),
+            c => Assert.Contains(c.Name, (string[])[DatabaseCommands.BackUp, DatabaseCommands.Rehearse]));
     }
 
     /// <summary>

@@ -8,7 +8,7 @@ public sealed class StartupTests
     [Theory]
     [InlineData("")]
     [InlineData("0123456789abcdef0123456789abcde")] // 31 bytes: 248 bits
-    public async Task ApiRefusesToStartWithASigningKeyShorterThan256Bits(string key)
+    public async Task The_api_refuses_to_start_with_a_signing_key_shorter_than_256_bits(string key)
     {
         var result = await RunApiAsync(key);
 

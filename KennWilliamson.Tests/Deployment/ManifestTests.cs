@@ -19,7 +19,7 @@ public sealed partial class ManifestTests
     [Theory]
     [InlineData("auto")]
     [InlineData("local")] // running locally must not leak into a deployment: publishing still models the container
-    public async Task PublishModeModelsTheCustomImageProjectsAndSecretParameters(string mode)
+    public async Task Publish_mode_models_the_custom_image_projects_and_secret_parameters(string mode)
     {
         var manifest = await ManifestPublisher.PublishAsync($"--Postgres:Mode={mode}");
 

@@ -50,14 +50,20 @@ public sealed class SettingAliasTests
         Assert.False(environment.ContainsKey("ConnectionStrings__kennwilliamson"));
     }
 
-    /// <summary>Without Postgres__Port or a user secret the scripts' port is 5432: the AppHost's appsettings.json must say the same.</summary>
+    /// <summary>Without Postgres__Port or a user secret the scripts connect where the AppHost's appsettings.json puts PostgreSQL.</summary>
     [Fact]
-    public void The_scripts_default_port_is_the_apphosts()
+    public async Task Without_a_port_setting_the_scripts_connect_to_the_apphosts_default_port()
     {
         using var settings = JsonDocument.Parse(File.ReadAllText(Path.Combine(TestPaths.RepositoryRoot, "KennWilliamson.AppHost", "appsettings.json")));
+        var environment = await SourcedAsync(new Dictionary<string, string>
+        {
+            ["USER_SECRETS_CACHE"] = "", // no user secrets: the defaults decide
+            ["Parameters__postgres-password"] = "not-used",
+        }, "default_database");
 
-        Assert.Equal(5432, settings.RootElement.GetProperty("Postgres").GetProperty("Port").GetInt32());
-        Assert.Contains("Port=${port:-5432}", File.ReadAllText(Path.Combine(TestPaths.RepositoryRoot, "scripts", "lib", "db.sh")), StringComparison.Ordinal);
+        var connection = new Npgsql.NpgsqlConnectionStringBuilder(environment["ConnectionStrings__kennwilliamson"]);
+        Assert.Equal(settings.RootElement.GetProperty("Postgres").GetProperty("Port").GetInt32(), connection.Port);
+        Assert.Equal("localhost", connection.Host);
     }
 
     /// <summary>The environment db.sh leaves for the worker, after <paramref name="then"/> (a db.sh function, or nothing).</summary>

@@ -9,7 +9,7 @@ namespace KennWilliamson.Tests.Security;
 /// <summary>
 /// A corpus of hostile requests across every route. None may get a 5xx, and afterwards the database
 /// holds exactly the rows that the requests answered 201 for. The fuzz suite's findings are regression tests
-/// in HostileInputTests.Findings.cs.
+/// in FuzzFindingTests.
 /// </summary>
 [Trait(Layer.Trait, Layer.Api)]
 public sealed class HostileInputTests(ApiFixture fixture) : IClassFixture<ApiFixture>

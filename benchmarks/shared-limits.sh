@@ -1,16 +1,18 @@
 #!/usr/bin/env bash
 # What the limits shared by all replicas cost (RateLimiting:Shared, counted in PostgreSQL) against each replica
 # counting alone, with 1 and 3 API replicas (Api:Replicas; 3 sit behind Aspire's proxy on the same port).
-# For each configuration, in the order 1 shared, 1 alone, 3 alone, 3 shared (so each pair is side by side and
-# the order alternates): a fresh AppHost with the limits lifted (every request passes, every check still
-# runs), 10,000 users and 100,000 timers seeded, then wrk (-c 32) on the public read, timer create, login and
-# register. Prints one JSON line per measurement and the shared/alone ratios; writes
-# benchmarks/results/shared-limits-<time>.{txt,json}. Bounded: stopped after 30 min.
-#   DURATION (10, seconds per measurement; login and register get AUTH_DURATION, 20)
-[ -n "${BENCH_BOUNDED:-}" ] || BENCH_BOUNDED=1 exec timeout -s TERM 1800 bash "$0" "$@"
+# Each configuration runs twice, in the order shared, alone, alone, shared for 1 replica, then alone, shared,
+# shared, alone for 3 (so drift over the run cancels out): a fresh AppHost with the limits lifted (every
+# request passes, every check still runs), 10,000 users and 100,000 timers seeded, then wrk (-c 32) on the
+# public read and timer create ROUNDS times, then login and register once. Prints one JSON line per
+# measurement and, per endpoint, the median req/s of each side and their ratio; writes
+# benchmarks/results/shared-limits-<time>.{txt,json}. Bounded: stopped after 40 min.
+#   DURATION (10, seconds per measurement; login and register get AUTH_DURATION, 10), ROUNDS (3)
+[ -n "${BENCH_BOUNDED:-}" ] || BENCH_BOUNDED=1 exec timeout -s TERM 2400 bash "$0" "$@"
 source "$(dirname "$0")/lib.sh"
 DURATION=${DURATION:-10}
-AUTH_DURATION=${AUTH_DURATION:-20}
+AUTH_DURATION=${AUTH_DURATION:-10}
+ROUNDS=${ROUNDS:-3}
 CONNECTIONS=32
 HERE="$REPO/benchmarks/api-vs-db"
 command -v wrk >/dev/null || { log "installing wrk"; { apt-get install -y wrk || { apt-get update && apt-get install -y wrk; }; } >/dev/null; }
@@ -32,8 +34,8 @@ measure() { # replicas shared
   wait_healthy 240
   seed_bench_data 10000 100000
   mint_tokens 1000 "$work/tokens"
-  local ep d result
-  for ep in public-read timer-create login register; do
+  local ep d result round
+  for ep in $(for round in $(seq "$ROUNDS"); do echo public-read timer-create; done) login register; do
     d=$DURATION; case $ep in login | register) d=$AUTH_DURATION ;; esac
     result=$(LUA_DIR="$HERE" TOKENS_FILE="$work/tokens" wrk -t 2 -c "$CONNECTIONS" -d "${d}s" --timeout 30s \
       -s "$HERE/$ep.lua" "http://127.0.0.1:$API_PORT" 2>&1 | sed -n 's/^RESULT //p')
@@ -43,22 +45,24 @@ measure() { # replicas shared
   rm -rf "$work"
 }
 
-for config in "1 true" "1 false" "3 false" "3 true"; do
+for config in "1 true" "1 false" "1 false" "1 true" "3 false" "3 true" "3 true" "3 false"; do
   measure $config
 done
 
 python3 - "$json" <<'PY' | tee "$out"
-import json, sys
+import json, statistics, sys
 rows = [json.loads(l) for l in open(sys.argv[1]) if l.strip()]
-by = {(r["replicas"], r["shared"], r["endpoint"]): r for r in rows}
-print("endpoint      replicas  alone req/s  shared req/s  shared/alone  errors (alone, shared)")
+def med(replicas, shared, ep):
+    rps = [r["rps"] for r in rows if (r["replicas"], r["shared"], r["endpoint"]) == (replicas, shared, ep)]
+    return (statistics.median(rps), len(rps), sum(r["errors"] for r in rows if (r["replicas"], r["shared"], r["endpoint"]) == (replicas, shared, ep))) if rps else None
+print("endpoint      replicas  alone req/s (n)  shared req/s (n)  shared/alone  errors (alone, shared)")
 for replicas in (1, 3):
     for ep in ("public-read", "timer-create", "login", "register"):
-        a, s = by.get((replicas, False, ep)), by.get((replicas, True, ep))
+        a, s = med(replicas, False, ep), med(replicas, True, ep)
         if a and s:
-            print(f"{ep:<13} {replicas:>8}  {a['rps']:>11.1f}  {s['rps']:>12.1f}  {s['rps'] / a['rps']:>12.3f}  ({a['errors']}, {s['errors']})")
+            print(f"{ep:<13} {replicas:>8}  {a[0]:>11.1f} ({a[1]:>2})  {s[0]:>12.1f} ({s[1]:>2})  {s[0] / a[0]:>12.3f}  ({a[2]}, {s[2]})")
 for ep in ("public-read", "timer-create", "login", "register"):
-    one, three = by.get((1, True, ep)), by.get((3, True, ep))
+    one, three = med(1, True, ep), med(3, True, ep)
     if one and three:
-        print(f"{ep}: 3 replicas / 1 replica, shared: {three['rps'] / one['rps']:.3f}")
+        print(f"{ep}: 3 replicas / 1 replica, shared: {three[0] / one[0]:.3f}")
 PY

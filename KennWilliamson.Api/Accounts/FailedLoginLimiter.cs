@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.ComponentModel.DataAnnotations;
 using KennWilliamson.Api.Infrastructure;
 using Microsoft.Extensions.Options;
@@ -30,97 +29,82 @@ public sealed class FailedLoginOptions : IValidatableObject, IWindowLimit
 
 /// <summary>
 /// Counts failed logins per email, known or not, so rotating addresses buys no guesses and a refusal reveals
-/// nothing. Fails closed when the table is full (docs/security.md); per process (docs/deploy.md).
+/// nothing. Fails closed when the table is full (docs/security.md); per process (docs/deploy.md). One lock: a
+/// login spends a password hash (~0.1 s) for every pass through here, so contention costs nothing measurable.
 /// </summary>
 public sealed class FailedLoginLimiter(IOptions<FailedLoginOptions> options, TimeProvider time, ILogger<FailedLoginLimiter> logger)
 {
     /// <summary>Also how long a refusal at the cap asks to wait.</summary>
     internal static readonly TimeSpan SweepInterval = TimeSpan.FromMinutes(1);
     private static readonly TimeSpan RepeatFullWarning = TimeSpan.FromHours(1);
-    private readonly ConcurrentDictionary<string, Entry> _entries = new(StringComparer.Ordinal);
-    // A slot is reserved before an entry is added, so this never passes the cap.
-    private int _tracked;
-    private long _nextSweepTicks;
-    private long _nextFullWarningTicks;
+    private readonly Lock _gate = new();
+    private readonly Dictionary<string, Entry> _entries = new(StringComparer.Ordinal);
+    private DateTimeOffset _nextSweep;
+    private DateTimeOffset _nextFullWarning;
 
-    internal int TrackedEmails => Volatile.Read(ref _tracked);
+    internal int TrackedEmails
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _entries.Count;
+            }
+        }
+    }
 
     public Attempt? TryBegin(string email, out TimeSpan retryAfter)
     {
         var now = time.GetUtcNow();
-        Sweep(now);
         var limits = options.Value;
-        var key = email; // already normalized by the caller (UserAccounts.EmailKeyAsync)
-        while (true)
+        lock (_gate)
         {
-            if (!_entries.TryGetValue(key, out var entry))
+            Sweep(now, limits.Window);
+            // The key is already normalized by the caller (UserAccounts.EmailKeyAsync).
+            if (!_entries.TryGetValue(email, out var entry))
             {
-                if (!TryReserveSlot(limits.MaxTrackedEmails))
+                if (_entries.Count >= limits.MaxTrackedEmails)
                 {
                     WarnFull(now, limits.MaxTrackedEmails);
                     retryAfter = SweepInterval;
                     return null;
                 }
-                entry = new Entry(key);
-                if (!_entries.TryAdd(key, entry))
-                {
-                    Interlocked.Decrement(ref _tracked); // added by another request a moment ago: take that one
-                    continue;
-                }
+                entry = new Entry();
+                _entries.Add(email, entry);
             }
-            lock (entry)
+            Expire(entry, now, limits.Window);
+            if (entry.Failures.Count + entry.InFlight >= limits.PermitLimit)
             {
-                if (entry.Removed)
-                {
-                    continue; // dropped a moment ago: take a fresh one
-                }
-                Expire(entry, now, limits.Window);
-                if (entry.Failures.Count + entry.InFlight >= limits.PermitLimit)
-                {
-                    // Full only because attempts are still in flight: those end within a second or so.
-                    retryAfter = entry.Failures.Count >= limits.PermitLimit
-                        ? entry.Failures.Peek() + limits.Window - now
-                        : TimeSpan.FromSeconds(1);
-                    return null;
-                }
-                entry.InFlight++;
-                retryAfter = TimeSpan.Zero;
-                return new Attempt(this, entry);
+                // Full only because attempts are still in flight: those end within a second or so.
+                retryAfter = entry.Failures.Count >= limits.PermitLimit
+                    ? entry.Failures.Peek() + limits.Window - now
+                    : TimeSpan.FromSeconds(1);
+                return null;
             }
+            entry.InFlight++;
+            retryAfter = TimeSpan.Zero;
+            return new Attempt(this, email);
         }
-    }
-
-    private bool TryReserveSlot(int cap)
-    {
-        var tracked = Volatile.Read(ref _tracked);
-        while (tracked < cap)
-        {
-            var seen = Interlocked.CompareExchange(ref _tracked, tracked + 1, tracked);
-            if (seen == tracked)
-            {
-                return true;
-            }
-            tracked = seen;
-        }
-        return false;
     }
 
     /// <summary>Once when the table fills, then at most hourly: never once per refused request.</summary>
     private void WarnFull(DateTimeOffset now, int cap)
     {
-        var next = Interlocked.Read(ref _nextFullWarningTicks);
-        if (now.UtcTicks >= next && Interlocked.CompareExchange(ref _nextFullWarningTicks, now.UtcTicks + RepeatFullWarning.Ticks, next) == next)
+        if (now < _nextFullWarning)
         {
-            logger.LogWarning(
-                "Failed-login tracking is full: {Cap} emails have recent failures or attempts in flight (RateLimiting:FailedLogins:MaxTrackedEmails). "
-                + "Logins for emails not tracked are refused with 429 until entries expire; many emails are being tried at once.", cap);
+            return;
         }
+        _nextFullWarning = now + RepeatFullWarning;
+        logger.LogWarning(
+            "Failed-login tracking is full: {Cap} emails have recent failures or attempts in flight (RateLimiting:FailedLogins:MaxTrackedEmails). "
+            + "Logins for emails not tracked are refused with 429 until entries expire; many emails are being tried at once.", cap);
     }
 
-    private void End(Entry entry, bool? succeeded)
+    private void End(string email, bool? succeeded)
     {
-        lock (entry)
+        lock (_gate)
         {
+            var entry = _entries[email];
             entry.InFlight--;
             if (succeeded == true)
             {
@@ -132,7 +116,7 @@ public sealed class FailedLoginLimiter(IOptions<FailedLoginOptions> options, Tim
             }
             if (entry.InFlight == 0 && entry.Failures.Count == 0)
             {
-                Remove(entry);
+                _entries.Remove(email);
             }
         }
     }
@@ -145,57 +129,42 @@ public sealed class FailedLoginLimiter(IOptions<FailedLoginOptions> options, Tim
         }
     }
 
-    /// <summary>Called with the entry locked.</summary>
-    private void Remove(Entry entry)
+    /// <summary>Once a minute, under the lock: drops the entries whose failures all expired and that have nothing in flight.</summary>
+    private void Sweep(DateTimeOffset now, TimeSpan window)
     {
-        entry.Removed = true;
-        if (_entries.TryRemove(new KeyValuePair<string, Entry>(entry.Email, entry)))
-        {
-            Interlocked.Decrement(ref _tracked);
-        }
-    }
-
-    private void Sweep(DateTimeOffset now)
-    {
-        var next = Interlocked.Read(ref _nextSweepTicks);
-        if (now.UtcTicks < next || Interlocked.CompareExchange(ref _nextSweepTicks, now.UtcTicks + SweepInterval.Ticks, next) != next)
+        if (now < _nextSweep)
         {
             return;
         }
-        var window = options.Value.Window;
-        foreach (var (_, entry) in _entries)
+        _nextSweep = now + SweepInterval;
+        foreach (var (email, entry) in _entries)
         {
-            lock (entry)
+            Expire(entry, now, window);
+            if (entry.Failures.Count == 0 && entry.InFlight == 0)
             {
-                Expire(entry, now, window);
-                if (entry.Failures.Count == 0 && entry.InFlight == 0 && !entry.Removed)
-                {
-                    Remove(entry);
-                }
+                _entries.Remove(email);
             }
         }
     }
 
-    private sealed class Entry(string email)
+    private sealed class Entry
     {
-        public string Email { get; } = email;
         public Queue<DateTimeOffset> Failures { get; } = new();
         public int InFlight { get; set; }
-        public bool Removed { get; set; }
     }
 
     /// <summary>Disposed without an outcome it counts neither way, so a database outage cannot lock an account.</summary>
     public sealed class Attempt : IDisposable
     {
         private readonly FailedLoginLimiter _owner;
-        private readonly Entry _entry;
+        private readonly string _email;
         private bool? _succeeded;
         private int _ended;
 
-        internal Attempt(FailedLoginLimiter owner, object entry)
+        internal Attempt(FailedLoginLimiter owner, string email)
         {
             _owner = owner;
-            _entry = (Entry)entry;
+            _email = email;
         }
 
         public void Succeeded() => _succeeded = true;
@@ -206,7 +175,7 @@ public sealed class FailedLoginLimiter(IOptions<FailedLoginOptions> options, Tim
         {
             if (Interlocked.Exchange(ref _ended, 1) == 0)
             {
-                _owner.End(_entry, _succeeded);
+                _owner.End(_email, _succeeded);
             }
         }
     }

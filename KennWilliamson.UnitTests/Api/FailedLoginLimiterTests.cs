@@ -62,6 +62,39 @@ public sealed class FailedLoginLimiterTests
     }
 
     [Fact]
+    public void Room_comes_free_at_the_sweep_a_minute_after_the_last_not_at_each_request()
+    {
+        var limiter = Limiter(cap: 1);
+        Fail(limiter, "a@example.com"); // this request swept: the next sweep is a minute later
+        _time.Advance(Window - TimeSpan.FromSeconds(30));
+        Assert.Null(limiter.TryBegin("b@example.com", out _)); // swept at 14:30, a@ still in its window
+
+        _time.Advance(TimeSpan.FromSeconds(45)); // a@'s failure left the window at 15:00; no sweep before 15:30
+        Assert.Null(limiter.TryBegin("b@example.com", out var wait));
+        Assert.Equal(FailedLoginLimiter.SweepInterval, wait);
+
+        _time.Advance(TimeSpan.FromSeconds(15));
+        using var attempt = limiter.TryBegin("b@example.com", out _);
+        Assert.NotNull(attempt);
+    }
+
+    [Fact]
+    public void A_failure_that_left_the_window_since_the_last_sweep_no_longer_counts_for_its_email()
+    {
+        var limiter = Limiter(cap: 10, permitLimit: 2);
+        Fail(limiter, "a@example.com");
+        Fail(limiter, "a@example.com");
+        _time.Advance(Window - TimeSpan.FromSeconds(30));
+        Assert.Null(limiter.TryBegin("a@example.com", out var wait)); // swept here; the next sweep at 15:30
+        Assert.Equal(TimeSpan.FromSeconds(30), wait);
+
+        _time.Advance(TimeSpan.FromSeconds(31));
+
+        using var attempt = limiter.TryBegin("a@example.com", out _);
+        Assert.NotNull(attempt);
+    }
+
+    [Fact]
     public void A_success_or_an_attempt_that_ends_without_a_word_frees_its_slot_at_once()
     {
         var limiter = Limiter(cap: 1);
@@ -168,6 +201,7 @@ public sealed class FailedLoginLimiterTests
         }
         Assert.Single(_log.Messages);
         Assert.Contains("RateLimiting:FailedLogins:MaxTrackedEmails", _log.Messages[0], StringComparison.Ordinal);
+        Assert.Contains("Logins for emails not tracked are refused with 429 until entries expire", _log.Messages[0], StringComparison.Ordinal);
         Assert.DoesNotContain("other", _log.Messages[0], StringComparison.Ordinal);
 
         _time.Advance(TimeSpan.FromMinutes(59));

@@ -18,7 +18,7 @@ public sealed class SharedLoginFailures(SharedLimits limits, IOptions<FailedLogi
             return new Attempt(null, emailKey, options.Value, null);
         }
         var key = $"failed-logins|{emailKey}";
-        var wait = await limits.TakeOneAsync(key, options.Value, ct);
+        var wait = await limits.TakeAsync(key, options.Value, 1, ct);
         return new Attempt(limits, key, options.Value, wait);
     }
 
@@ -49,7 +49,7 @@ public sealed class SharedLoginFailures(SharedLimits limits, IOptions<FailedLogi
             _settled = true;
             try
             {
-                await limits!.GiveBackAsync(key, limit, CancellationToken.None);
+                await limits!.TakeAsync(key, limit, -1, CancellationToken.None);
             }
             catch (Exception ex) when (ex is NpgsqlException or InvalidOperationException or TimeoutException)
             {

@@ -8,8 +8,9 @@ public static class LimitSql
     /// <summary>
     /// Takes <paramref name="take"/> permits from a key's sliding window in one upsert: the row's segments shifted to
     /// the current one under its lock, the permits added only while they fit. RETURNING permitted says whether they did.
+    /// Parameters are placeholders, so a statement can put the take in front of its own work.
     /// </summary>
-    private static string Upsert(string key, string window, string segments, string limit, string take)
+    public static string Upsert(string key, string window, string segments, string limit, string take)
     {
         // date_part, not extract(epoch FROM …): pg_stat_statements shows the field as a parameter, which must still parse.
         var steps = $"(date_part('epoch', EXCLUDED.segment_start - c.segment_start) / date_part('epoch', {window}::interval / {segments}::int))::int";
@@ -40,6 +41,10 @@ public static class LimitSql
     public static readonly SqlStatement Take = new("shared limit take",
         Upsert("$1", "$2", "$3", "$4", "$5") + "\nRETURNING permitted, segment_start, counts, clock_timestamp() AS now",
         [typeof(string), typeof(TimeSpan), typeof(int), typeof(int), typeof(int)], [new SqlColumn("permitted", typeof(bool)), .. Window]);
+
+    /// <summary>A key's window as it stands, for how long a refused take has to wait.</summary>
+    public static readonly SqlStatement Peek = new("shared limit peek",
+        "SELECT segment_start, counts, clock_timestamp() AS now FROM rate_limit_counters WHERE key = $1", [typeof(string)], Window);
 
     /// <summary>Gives permits back, newest segment first (a login that ended neither way).</summary>
     public static readonly SqlStatement GiveBack = new("shared limit give back",

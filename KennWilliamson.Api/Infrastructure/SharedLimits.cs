@@ -20,76 +20,37 @@ public sealed class SharedLimitOptions
 }
 
 /// <summary>
-/// Budgets every API replica spends together, kept in PostgreSQL (<c>rate_limit_counters</c>: a sliding window of six
+/// Budgets every API replica spends together, kept in PostgreSQL (<c>rate_limit_take</c>: a sliding window of six
 /// segments per key, under the key's row lock, on the database's clock). The in-memory limiters stay in front and
 /// turn floods away before they reach the database; a database outage refuses the request (503), never lets it by.
 /// </summary>
-public sealed class SharedLimits(NpgsqlDataSource database, PermitLeases leases, IOptions<SharedLimitOptions> options)
+public sealed class SharedLimits(NpgsqlDataSource database, IOptions<SharedLimitOptions> options)
 {
     public const int Segments = 6;
 
     public bool Enabled => options.Value.Shared;
 
-    /// <summary>
-    /// One permit of a route's budget: from this replica's lease when it holds one, else a lease of several taken at
-    /// once (one if they do not all fit). Null when granted, else how long to wait.
-    /// </summary>
-    public async Task<TimeSpan?> SpendAsync(string key, IWindowLimit limit, CancellationToken ct)
+    /// <summary>Null when <paramref name="take"/> permits were granted (or, when negative, given back), else how long to wait.</summary>
+    public async Task<TimeSpan?> TakeAsync(string key, IWindowLimit limit, int take, CancellationToken ct)
     {
-        if (leases.TrySpend(key))
-        {
-            return null;
-        }
-        var lease = leases.SizeFor(limit);
-        if (lease > 1 && leases.TryBeginRefill(key))
-        {
-            try
-            {
-                if (await TakeAsync(key, limit, lease, ct) is { Granted: true } leased)
-                {
-                    leases.Hold(key, lease - 1, leased.SegmentEnds);
-                    return null;
-                }
-            }
-            finally
-            {
-                leases.EndRefill(key);
-            }
-        }
-        var single = await TakeAsync(key, limit, 1, ct);
-        return single.Granted ? null : single.Wait;
-    }
-
-    /// <summary>Exactly one permit, no lease: a login's failure budget, which a success clears and a give-back returns.</summary>
-    public async Task<TimeSpan?> TakeOneAsync(string key, IWindowLimit limit, CancellationToken ct)
-    {
-        var taken = await TakeAsync(key, limit, 1, ct);
-        return taken.Granted ? null : taken.Wait;
-    }
-
-    /// <summary>Returns one permit taken with <see cref="TakeOneAsync"/>, newest segment first.</summary>
-    public async Task GiveBackAsync(string key, IWindowLimit limit, CancellationToken ct)
-    {
-        var statement = LimitSql.GiveBack;
+        var statement = take < 0 ? LimitSql.GiveBack : LimitSql.Take;
         await using var command = statement.CreateCommand(database, statement.Argument(0, key), statement.Argument(1, limit.Window),
-            statement.Argument(2, Segments), statement.Argument(3, limit.PermitLimit), statement.Argument(4, 1));
-        await command.ExecuteNonQueryAsync(ct);
-    }
-
-    /// <summary>Whether the permits fit; if so, how long their segment still runs, else how long to wait.</summary>
-    private readonly record struct Taken(bool Granted, TimeSpan SegmentEnds, TimeSpan Wait);
-
-    private async Task<Taken> TakeAsync(string key, IWindowLimit limit, int take, CancellationToken ct)
-    {
-        var statement = LimitSql.Take;
-        await using var command = statement.CreateCommand(database, statement.Argument(0, key), statement.Argument(1, limit.Window),
-            statement.Argument(2, Segments), statement.Argument(3, limit.PermitLimit), statement.Argument(4, take));
+            statement.Argument(2, Segments), statement.Argument(3, limit.PermitLimit), statement.Argument(4, Math.Abs(take)));
         await using var reader = await command.ExecuteReaderAsync(System.Data.CommandBehavior.SingleRow, ct);
         await reader.ReadAsync(ct);
-        var (segment, counts, now) = (reader.GetFieldValue<DateTimeOffset>(1), reader.GetFieldValue<int[]>(2), reader.GetFieldValue<DateTimeOffset>(3));
-        return reader.GetBoolean(0)
-            ? new Taken(true, segment + limit.Window / Segments - now, TimeSpan.Zero)
-            : new Taken(false, TimeSpan.Zero, RetryAfter(segment, counts, now, limit.Window));
+        return take < 0 || reader.GetBoolean(0)
+            ? null
+            : RetryAfter(reader.GetFieldValue<DateTimeOffset>(1), reader.GetFieldValue<int[]>(2), reader.GetFieldValue<DateTimeOffset>(3), limit.Window);
+    }
+
+    /// <summary>How long a refused take of <paramref name="key"/> has to wait, read after the refusal.</summary>
+    public async Task<TimeSpan> RetryAfterAsync(string key, IWindowLimit limit, CancellationToken ct)
+    {
+        await using var command = LimitSql.Peek.CreateCommand(database, LimitSql.Peek.Argument(0, key));
+        await using var reader = await command.ExecuteReaderAsync(System.Data.CommandBehavior.SingleRow, ct);
+        return await reader.ReadAsync(ct)
+            ? RetryAfter(reader.GetFieldValue<DateTimeOffset>(0), reader.GetFieldValue<int[]>(1), reader.GetFieldValue<DateTimeOffset>(2), limit.Window)
+            : MinWait;
     }
 
     private static readonly TimeSpan MinWait = TimeSpan.FromSeconds(1);
@@ -122,7 +83,6 @@ public static class SharedLimitRegistration
     public static IServiceCollection AddSharedLimits(this IServiceCollection services)
     {
         services.AddOptions<SharedLimitOptions>().BindConfiguration(SharedLimitOptions.Section);
-        services.AddSingleton<PermitLeases>();
         services.AddSingleton<SharedLimits>();
         return services.AddHostedService<SharedLimitPurgeService>();
     }
@@ -140,7 +100,7 @@ public static class SharedLimitRegistration
             if (limits.Enabled && keyOf(http) is { } key)
             {
                 var limit = http.RequestServices.GetRequiredService<IOptions<TLimit>>().Value;
-                if (await limits.SpendAsync($"{name}|{key}", limit, http.RequestAborted) is { } wait)
+                if (await limits.TakeAsync($"{name}|{key}", limit, 1, http.RequestAborted) is { } wait)
                 {
                     RateLimits.SetRetryAfter(http.Response, wait);
                     return new TooManyRequestsProblem();

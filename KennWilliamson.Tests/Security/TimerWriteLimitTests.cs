@@ -2,7 +2,6 @@ using System.Globalization;
 using System.Net;
 using KennWilliamson.Tests.Api;
 using KennWilliamson.Tests.Infrastructure;
-using KennWilliamson.Tests.Schema;
 
 namespace KennWilliamson.Tests.Security;
 
@@ -49,35 +48,4 @@ public sealed class TimerWriteLimitTests(ApiFixture fixture) : IClassFixture<Api
         using var theirs = await fixture.Api.SendAsync(HttpMethod.Post, "/api/incident-timers", new { notes = "mine" }, other.Token);
         Assert.Equal(HttpStatusCode.Created, theirs.StatusCode);
     }
-
-    /// <summary>
-    /// A replica takes an account's permits from the shared count a lease at a time (a twentieth of the limit, at most 16),
-    /// so most writes do not ask the database; a burst on an empty lease takes one lease, the rest single permits.
-    /// </summary>
-    [Fact]
-    public async Task Writes_take_their_shared_permits_a_lease_at_a_time_and_a_burst_takes_one_lease()
-    {
-        var steady = await fixture.Api.RegisterAsync();
-        for (var i = 0; i < 10; i++)
-        {
-            using var response = await fixture.Api.SendAsync(HttpMethod.Post, "/api/incident-timers", new { notes = "steady" }, steady.Token);
-            Assert.Equal(HttpStatusCode.Created, response.StatusCode);
-        }
-        var burst = await fixture.Api.RegisterAsync();
-        var responses = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ =>
-            fixture.Api.SendAsync(HttpMethod.Delete, $"/api/incident-timers/{Guid.NewGuid()}", token: burst.Token)));
-        Assert.All(responses, r => Assert.Equal(HttpStatusCode.NotFound, r.StatusCode));
-        foreach (var r in responses)
-        {
-            r.Dispose();
-        }
-
-        const int lease = 16; // ApiFixture.TimerWritesPerMinute / 20, at most 16
-        await using var connection = await Connections.OpenAsync(fixture.OwnerConnectionString);
-        Assert.Equal(lease, await CountedAsync(connection, steady));
-        Assert.InRange(await CountedAsync(connection, burst), lease, lease + 7);
-    }
-
-    private static Task<long> CountedAsync(Npgsql.NpgsqlConnection connection, Account account) => connection.ScalarAsync<long>(
-        "SELECT coalesce(sum(x), 0) FROM rate_limit_counters, unnest(counts) AS x WHERE key = $1", $"timer-writes|{account.Id}");
 }

@@ -17,7 +17,7 @@ public sealed class SharedLoginFailures(SharedLimits limits, IOptions<FailedLogi
         {
             return new Attempt(null, emailKey, options.Value, null);
         }
-        var key = $"failed-logins|{emailKey}";
+        var key = SharedLimits.Key("failed-logins", emailKey);
         var wait = await limits.TakeAsync(key, options.Value, 1, ct);
         return new Attempt(limits, key, options.Value, wait);
     }

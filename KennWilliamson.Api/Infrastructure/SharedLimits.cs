@@ -30,6 +30,9 @@ public sealed class SharedLimits(NpgsqlDataSource database, IOptions<SharedLimit
 
     public bool Enabled => options.Value.Shared;
 
+    /// <summary>A budget's row in the shared counters: the budget's name, then whose it is.</summary>
+    public static string Key(string budget, string owner) => $"{budget}|{owner}";
+
     /// <summary>Null when <paramref name="take"/> permits were granted (or, when negative, given back), else how long to wait.</summary>
     public async Task<TimeSpan?> TakeAsync(string key, IWindowLimit limit, int take, CancellationToken ct)
     {
@@ -100,7 +103,7 @@ public static class SharedLimitRegistration
             if (limits.Enabled && keyOf(http) is { } key)
             {
                 var limit = http.RequestServices.GetRequiredService<IOptions<TLimit>>().Value;
-                if (await limits.TakeAsync($"{name}|{key}", limit, 1, http.RequestAborted) is { } wait)
+                if (await limits.TakeAsync(SharedLimits.Key(name, key), limit, 1, http.RequestAborted) is { } wait)
                 {
                     RateLimits.SetRetryAfter(http.Response, wait);
                     return new TooManyRequestsProblem();

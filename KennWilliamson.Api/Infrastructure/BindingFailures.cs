@@ -37,14 +37,7 @@ public static partial class BindingFailures
     [GeneratedRegex("^Failed to bind parameter \"[^\"]* (\\w+)\" from ")]
     private static partial Regex BoundParameter();
 
-    private static string? FieldOf(string? path)
-    {
-        if (string.IsNullOrEmpty(path) || path == "$")
-        {
-            return null;
-        }
-        var field = path.StartsWith("$.", StringComparison.Ordinal) ? path[2..] : path.TrimStart('$');
-        var end = field.IndexOfAny(['.', '[']);
-        return end > 0 ? field[..end] : field;
-    }
+    /// <summary>The request member a JSON error is in ("$.notes", "$.notes[2]": notes); none for "$" or "$['a b']".</summary>
+    private static string? FieldOf(string? path) =>
+        path is not null && path.StartsWith("$.", StringComparison.Ordinal) ? path[2..].Split('.', '[')[0] : null;
 }

@@ -13,11 +13,11 @@ public static class LimitSettings
     {
         if (permitLimit < 1)
         {
-            yield return new ValidationResult($"{section}:PermitLimit must be at least 1 (it is {permitLimit}).", ["PermitLimit"]);
+            yield return new ValidationResult($"{section}:PermitLimit must be at least 1 (it is {permitLimit}).");
         }
         if (window < MinWindow || window > MaxWindow)
         {
-            yield return new ValidationResult($"{section}:Window must be from {MinWindow:c} to {MaxWindow:c} (it is {window:c}).", ["Window"]);
+            yield return new ValidationResult($"{section}:Window must be from {MinWindow:c} to {MaxWindow:c} (it is {window:c}).");
         }
     }
 }

@@ -54,6 +54,14 @@ public sealed class BindingFailureTests
     public async Task A_json_member_of_the_wrong_type_is_named() =>
         AssertField(await FailureAsync((TimerRequest request) => request, http => Json(http, "{\"reset_timestamp\":5}")), "reset_timestamp", "reset_timestamp has an invalid value");
 
+    [Theory]
+    [InlineData("{\"notes\":[1]}", "notes", "notes has an invalid value")] // $.notes
+    [InlineData("{\"notes\":\"a\",\"reset_timestamp\":{\"x\":1}}", "reset_timestamp", "reset_timestamp has an invalid value")]
+    [InlineData("[1]", "body", "Request body is not valid JSON")] // $
+    [InlineData("{\"notes\":\"a\",\"a b\":}", "body", "Request body is not valid JSON")] // $['a b']: no member of the request
+    public async Task A_json_error_names_the_requests_member_it_is_in_or_else_the_body(string body, string field, string message) =>
+        AssertField(await FailureAsync((TimerRequest request) => request, http => Json(http, body)), field, message);
+
     [Fact]
     public async Task A_good_request_binds_and_is_no_failure()
     {

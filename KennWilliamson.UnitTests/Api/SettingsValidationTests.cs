@@ -28,6 +28,12 @@ public sealed class SettingsValidationTests
     [Fact]
     public void The_defaults_pass() => Assert.Empty(ProblemsWith([]));
 
+    [Fact]
+    public void A_limit_check_says_what_is_wrong_with_the_value_it_got() =>
+        Assert.Equal(
+            ["S:PermitLimit must be at least 1 (it is 0).", "S:Window must be from 00:00:01 to 1.00:00:00 (it is 00:00:00.5000000)."],
+            LimitSettings.Check("S", 0, TimeSpan.FromMilliseconds(500)).Select(r => r.ErrorMessage));
+
     [Theory]
     [InlineData("RateLimiting:Auth:PermitLimit", "0")]
     [InlineData("RateLimiting:Auth:PermitLimit", "-3")]

@@ -51,7 +51,8 @@ public sealed class TimerCursorTests
     [InlineData("yesterday,0195f0a4-8a1c-7c3e-9a2b-2f4f5e6d7c8b")]
     [InlineData("2024-13-01T12:00:00Z,0195f0a4-8a1c-7c3e-9a2b-2f4f5e6d7c8b")]
     [InlineData("99999-01-01T00:00:00Z,0195f0a4-8a1c-7c3e-9a2b-2f4f5e6d7c8b")]
-    public void Malformed_cursors_are_refused(string text)
+    [InlineData(null)] // no before= at all
+    public void Malformed_cursors_are_refused(string? text)
     {
         Assert.False(TimerCursor.TryParse(text, out var cursor));
         Assert.Equal(default, cursor);

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.CommandLine.Parsing;
 using System.CommandLine.Help;
 
 namespace KennWilliamson.MigrationService;
@@ -95,6 +96,11 @@ public sealed record WorkerCommand(MigrationVerb Verb, string? Target, bool Seed
             return null;
         }
 
+        // The parser takes a leading "[word]" for a directive, known or not, and would drop it silently.
+        if (result.Tokens.FirstOrDefault(t => t.Type == TokenType.Directive) is { } directive)
+        {
+            throw new ArgumentException($"Unknown argument '{directive.Value}'. {Usage}");
+        }
         var (verb, _, operand, missing) = Array.Find(Verbs, v => v.Command == result.CommandResult.Command);
         var unmatched = result.UnmatchedTokens;
         for (var i = 0; i < unmatched.Count; i++)
@@ -143,7 +149,6 @@ public sealed record WorkerCommand(MigrationVerb Verb, string? Target, bool Seed
             SeedOption,
         };
         root.Options.Remove(root.Options.OfType<VersionOption>().Single());
-        root.Directives.Clear();
         root.SetAction(_ => { }); // no verb is run: a root without an action would ask for one
         foreach (var (_, command, _, _) in Verbs)
         {

@@ -142,4 +142,58 @@ public sealed class WorkerCommandTests
 
         Assert.StartsWith($"Unknown argument '{operand}'.", message, StringComparison.Ordinal);
     }
+
+    private static string Help(params string[] args)
+    {
+        using var help = new StringWriter();
+        Assert.Null(WorkerCommand.Parse(args, help));
+        return help.ToString();
+    }
+
+    /// <summary>Every verb, flag and operand the help lists says what it is for: an entry's line is its name and then words.</summary>
+    [Fact]
+    public void Every_entry_of_every_help_says_what_it_is_for()
+    {
+        string[] verbs = ["run", "info", "revert", "reset", "backup", "verify-backup", "restore", "rehearse", "grant-admin", "purge"];
+        var root = Help("--help");
+        Assert.Contains("migration worker", root, StringComparison.Ordinal);
+        Assert.Contains("Backups__Key", root, StringComparison.Ordinal);
+        Assert.Contains("--Section:Key=value", root, StringComparison.Ordinal);
+        Assert.All(verbs, verb => Assert.Matches($@"(?m)^  {verb}( <[A-Z]+>)? {{2,}}[A-Z]\w+ ", root));
+
+        foreach (var verb in verbs)
+        {
+            var help = Help(verb, "--help");
+            var entries = help.Split('\n').Where(l => System.Text.RegularExpressions.Regex.IsMatch(l, @"^  (--(seed|yes|allow-unencrypted|to)\b|<(FILE|EMAIL)>)")).ToList();
+            Assert.All(entries, line => Assert.Matches(@"^  \S+( <[^>]+>)? {2,}[A-Z0-9]\w* ", line));
+        }
+        Assert.Equal(2, Help("restore", "--help").Split('\n').Count(l => l.StartsWith("  --yes", StringComparison.Ordinal) || l.StartsWith("  <FILE>", StringComparison.Ordinal)));
+    }
+
+    [Fact]
+    public void Help_alone_is_no_command()
+    {
+        var message = Assert.Throws<ArgumentException>(() => WorkerCommand.Parse(["--help"])).Message;
+        Assert.Equal("--help shows the usage and runs no verb.", message);
+    }
+
+    [Theory]
+    [InlineData("--version")]
+    [InlineData("[diagram]")]
+    [InlineData("[suggest]")]
+    public void The_parsers_own_version_option_and_directives_are_no_arguments_here(string arg)
+    {
+        var message = Assert.Throws<ArgumentException>(() => WorkerCommand.Parse([arg, "info"])).Message;
+        Assert.Contains(arg, message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_word_after_the_verb_is_its_operand_even_when_it_is_a_verbs_name()
+    {
+        var restore = WorkerCommand.Parse(["--yes", "restore", "backup"]);
+        Assert.Equal((MigrationVerb.Restore, "backup", true), (restore.Verb, restore.Target, restore.Yes));
+
+        var revert = WorkerCommand.Parse(["--to", "run", "revert"]);
+        Assert.Equal((MigrationVerb.Revert, "run"), (revert.Verb, revert.Target));
+    }
 }

@@ -188,6 +188,17 @@ public sealed class WorkerCommandTests
     }
 
     [Fact]
+    public void Version_alone_is_refused_rather_than_read_as_run() =>
+        Assert.StartsWith("Unknown argument '--version'.", Assert.Throws<ArgumentException>(() => WorkerCommand.Parse(["--version"])).Message, StringComparison.Ordinal);
+
+    [Fact]
+    public void What_the_parser_itself_refuses_is_said_with_the_usage()
+    {
+        var message = Assert.Throws<ArgumentException>(() => WorkerCommand.Parse(["revert", "--to", "a", "--to", "b"])).Message;
+        Assert.StartsWith("Option '--to' expects a single argument but 2 were provided. Usage: [run|info|revert", message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void A_word_after_the_verb_is_its_operand_even_when_it_is_a_verbs_name()
     {
         var restore = WorkerCommand.Parse(["--yes", "restore", "backup"]);

@@ -17,6 +17,7 @@ namespace KennWilliamson.Tests.Fuzz;
 /// FUZZ_ITERATIONS (default 5,000) sets the request count, FUZZ_SEED replays a printed seed.
 /// </summary>
 [Trait(Layer.Trait, Layer.Api)]
+[LongRunning(32)]
 public sealed class SchemaFuzzTests(ApiFixture fixture, ITestOutputHelper output) : IClassFixture<ApiFixture>
 {
     private static readonly TimeSpan MaxAnswer = TimeSpan.FromSeconds(2);

@@ -12,6 +12,7 @@ namespace KennWilliamson.Tests.Operations;
 /// adopted by the worker; bcrypt passwords log in through the shared API and are upgraded.
 /// </summary>
 [Trait(Layer.Trait, Layer.Api)]
+[LongRunning(25)]
 public sealed class AdoptionTests(ApiFixture fixture) : IClassFixture<ApiFixture>
 {
     [Fact]

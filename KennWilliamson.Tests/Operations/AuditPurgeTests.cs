@@ -13,6 +13,7 @@ namespace KennWilliamson.Tests.Operations;
 /// itself on a clock the test sets, against a real database; then the verb as an operator runs it.
 /// </summary>
 [Trait(Layer.Trait, Layer.Api)]
+[LongRunning(28)]
 public sealed class AuditPurgeTests(ApiFixture fixture) : IClassFixture<ApiFixture>
 {
     private static readonly DateTimeOffset Year2000 = new(2000, 1, 1, 0, 0, 0, TimeSpan.Zero);

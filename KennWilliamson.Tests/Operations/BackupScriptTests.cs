@@ -10,6 +10,7 @@ namespace KennWilliamson.Tests.Operations;
 /// kept for its retention, verified, and restores every row (after a typed confirmation) here and on newer servers.
 /// </summary>
 [Trait(Layer.Trait, Layer.Api)]
+[LongRunning(126)]
 public sealed class BackupScriptTests(ApiFixture fixture) : IClassFixture<ApiFixture>, IDisposable
 {
     private readonly string _backups = TestPaths.NewTempDirectory("backups");

@@ -10,6 +10,7 @@ namespace KennWilliamson.Tests.Operations;
 /// on the pipe the .NET runtime puts where the input was. Run through the scripts and as the worker by hand.
 /// </summary>
 [Trait(Layer.Trait, Layer.Api)]
+[LongRunning(38)]
 public sealed class ClosedInputTests(ApiFixture fixture) : IClassFixture<ApiFixture>, IDisposable
 {
     private readonly string _backups = TestPaths.NewTempDirectory("backups");

@@ -5,6 +5,7 @@ namespace KennWilliamson.Tests.Operations;
 
 /// <summary>Backups that meet in one folder: two at once, and what a stopped one left behind.</summary>
 [Trait(Layer.Trait, Layer.Api)]
+[LongRunning(44)]
 public sealed class ConcurrentBackupTests(ApiFixture fixture) : IClassFixture<ApiFixture>, IDisposable
 {
     private readonly string _backups = TestPaths.NewTempDirectory("backups");

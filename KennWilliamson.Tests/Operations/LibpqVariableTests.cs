@@ -12,6 +12,7 @@ namespace KennWilliamson.Tests.Operations;
 /// on the same port as the test server on 127.0.0.1, with the same password and a database of the same name.
 /// </summary>
 [Trait(Layer.Trait, Layer.Api)]
+[LongRunning(29)]
 public sealed class LibpqVariableTests(ApiFixture fixture) : IClassFixture<ApiFixture>, IDisposable
 {
     private const string Elsewhere = "127.0.0.2";

@@ -10,6 +10,7 @@ namespace KennWilliamson.Tests.Operations;
 /// the right key, a wrong one and none, and say why; nothing is restored. A real backup still passes.
 /// </summary>
 [Trait(Layer.Trait, Layer.Api)]
+[LongRunning(73)]
 public sealed class NotEncryptedGpgFileTests(ApiFixture fixture) : IClassFixture<ApiFixture>, IAsyncLifetime
 {
     private readonly string _backups = TestPaths.NewTempDirectory("backups");

@@ -9,6 +9,7 @@ namespace KennWilliamson.Tests.Operations;
 /// "production" database here is two migrations behind this build, as it is before a deployment.
 /// </summary>
 [Trait(Layer.Trait, Layer.Api)]
+[LongRunning(57)]
 public sealed class RehearsalScriptTests(ApiFixture fixture) : IClassFixture<ApiFixture>, IDisposable
 {
     private readonly string _backups = TestPaths.NewTempDirectory("backups");

@@ -10,6 +10,7 @@ namespace KennWilliamson.Tests.Operations;
 /// for a production backup) it asks for the database's name and seeds only in the Development environment (the worker's).
 /// </summary>
 [Trait(Layer.Trait, Layer.Api)]
+[LongRunning(39)]
 public sealed class ResetScriptTests(ApiFixture fixture) : IClassFixture<ApiFixture>
 {
     [Fact]

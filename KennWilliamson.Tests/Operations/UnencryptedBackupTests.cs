@@ -9,6 +9,7 @@ namespace KennWilliamson.Tests.Operations;
 /// restore and rehearse refuse it unless told --allow-unencrypted, and then say UNENCRYPTED.
 /// </summary>
 [Trait(Layer.Trait, Layer.Api)]
+[LongRunning(28)]
 public sealed class UnencryptedBackupTests(ApiFixture fixture) : IClassFixture<ApiFixture>, IDisposable
 {
     private readonly string _backups = TestPaths.NewTempDirectory("backups");

@@ -13,6 +13,7 @@ namespace KennWilliamson.Tests.Reliability;
 /// </summary>
 [Trait(Layer.Trait, Layer.Api)]
 [Trait("Category", TestPostgres.NeedsClientTools)]
+[LongRunning(25)]
 public sealed class BackupUnderLoadTests(ApiFixture fixture, ITestOutputHelper output) : IDisposable, IClassFixture<ApiFixture>
 {
     private const int Writers = 4;

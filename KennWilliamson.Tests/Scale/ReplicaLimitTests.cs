@@ -11,6 +11,7 @@ namespace KennWilliamson.Tests.Scale;
 /// scenario can tell the difference.
 /// </summary>
 [Trait(Layer.Trait, Layer.Api)]
+[LongRunning(30)]
 public sealed class ReplicaLimitTests : IAsyncLifetime
 {
     private TestDatabaseServer _database = null!;

@@ -12,6 +12,7 @@ namespace KennWilliamson.Tests.Scale;
 /// which reads it all the same) fails the test unless allow-listed with its reason.
 /// </summary>
 [Trait(Layer.Trait, Layer.Api)]
+[LongRunning(24)]
 public sealed class StatementAuditTests(ApiFixture fixture, ITestOutputHelper output) : IClassFixture<ApiFixture>
 {
     private static readonly string[] GrowingTables = ["incident_timers", "users", "refresh_tokens", "audit_events"];

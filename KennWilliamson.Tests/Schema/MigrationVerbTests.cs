@@ -4,6 +4,7 @@ namespace KennWilliamson.Tests.Schema;
 
 /// <summary>The worker's verbs (<c>run</c>, <c>info</c>, <c>revert</c>), each against a scratch database of its own.</summary>
 [Trait(Layer.Trait, Layer.Api)]
+[LongRunning(24)]
 public sealed class MigrationVerbTests(ApiFixture fixture) : IClassFixture<ApiFixture>
 {
     /// <summary>The original backend's four migrations, first and in this order.</summary>

@@ -9,6 +9,7 @@ namespace KennWilliamson.Tests.Schema;
 /// are exactly what the worker's privilege matrix declares (read with SQL of the test's own).
 /// </summary>
 [Trait(Layer.Trait, Layer.Api)]
+[LongRunning(91)]
 public sealed class PrivilegeMatrixTests(ApiFixture fixture) : IDisposable, IClassFixture<ApiFixture>
 {
     private readonly string _backups = TestPaths.NewTempDirectory("privileges");

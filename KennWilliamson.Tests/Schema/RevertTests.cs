@@ -4,6 +4,7 @@ namespace KennWilliamson.Tests.Schema;
 
 /// <summary>The worker's <c>revert</c> verb: what a reverted migration leaves behind, and running forward again.</summary>
 [Trait(Layer.Trait, Layer.Api)]
+[LongRunning(46)]
 public sealed class RevertTests(ApiFixture fixture) : IClassFixture<ApiFixture>
 {
     [Fact]

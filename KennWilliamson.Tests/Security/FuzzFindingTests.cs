@@ -9,6 +9,7 @@ namespace KennWilliamson.Tests.Security;
 /// each input that answered 500 or an undocumented status, and what it answers now.
 /// </summary>
 [Trait(Layer.Trait, Layer.Api)]
+[LongRunning(24)]
 public sealed class FuzzFindingTests(ApiFixture fixture) : IClassFixture<ApiFixture>
 {
     [Fact]

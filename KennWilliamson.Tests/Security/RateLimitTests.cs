@@ -5,6 +5,7 @@ using KennWilliamson.Tests.Infrastructure;
 namespace KennWilliamson.Tests.Security;
 
 [Trait(Layer.Trait, Layer.Api)]
+[LongRunning(21)]
 public sealed class RateLimitTests(ApiFixture fixture) : IClassFixture<ApiFixture>
 {
     [Fact]

@@ -12,7 +12,8 @@ builder.AddServiceDefaults();             // telemetry, /health and /alive, resi
 builder.AddApiDatabase("kennwilliamson"); // the least-privilege role's one pool, for Npgsql and EF alike
 builder.AddHttpPipeline();                // problem details, body limit, client address, CORS, OpenAPI
 builder.Services.AddApiJson();            // snake_case, source-generated
-builder.Services.AddAccessControl();      // the caller, admin rights from the database, the audit trail, shared limits
+builder.Services.AddAccessControl();      // the caller, admin rights from the database, the audit trail
+builder.AddSharedLimits();                // the limits every replica spends together, in Redis
 
 builder.Services.AddAccounts();
 builder.Services.AddIncidentTimers();

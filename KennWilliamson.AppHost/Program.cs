@@ -12,6 +12,7 @@ var backupKey = builder.AddSecret("backup-key", length: 64);
 builder.RestrictUserSecretsFile();
 
 PostgresDatabase postgres;
+IResourceBuilder<IResourceWithConnectionString> limits;
 int? apiPort;
 int replicas;
 try
@@ -23,6 +24,7 @@ try
     {
         PublishedVolumeName = "kennwilliamson-postgres-data",
     });
+    limits = builder.AddLimitStore(postgres);
     apiPort = ApiResourceExtensions.ConfiguredHttpPort(builder.Configuration);
     replicas = ApiResourceExtensions.ConfiguredReplicas(builder.Configuration);
 }
@@ -46,6 +48,8 @@ builder.AddProject<Projects.KennWilliamson_Api>("api")
     .WithDatabaseRole(postgres, "kennwilliamson_app", appDbPassword)
     .WithPlainHttp()
     .WithEnvironment("Jwt__SigningKey", jwtSigningKey)
+    .WithReference(limits)
+    .WaitFor(limits)
     .WaitForCompletion(migrations)
     .WithHttpHealthCheck("/health")
     .WithExternalHttpEndpoints()

@@ -11,6 +11,9 @@ public sealed record PostgresDatabase(
 {
     /// <summary>Local mode only.</summary>
     public string? DataDirectory { get; init; }
+
+    /// <summary>Container mode (always when published): the application's other servers run as containers too.</summary>
+    public bool InContainer { get; init; }
 }
 
 public static class PostgresDatabaseExtensions

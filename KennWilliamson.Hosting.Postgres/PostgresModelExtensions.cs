@@ -59,6 +59,6 @@ public static class PostgresModelExtensions
             server.WithPgAdmin(); // a development tool, never deployed
         }
         var database = server.AddDatabase(options.DatabaseName);
-        return new PostgresDatabase(options.DatabaseName, database, server.Resource.PrimaryEndpoint);
+        return new PostgresDatabase(options.DatabaseName, database, server.Resource.PrimaryEndpoint) { InContainer = true };
     }
 }

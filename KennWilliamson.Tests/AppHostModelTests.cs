@@ -25,6 +25,7 @@ public sealed class AppHostModelTests
         Assert.Equal("/var/lib/postgresql/data", volume.Target);
 
         Assert.Contains(builder.Resources, r => r is ContainerResource && r.Name.Contains("pgadmin", StringComparison.Ordinal));
+        Assert.IsType<RedisResource>(Assert.Single(builder.Resources, r => r.Name == "limits"));
         var database = Assert.IsAssignableFrom<IResourceWithParent>(Assert.Single(builder.Resources, r => r.Name == "kennwilliamson"));
         Assert.Same(postgres, database.Parent);
     }
@@ -43,7 +44,33 @@ public sealed class AppHostModelTests
         var database = Assert.IsAssignableFrom<IResourceWithParent>(Assert.Single(builder.Resources, r => r.Name == "kennwilliamson"));
         Assert.Same(postgres, database.Parent);
         Assert.Contains(postgres.Annotations.OfType<WaitAnnotation>(), w => w.Resource.Name == "postgres-init" && w.WaitType == WaitType.WaitForCompletion);
+
+        // The limits' Redis is the machine's redis-server too, its password in a file, and the API waits for it.
+        var limits = Assert.IsAssignableFrom<ExecutableResource>(Assert.Single(builder.Resources, r => r.Name == "limits"));
+        Assert.Equal("redis-server", Path.GetFileName(limits.Command));
+        var collected = new List<object>();
+        foreach (var callback in limits.Annotations.OfType<CommandLineArgsCallbackAnnotation>())
+        {
+            await callback.Callback(new CommandLineArgsCallbackContext(collected, limits, CancellationToken.None));
+        }
+        var args = collected.Select(a => a.ToString() ?? "").ToList();
+        Assert.Equal(Path.Combine(Path.GetDirectoryName(dataDirectory)!, "redis", "redis.conf"), args[0]);
+        Assert.DoesNotContain(args, a => a.Contains("requirepass", StringComparison.Ordinal));
+        Assert.Equal("127.0.0.1", args[args.IndexOf("--bind") + 1]);
+        var api = Assert.Single(builder.Resources, r => r.Name == "api");
+        Assert.Contains(api.Annotations.OfType<WaitAnnotation>(), w => w.Resource == limits && w.WaitType == WaitType.WaitUntilHealthy);
         Directory.Delete(dataDirectory, recursive: true);
+    }
+
+    [Fact]
+    public async Task Local_mode_without_redis_server_stops_the_apphost_saying_how_to_install_it()
+    {
+        var result = await ChildProcess.RunAsync("dotnet", [TestPaths.ProjectDll("KennWilliamson.AppHost"), "--Postgres:Mode=local", "--Redis:ServerPath=/nonexistent/redis-server"],
+            TimeSpan.FromMinutes(1), workingDirectory: Path.Combine(TestPaths.RepositoryRoot, "KennWilliamson.AppHost"));
+
+        Assert.NotEqual(0, result.ExitCode);
+        Assert.Contains($"KennWilliamson.AppHost: {LimitStore.MissingServerMessage}", result.Error, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", result.Error, StringComparison.Ordinal);
     }
 
     [Theory]

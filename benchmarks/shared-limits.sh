@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# What the limits shared by all replicas cost (RateLimiting:Shared, counted in PostgreSQL) against each replica
+# What the limits shared by all replicas cost (RateLimiting:Shared, counted in Redis) against each replica
 # counting alone, with 1 and 3 API replicas (Api:Replicas; 3 sit behind Aspire's proxy on the same port).
 # Each configuration runs twice, in the order shared, alone, alone, shared for 1 replica, then alone, shared,
 # shared, alone for 3 (so drift over the run cancels out): a fresh AppHost with the limits lifted (every

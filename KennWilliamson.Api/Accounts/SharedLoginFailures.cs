@@ -1,6 +1,6 @@
 using KennWilliamson.Api.Infrastructure;
 using Microsoft.Extensions.Options;
-using Npgsql;
+using StackExchange.Redis;
 
 namespace KennWilliamson.Api.Accounts;
 
@@ -51,9 +51,9 @@ public sealed class SharedLoginFailures(SharedLimits limits, IOptions<FailedLogi
             {
                 await limits!.TakeAsync(key, limit, -1, CancellationToken.None);
             }
-            catch (Exception ex) when (ex is NpgsqlException or InvalidOperationException or TimeoutException)
+            catch (Exception ex) when (ex is RedisException or TimeoutException)
             {
-                // The database is away: the permit stays spent until its window ends.
+                // Redis is away: the permit stays spent until its window ends.
             }
         }
     }

@@ -2,7 +2,6 @@ using KennWilliamson.Api.Infrastructure;
 using KennWilliamson.Data;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.Options;
 using Npgsql;
 
 namespace KennWilliamson.Api.IncidentTimers;
@@ -25,8 +24,7 @@ public static class IncidentTimersApi
         var group = routes.MapGroup("/incident-timers").WithTags("IncidentTimers")
             .RequireAuthorization();
         group.MapGet("/", ListAsync);
-        // The create takes its shared permit in its own statement (TimerSql.LimitedCreate): only the in-memory limit here.
-        group.MapPost("/", CreateAsync).RequireRateLimiting(TimerWriteLimitOptions.Policy);
+        group.MapPost("/", CreateAsync).RequireTimerWriteLimits();
         group.MapPut("/{id}", UpdateAsync).RequireTimerWriteLimits();
         group.MapDelete("/{id}", DeleteAsync).RequireTimerWriteLimits();
         return group;
@@ -52,24 +50,11 @@ public static class IncidentTimersApi
         return TypedResults.Ok(timers);
     }
 
-    private static async Task<Results<Created<TimerResponse>, NotFoundProblem, TooManyRequestsProblem>> CreateAsync(
-        TimerRequest request, CurrentUser caller, NpgsqlDataSource database, SharedLimits limits, IOptions<TimerWriteLimitOptions> writes,
-        TimeProvider time, HttpContext http, CancellationToken ct)
+    private static async Task<Results<Created<TimerResponse>, NotFoundProblem>> CreateAsync(
+        TimerRequest request, CurrentUser caller, NpgsqlDataSource database, TimeProvider time, CancellationToken ct)
     {
-        var me = caller.RequiredId;
-        var key = TimerWriteLimits.SharedKey(me);
-        var (outcome, timer) = await TimerQueries.CreateAsync(database, me, TimerRequest.ToStored(request.ResetTimestamp ?? time.GetUtcNow()), request.Notes,
-            limits.Enabled ? (key, writes.Value) : null, ct);
-        switch (outcome)
-        {
-            case TimerQueries.CreateOutcome.Limited:
-                RateLimits.SetRetryAfter(http.Response, await limits.RetryAfterAsync(key, writes.Value, ct));
-                return new TooManyRequestsProblem();
-            case TimerQueries.CreateOutcome.UserGone:
-                return new NotFoundProblem("User not found");
-            default:
-                return TypedResults.Created($"/api/incident-timers/{timer!.Id}", timer);
-        }
+        var timer = await TimerQueries.CreateAsync(database, caller.RequiredId, TimerRequest.ToStored(request.ResetTimestamp ?? time.GetUtcNow()), request.Notes, ct);
+        return timer is null ? new NotFoundProblem("User not found") : TypedResults.Created($"/api/incident-timers/{timer.Id}", timer);
     }
 
     private static async Task<Results<Ok<TimerResponse>, NotFoundProblem>> UpdateAsync(

@@ -1,5 +1,4 @@
 using System.Data;
-using KennWilliamson.Api.Infrastructure;
 using Npgsql;
 
 namespace KennWilliamson.Api.IncidentTimers;
@@ -30,35 +29,20 @@ public static class TimerQueries
         return page;
     }
 
-    /// <summary>What a create came to.</summary>
-    public enum CreateOutcome
+    /// <summary>Inserts the caller's timer; null when the account is gone (a valid token of a deleted account: the foreign key refuses the row).</summary>
+    public static async Task<TimerResponse?> CreateAsync(NpgsqlDataSource database, Guid userId, DateTimeOffset resetTimestamp, string? notes, CancellationToken ct)
     {
-        Created,
-        /// <summary>A valid token of a deleted account: the foreign key refuses the row.</summary>
-        UserGone,
-        /// <summary>The account's shared write budget was spent.</summary>
-        Limited,
-    }
-
-    /// <summary>Inserts the caller's timer, taking one permit of <paramref name="budget"/> (the key shared by every replica) in the same statement.</summary>
-    public static async Task<(CreateOutcome Outcome, TimerResponse? Timer)> CreateAsync(NpgsqlDataSource database, Guid userId,
-        DateTimeOffset resetTimestamp, string? notes, (string Key, IWindowLimit Limit)? budget, CancellationToken ct)
-    {
-        var limited = TimerSql.LimitedCreate;
-        await using var command = budget is var (key, limit)
-            ? limited.CreateCommand(database, limited.Argument(0, userId), limited.Argument(1, resetTimestamp), limited.Argument(2, notes),
-                limited.Argument(3, key), limited.Argument(4, limit.Window), limited.Argument(5, SharedLimits.Segments), limited.Argument(6, limit.PermitLimit))
-            : TimerSql.Create.CreateCommand(database, TimerSql.Create.Argument(0, userId), TimerSql.Create.Argument(1, resetTimestamp), TimerSql.Create.Argument(2, notes));
+        var create = TimerSql.Create;
+        await using var command = create.CreateCommand(database, create.Argument(0, userId), create.Argument(1, resetTimestamp), create.Argument(2, notes));
         try
         {
             await using var reader = await command.ExecuteReaderAsync(CommandBehavior.SingleRow, ct);
-            return await reader.ReadAsync(ct)
-                ? (CreateOutcome.Created, new TimerResponse(reader.GetGuid(0), resetTimestamp, notes, reader.GetFieldValue<DateTimeOffset>(1), reader.GetFieldValue<DateTimeOffset>(2)))
-                : (CreateOutcome.Limited, null);
+            await reader.ReadAsync(ct);
+            return new TimerResponse(reader.GetGuid(0), resetTimestamp, notes, reader.GetFieldValue<DateTimeOffset>(1), reader.GetFieldValue<DateTimeOffset>(2));
         }
         catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.ForeignKeyViolation)
         {
-            return (CreateOutcome.UserGone, null);
+            return null;
         }
     }
 }

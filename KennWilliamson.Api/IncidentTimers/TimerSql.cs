@@ -1,5 +1,4 @@
 using KennWilliamson.Data.Sql;
-using KennWilliamson.Api.Infrastructure;
 using Npgsql;
 
 namespace KennWilliamson.Api.IncidentTimers;
@@ -46,19 +45,6 @@ public static class TimerSql
         INSERT INTO incident_timers (user_id, reset_timestamp, notes) VALUES ($1, $2, $3)
         RETURNING id, created_at, updated_at
         """, [typeof(Guid), typeof(DateTimeOffset), typeof(string)],
-        new SqlColumn("id", typeof(Guid)), new("created_at", typeof(DateTimeOffset)), new("updated_at", typeof(DateTimeOffset)));
-
-    /// <summary>
-    /// Create with the account's shared write budget taken in the same statement, so the hot write pays no second
-    /// round trip; no row returned means the budget was spent.
-    /// </summary>
-    public static readonly SqlStatement LimitedCreate = new("timer create", $"""
-        WITH take AS ({LimitSql.Upsert("$4", "$5", "$6", "$7", "1")}
-            RETURNING permitted)
-        INSERT INTO incident_timers (user_id, reset_timestamp, notes)
-        SELECT $1::uuid, $2::timestamptz, $3::text FROM take WHERE take.permitted
-        RETURNING id, created_at, updated_at
-        """, [typeof(Guid), typeof(DateTimeOffset), typeof(string), typeof(string), typeof(TimeSpan), typeof(int), typeof(int)],
         new SqlColumn("id", typeof(Guid)), new("created_at", typeof(DateTimeOffset)), new("updated_at", typeof(DateTimeOffset)));
 
     public static TimerResponse ReadTimer(NpgsqlDataReader row) =>

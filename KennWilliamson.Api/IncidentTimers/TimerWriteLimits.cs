@@ -27,9 +27,6 @@ public static class TimerWriteLimits
         builder.RequireRateLimiting(TimerWriteLimitOptions.Policy)
             .RequireSharedLimit<TBuilder, TimerWriteLimitOptions>(TimerWriteLimitOptions.Policy, http => CurrentUser.IdOf(http.User)?.ToString());
 
-    /// <summary>The account's key in the shared counters, as <see cref="RequireTimerWriteLimits"/> spells it.</summary>
-    public static string SharedKey(Guid user) => SharedLimits.Key(TimerWriteLimitOptions.Policy, user.ToString());
-
     /// <summary>Adds to the rate limiter RateLimits.cs sets up, so its rejection handling applies.</summary>
     public static IServiceCollection AddTimerWriteLimits(this IServiceCollection services)
     {

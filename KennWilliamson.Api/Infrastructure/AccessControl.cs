@@ -7,6 +7,6 @@ public static class AccessControl
         services.AddAuthorization();
         services.AddSingleton(TimeProvider.System);
         services.AddScoped<AuditLog>();
-        return services.AddCurrentUser().AddAdminPolicy().AddSharedLimits();
+        return services.AddCurrentUser().AddAdminPolicy();
     }
 }

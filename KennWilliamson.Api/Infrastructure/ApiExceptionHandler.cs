@@ -4,7 +4,7 @@ using Npgsql;
 
 namespace KennWilliamson.Api.Infrastructure;
 
-/// <summary>An unreachable database is 503 with Retry-After, not 500; a 500 carries no internals.</summary>
+/// <summary>An unreachable database or limit store is 503 with Retry-After, not 500; a 500 carries no internals.</summary>
 internal sealed class ApiExceptionHandler(IProblemDetailsService problems, ILogger<ApiExceptionHandler> logger) : IExceptionHandler
 {
     public async ValueTask<bool> TryHandleAsync(HttpContext context, Exception exception, CancellationToken ct)
@@ -12,7 +12,7 @@ internal sealed class ApiExceptionHandler(IProblemDetailsService problems, ILogg
         var problem = exception switch
         {
             BadHttpRequestException bad => BindingFailures.Problem(bad),
-            _ when IsDatabaseUnavailable(exception) => ApiProblems.Create(StatusCodes.Status503ServiceUnavailable, "Service temporarily unavailable"),
+            _ when IsStoreUnavailable(exception) => ApiProblems.Create(StatusCodes.Status503ServiceUnavailable, "Service temporarily unavailable"),
             _ => null,
         };
 
@@ -23,7 +23,7 @@ internal sealed class ApiExceptionHandler(IProblemDetailsService problems, ILogg
         }
         else if (problem.Status == StatusCodes.Status503ServiceUnavailable)
         {
-            logger.LogWarning("Database unavailable on {Method} {Path}: {Message}", context.Request.Method, context.Request.Path, exception.Message);
+            logger.LogWarning("Database or limit store unavailable on {Method} {Path}: {Message}", context.Request.Method, context.Request.Path, exception.Message);
             context.Response.Headers.RetryAfter = "5";
         }
 
@@ -31,12 +31,13 @@ internal sealed class ApiExceptionHandler(IProblemDetailsService problems, ILogg
         return await problems.TryWriteAsync(new ProblemDetailsContext { HttpContext = context, ProblemDetails = problem, Exception = exception });
     }
 
-    private static bool IsDatabaseUnavailable(Exception exception)
+    private static bool IsStoreUnavailable(Exception exception)
     {
         for (var e = exception; e is not null; e = e.InnerException)
         {
             if (e is RetryLimitExceededException or TimeoutException
                 || e is NpgsqlException { IsTransient: true }
+                || e is StackExchange.Redis.RedisConnectionException
                 || e is System.Net.Sockets.SocketException)
             {
                 return true;

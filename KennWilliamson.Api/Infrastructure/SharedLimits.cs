@@ -1,5 +1,5 @@
 using Microsoft.Extensions.Options;
-using Npgsql;
+using StackExchange.Redis;
 
 namespace KennWilliamson.Api.Infrastructure;
 
@@ -10,50 +10,54 @@ public interface IWindowLimit
     TimeSpan Window { get; }
 }
 
-/// <summary><c>RateLimiting:Shared</c>: whether the limits are also counted in PostgreSQL, for every replica at once.</summary>
+/// <summary><c>RateLimiting:Shared</c>: whether the limits are also counted in Redis, for every replica at once.</summary>
 public sealed class SharedLimitOptions
 {
     public const string Section = "RateLimiting";
 
-    /// <summary>Off leaves each process its own budgets (N replicas, N times each); for comparison only.</summary>
+    /// <summary>The Redis connection string's name (<c>ConnectionStrings:limits</c>).</summary>
+    public const string ConnectionName = "limits";
+
+    /// <summary>Off leaves each process its own budgets (N replicas, N times each) and needs no Redis.</summary>
     public bool Shared { get; set; } = true;
 }
 
 /// <summary>
-/// Budgets every API replica spends together, kept in PostgreSQL (<c>rate_limit_take</c>: a sliding window of six
-/// segments per key, under the key's row lock, on the database's clock). The in-memory limiters stay in front and
-/// turn floods away before they reach the database; a database outage refuses the request (503), never lets it by.
+/// Budgets every API replica spends together, kept in Redis (<see cref="LimitScript"/>: a sliding window of six
+/// segments per key, on the Redis server's clock). The in-memory limiters stay in front and turn floods away before
+/// they reach Redis; Redis being away refuses the request (503), never lets it by.
 /// </summary>
-public sealed class SharedLimits(NpgsqlDataSource database, IOptions<SharedLimitOptions> options)
+public sealed class SharedLimits(IServiceProvider services, IOptions<SharedLimitOptions> options)
 {
     public const int Segments = 6;
+    private const string Prefix = "kennwilliamson:limits:";
 
     public bool Enabled => options.Value.Shared;
 
-    /// <summary>A budget's row in the shared counters: the budget's name, then whose it is.</summary>
+    // Resolved on first use: with Shared off there is no Redis to connect to.
+    private IDatabase Redis => field ??= services.GetRequiredService<IConnectionMultiplexer>().GetDatabase();
+
+    /// <summary>A budget's key in the shared store: the budget's name, then whose it is.</summary>
     public static string Key(string budget, string owner) => $"{budget}|{owner}";
 
     /// <summary>Null when <paramref name="take"/> permits were granted (or, when negative, given back), else how long to wait.</summary>
     public async Task<TimeSpan?> TakeAsync(string key, IWindowLimit limit, int take, CancellationToken ct)
     {
-        var statement = take < 0 ? LimitSql.GiveBack : LimitSql.Take;
-        await using var command = statement.CreateCommand(database, statement.Argument(0, key), statement.Argument(1, limit.Window),
-            statement.Argument(2, Segments), statement.Argument(3, limit.PermitLimit), statement.Argument(4, Math.Abs(take)));
-        await using var reader = await command.ExecuteReaderAsync(System.Data.CommandBehavior.SingleRow, ct);
-        await reader.ReadAsync(ct);
-        return take < 0 || reader.GetBoolean(0)
-            ? null
-            : RetryAfter(reader.GetFieldValue<DateTimeOffset>(1), reader.GetFieldValue<int[]>(2), reader.GetFieldValue<DateTimeOffset>(3), limit.Window);
-    }
-
-    /// <summary>How long a refused take of <paramref name="key"/> has to wait, read after the refusal.</summary>
-    public async Task<TimeSpan> RetryAfterAsync(string key, IWindowLimit limit, CancellationToken ct)
-    {
-        await using var command = LimitSql.Peek.CreateCommand(database, LimitSql.Peek.Argument(0, key));
-        await using var reader = await command.ExecuteReaderAsync(System.Data.CommandBehavior.SingleRow, ct);
-        return await reader.ReadAsync(ct)
-            ? RetryAfter(reader.GetFieldValue<DateTimeOffset>(0), reader.GetFieldValue<int[]>(1), reader.GetFieldValue<DateTimeOffset>(2), limit.Window)
-            : MinWait;
+        ct.ThrowIfCancellationRequested();
+        var reply = (RedisResult[])(await LimitScript.Take.EvaluateAsync(Redis, new
+        {
+            key = (RedisKey)(Prefix + key),
+            window = (long)limit.Window.TotalMilliseconds,
+            segments = Segments,
+            limit = limit.PermitLimit,
+            take,
+        }))!;
+        if ((long)reply[0] == 1)
+        {
+            return null;
+        }
+        var counts = reply[3..].Select(c => (int)c).ToArray();
+        return RetryAfter(DateTimeOffset.FromUnixTimeMilliseconds((long)reply[1]), counts, DateTimeOffset.FromUnixTimeMilliseconds((long)reply[2]), limit.Window);
     }
 
     private static readonly TimeSpan MinWait = TimeSpan.FromSeconds(1);
@@ -76,18 +80,34 @@ public sealed class SharedLimits(NpgsqlDataSource database, IOptions<SharedLimit
 
     public async Task ResetAsync(string key, CancellationToken ct)
     {
-        await using var command = LimitSql.Reset.CreateCommand(database, LimitSql.Reset.Argument(0, key));
-        await command.ExecuteNonQueryAsync(ct);
+        ct.ThrowIfCancellationRequested();
+        await Redis.KeyDeleteAsync(Prefix + key);
     }
 }
 
 public static class SharedLimitRegistration
 {
-    public static IServiceCollection AddSharedLimits(this IServiceCollection services)
+    /// <summary>Shared (the default): the Redis client, with its health check and traces, from <c>ConnectionStrings:limits</c>.</summary>
+    public static void AddSharedLimits(this IHostApplicationBuilder builder)
     {
-        services.AddOptions<SharedLimitOptions>().BindConfiguration(SharedLimitOptions.Section);
-        services.AddSingleton<SharedLimits>();
-        return services.AddHostedService<SharedLimitPurgeService>();
+        var options = builder.Services.AddOptions<SharedLimitOptions>().BindConfiguration(SharedLimitOptions.Section);
+        builder.Services.AddSingleton<SharedLimits>();
+        if (builder.Configuration.GetValue(SharedLimitOptions.Section + ":" + nameof(SharedLimitOptions.Shared), true))
+        {
+            if (string.IsNullOrWhiteSpace(builder.Configuration.GetConnectionString(SharedLimitOptions.ConnectionName)))
+            {
+                options.Validate(_ => false, $"ConnectionStrings:{SharedLimitOptions.ConnectionName} is not set: the limits every replica shares are kept in Redis. " +
+                    "Run the API from the AppHost, give it a Redis connection string, or set RateLimiting:Shared=false for a single process.").ValidateOnStart();
+                return;
+            }
+            // Tracing off: its profiler is paid on every command, traced or not. Fail fast: with Redis away a limited
+            // request answers 503 at once instead of queuing for a connection.
+            builder.AddRedisClient(SharedLimitOptions.ConnectionName, settings => settings.DisableTracing = true, redis =>
+            {
+                redis.AbortOnConnectFail = false;
+                redis.BacklogPolicy = StackExchange.Redis.BacklogPolicy.FailFast;
+            });
+        }
     }
 
     /// <summary>
@@ -111,27 +131,4 @@ public static class SharedLimitRegistration
             }
             return await next(context);
         });
-}
-
-/// <summary>Deletes the counters no window can still reach, so the table holds only recent keys.</summary>
-public sealed class SharedLimitPurgeService(NpgsqlDataSource database, ILogger<SharedLimitPurgeService> logger) : BackgroundService
-{
-    private static readonly TimeSpan Interval = TimeSpan.FromMinutes(5);
-
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        using var timer = new PeriodicTimer(Interval);
-        while (await timer.WaitForNextTickAsync(stoppingToken))
-        {
-            try
-            {
-                await using var command = LimitSql.Purge.CreateCommand(database, LimitSql.Purge.Argument(0, LimitSettings.MaxWindow));
-                await command.ExecuteNonQueryAsync(stoppingToken);
-            }
-            catch (Exception ex) when (ex is NpgsqlException or InvalidOperationException or TimeoutException)
-            {
-                logger.LogWarning("Rate-limit counter purge failed, next try in {Interval}: {Message}", Interval, ex.Message);
-            }
-        }
-    }
 }

@@ -1,5 +1,3 @@
-using System.Net;
-using System.Net.Sockets;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 
@@ -18,7 +16,7 @@ public static class LocalPostgresExtensions
     {
         var workingDirectory = Path.GetDirectoryName(Path.GetFullPath(options.InitScript))!;
         var runAs = Environment.IsPrivilegedProcess ? RunAsUser : null;
-        var port = options.Port == 0 ? FreeLoopbackPort() : options.Port;
+        var port = options.Port == 0 ? LoopbackPort.Free() : options.Port;
 
         var init = builder.AddExecutable($"{name}-init", "bash", workingDirectory, Path.GetFullPath(options.InitScript))
             .WithEnvironment("PG_BIN", options.BinDirectory)
@@ -110,12 +108,5 @@ public static class LocalPostgresExtensions
             await using var create = new NpgsqlCommand($"CREATE DATABASE {quoted}", connection);
             await create.ExecuteNonQueryAsync(ct);
         }
-    }
-
-    private static int FreeLoopbackPort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

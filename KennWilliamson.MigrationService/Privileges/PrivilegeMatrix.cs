@@ -29,8 +29,6 @@ internal static class PrivilegeMatrix
         new(PrivilegeObject.Function, "uuid_generate_v7()", ApiRole: ["EXECUTE"], Public: []),
         // The API's one window on server statistics (GET /api/admin/slow-queries); that overload only.
         new(PrivilegeObject.Function, "slow_queries(integer)", ApiRole: ["EXECUTE"], Public: []),
-        // The limits every API replica shares (SharedLimits).
-        new(PrivilegeObject.Function, "rate_limit_take(text, interval, integer, integer, integer)", ApiRole: ["EXECUTE"], Public: []),
         // Usable by the API before the grants run again after a migration.
         new(PrivilegeObject.FutureTables, Schema, ApiRole: RowAccess, Public: []),
     ];

@@ -33,13 +33,26 @@ public sealed class StartupTests
         Assert.DoesNotContain("   at ", result.Output + result.Error, StringComparison.Ordinal);
     }
 
-    /// <summary>The API's own build, run directly, with a database nobody listens on: the checks come before it is needed.</summary>
+    /// <summary>Shared limits (the default) are counted in Redis: with no connection string for it the API says what to give.</summary>
+    [Fact]
+    public async Task Without_a_redis_connection_string_the_api_stops_at_start_saying_what_to_set()
+    {
+        var result = await RunApiAsync(AppHostFactory.Secret() + AppHostFactory.Secret(), "--ConnectionStrings:limits=");
+
+        Assert.True(result.ExitCode == 1, result.ToString());
+        Assert.Contains("KennWilliamson.Api: ConnectionStrings:limits is not set: the limits every replica shares are kept in Redis. " +
+            "Run the API from the AppHost, give it a Redis connection string, or set RateLimiting:Shared=false for a single process.", result.Error, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", result.Output + result.Error, StringComparison.Ordinal);
+    }
+
+    /// <summary>The API's own build, run directly, with a database and a Redis nobody listens on: the checks come before they are needed.</summary>
     private static Task<ProcessResult> RunApiAsync(string signingKey, params string[] args) =>
         ChildProcess.RunAsync("dotnet", [TestPaths.ProjectDll("KennWilliamson.Api"), .. args], TimeSpan.FromMinutes(1),
             new Dictionary<string, string>
             {
                 ["Jwt__SigningKey"] = signingKey,
                 ["ConnectionStrings__kennwilliamson"] = "Host=127.0.0.1;Port=1;Database=none",
+                ["ConnectionStrings__limits"] = "127.0.0.1:1,password=none",
                 ["ASPNETCORE_URLS"] = "http://127.0.0.1:0",
             });
 }

@@ -21,7 +21,7 @@ public sealed class ExternalPostgresServer : IAsyncDisposable
 
     private string DataDirectory => Path.Combine(_root, "data");
 
-    public int Port { get; } = LoopbackPorts.Free();
+    public int Port { get; } = LoopbackPort.Free();
 
     public string SuperuserPassword { get; } = AppHostFactory.Secret();
 

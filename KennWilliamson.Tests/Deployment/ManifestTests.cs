@@ -14,7 +14,7 @@ namespace KennWilliamson.Tests.Deployment;
 [Trait(Layer.Trait, Layer.AppHost)]
 public sealed partial class ManifestTests
 {
-    private static readonly string[] SecretParameters = ["postgres-password", "app-db-password", "jwt-signing-key", "backup-key"];
+    private static readonly string[] SecretParameters = ["postgres-password", "app-db-password", "jwt-signing-key", "backup-key", "limits-password"];
 
     [Theory]
     [InlineData("auto")]
@@ -54,8 +54,9 @@ public sealed partial class ManifestTests
 
         AssertSecretParameters(manifest, SecretParameters);
         Assert.DoesNotContain(manifest.Types, r => r.Type.StartsWith("executable", StringComparison.Ordinal));
-        // pgAdmin is a development tool; the database server is the only container.
-        Assert.Equal(["postgres"], manifest.Types.Where(r => r.Type.StartsWith("container", StringComparison.Ordinal)).Select(r => r.Name));
+        // pgAdmin is a development tool; the database server and the limits' Redis are the only containers.
+        Assert.Equal(["postgres", "limits"], manifest.Types.Where(r => r.Type.StartsWith("container", StringComparison.Ordinal)).Select(r => r.Name));
+        AssertSharedLimitStore(manifest);
         AssertNoLiteralPassword(manifest);
     }
 
@@ -73,8 +74,10 @@ public sealed partial class ManifestTests
 
         Assert.DoesNotContain("postgres", manifest.Names);
         Assert.DoesNotContain("postgres-password", manifest.Names);
-        Assert.DoesNotContain(manifest.Types, r => r.Type.StartsWith("container", StringComparison.Ordinal)
-            || r.Type.StartsWith("executable", StringComparison.Ordinal));
+        // The database is someone else's; the limits' Redis is still the application's own.
+        Assert.Equal(["limits"], manifest.Types.Where(r => r.Type.StartsWith("container", StringComparison.Ordinal)).Select(r => r.Name));
+        Assert.DoesNotContain(manifest.Types, r => r.Type.StartsWith("executable", StringComparison.Ordinal));
+        AssertSharedLimitStore(manifest);
 
         Assert.Equal("{kennwilliamson.connectionString}",
             manifest["migrations"].GetProperty("env").GetProperty("ConnectionStrings__kennwilliamson").GetString());
@@ -139,6 +142,19 @@ public sealed partial class ManifestTests
             Assert.True(parameter.GetProperty("inputs").GetProperty("value").GetProperty("secret").GetBoolean(), $"{name} is not secret");
             Assert.False(parameter.GetProperty("inputs").GetProperty("value").TryGetProperty("value", out _), $"{name} carries a value");
         }
+    }
+
+    /// <summary>Redis for the shared limits: the API gets its connection string, the password reaches the server by a file, not its command line.</summary>
+    private static void AssertSharedLimitStore(ManifestPublisher.Manifest manifest)
+    {
+        var limits = manifest["limits"];
+        Assert.StartsWith("docker.io/library/redis:", limits.GetProperty("image").GetString(), StringComparison.Ordinal);
+        Assert.Equal("{limits-password.value}", limits.GetProperty("env").GetProperty("REDIS_PASSWORD").GetString());
+        var start = string.Join(' ', limits.GetProperty("args").EnumerateArray().Select(a => a.GetString()));
+        Assert.Contains("exec redis-server /tmp/limits.conf", start, StringComparison.Ordinal);
+        Assert.DoesNotContain("--requirepass", start, StringComparison.Ordinal);
+        Assert.Equal("{limits.connectionString}", manifest["api"].GetProperty("env").GetProperty("ConnectionStrings__limits").GetString());
+        AssertSecretParameters(manifest, ["limits-password"]);
     }
 
     private static void AssertNoLiteralPassword(ManifestPublisher.Manifest manifest) =>

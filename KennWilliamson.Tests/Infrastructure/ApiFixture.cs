@@ -11,6 +11,7 @@ public class ApiFixture : IAsyncLifetime, ITestApp, IDisposable, IAsyncDisposabl
 {
     private readonly string _root = TestPaths.NewTempDirectory("api");
     private TestDatabaseServer? _database;
+    private TestRedisServer? _limits;
     private ApiFactory? _factory;
 
     /// <summary>As <see cref="AppFixture.TimerWritesPerMinute"/>: above what one test's account writes.</summary>
@@ -21,6 +22,7 @@ public class ApiFixture : IAsyncLifetime, ITestApp, IDisposable, IAsyncDisposabl
     /// <summary>What the API has logged (Information and above), read as the dashboard's log would be.</summary>
     public CapturedLogs Logs { get; } = new();
     public TestDatabaseServer Database => _database ?? throw new InvalidOperationException("not started");
+    public TestRedisServer Limits => _limits ?? throw new InvalidOperationException("not started");
     public ApiFactory Factory => _factory ?? throw new InvalidOperationException("not started");
     public string ServerConnectionString => Database.ServerConnectionString;
     public string OwnerConnectionString => Database.OwnerConnectionString;
@@ -45,10 +47,13 @@ public class ApiFixture : IAsyncLifetime, ITestApp, IDisposable, IAsyncDisposabl
 
     public async Task InitializeAsync()
     {
+        var limits = TestRedisServer.StartAsync();
         _database = await TestDatabaseServer.StartAsync();
+        _limits = await limits;
         var settings = new Dictionary<string, string?>
         {
             ["ConnectionStrings:kennwilliamson"] = _database.AppConnectionString,
+            ["ConnectionStrings:limits"] = _limits.ConnectionString,
             ["Jwt:SigningKey"] = JwtSigningKey,
             // The tests are the API's reverse proxy: each request names its client in X-Forwarded-For.
             ["ForwardedHeaders:KnownProxies"] = AppHostFactory.TrustedTestProxies,
@@ -82,13 +87,13 @@ public class ApiFixture : IAsyncLifetime, ITestApp, IDisposable, IAsyncDisposabl
 
     public async Task DisposeAsync()
     {
-        if (_factory is null && _database is null)
+        if (_factory is null && _database is null && _limits is null)
         {
             return;
         }
         Api?.Dispose();
-        var (factory, database) = (_factory, _database);
-        (_factory, _database) = (null, null);
+        var (factory, database, limits) = (_factory, _database, _limits);
+        (_factory, _database, _limits) = (null, null, null);
         if (factory is not null)
         {
             await factory.DisposeAsync();
@@ -96,6 +101,10 @@ public class ApiFixture : IAsyncLifetime, ITestApp, IDisposable, IAsyncDisposabl
         if (database is not null)
         {
             await database.DisposeAsync();
+        }
+        if (limits is not null)
+        {
+            await limits.DisposeAsync();
         }
         Directory.Delete(_root, recursive: true);
     }

@@ -14,13 +14,15 @@ public sealed class ApiProcess : IAsyncDisposable
     private readonly ConcurrentQueue<string> _lines = new();
     private ChildProcess? _process;
 
-    private ApiProcess(TestDatabaseServer database, HttpClient api)
+    private ApiProcess(TestDatabaseServer database, TestRedisServer limits, HttpClient api)
     {
         Database = database;
+        Limits = limits;
         Api = api;
     }
 
     public TestDatabaseServer Database { get; }
+    public TestRedisServer Limits { get; }
     public HttpClient Api { get; }
 
     /// <summary>What it has written to its console so far.</summary>
@@ -30,12 +32,14 @@ public sealed class ApiProcess : IAsyncDisposable
     public static async Task<ApiProcess> StartAsync(IReadOnlyDictionary<string, string> settings)
     {
         var database = await TestDatabaseServer.StartAsync();
-        var port = LoopbackPorts.Free();
+        var limits = await TestRedisServer.StartAsync();
+        var port = LoopbackPort.Free();
         var environment = new Dictionary<string, string>
         {
             ["ASPNETCORE_URLS"] = string.Create(CultureInfo.InvariantCulture, $"http://127.0.0.1:{port}"),
             ["ASPNETCORE_ENVIRONMENT"] = "Development",
             ["ConnectionStrings__kennwilliamson"] = database.AppConnectionString,
+            ["ConnectionStrings__limits"] = limits.ConnectionString,
             ["Jwt__SigningKey"] = AppHostFactory.Secret() + AppHostFactory.Secret(),
             ["Monitoring__DataDirectory"] = database.DataDirectory,
         };
@@ -44,7 +48,7 @@ public sealed class ApiProcess : IAsyncDisposable
             environment[key.Replace(":", "__", StringComparison.Ordinal)] = value;
         }
         var api = new HttpClient(new UntracedHandler()) { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = TimeSpan.FromSeconds(30) };
-        var running = new ApiProcess(database, api);
+        var running = new ApiProcess(database, limits, api);
         running._process = ChildProcess.Start("dotnet", [TestPaths.ProjectDll("KennWilliamson.Api")], environment,
             options: new ProcessOptions { OnOutput = running._lines.Enqueue, OnError = running._lines.Enqueue });
         await running.WaitHealthyAsync(running._process);
@@ -101,6 +105,7 @@ public sealed class ApiProcess : IAsyncDisposable
             await _process.DisposeAsync();
         }
         await Database.DisposeAsync();
+        await Limits.DisposeAsync();
     }
 
     /// <summary>

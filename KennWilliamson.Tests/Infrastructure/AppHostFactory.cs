@@ -20,11 +20,12 @@ public static class AppHostFactory
             $"--Postgres:DataDirectory={dataDirectory}",
             "--Postgres:Port=0",
             // The API listens on its port itself (no development proxy): each test app needs its own.
-            $"{ApiPortArg}={LoopbackPorts.Free()}",
+            $"{ApiPortArg}={LoopbackPort.Free()}",
             $"--Parameters:postgres-password={Secret()}",
             $"--Parameters:app-db-password={Secret()}",
             $"--Parameters:jwt-signing-key={Secret()}{Secret()}",
             $"--Parameters:backup-key={Secret()}",
+            $"--Parameters:limits-password={Secret()}",
             .. extraArgs,
         ];
         // The tests are the API's reverse proxy: each request names its client in X-Forwarded-For, so
@@ -55,7 +56,7 @@ public static class AppHostFactory
         var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.KennWilliamson_AppHost>(
             [
                 "--Postgres:Mode=external",
-                $"{ApiPortArg}={LoopbackPorts.Free()}",
+                $"{ApiPortArg}={LoopbackPort.Free()}",
                 $"--ConnectionStrings:kennwilliamson={ownerConnectionString}",
                 $"--Parameters:app-db-password={appDbPassword}",
                 $"--Parameters:jwt-signing-key={Secret()}{Secret()}",

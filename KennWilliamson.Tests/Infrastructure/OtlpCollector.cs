@@ -18,7 +18,7 @@ public sealed class OtlpCollector : IDisposable
 
     public OtlpCollector()
     {
-        Endpoint = $"http://127.0.0.1:{LoopbackPorts.Free()}";
+        Endpoint = $"http://127.0.0.1:{LoopbackPort.Free()}";
         _listener.Prefixes.Add(Endpoint + "/");
         _listener.Start();
         _loop = Task.Run(ReceiveAsync);

@@ -69,7 +69,7 @@ public sealed class TestDatabaseServer : IAsyncDisposable
         // The port is free when picked; another process may take it before the server binds it: try again.
         for (var attempt = 1; ; attempt++)
         {
-            var port = LoopbackPorts.Free();
+            var port = LoopbackPort.Free();
             try
             {
                 await cluster.StartAsync(port, Settings);
@@ -109,7 +109,7 @@ public sealed class TestDatabaseServer : IAsyncDisposable
             var superuserPassword = AppHostFactory.Secret();
             var template = new Template(await PostgresCluster.InitAsync(bin, Path.Combine(root, "data"), superuserPassword),
                 superuserPassword, AppHostFactory.Secret());
-            var port = LoopbackPorts.Free();
+            var port = LoopbackPort.Free();
             await template.Cluster.StartAsync(port, Settings);
             try
             {

@@ -12,7 +12,7 @@ public sealed class CleanStartLogTests
 {
     // Resources that always log something at start: each is shown to have been read, so an empty backlog
     // cannot pass for a clean one.
-    private static readonly string[] Logging = ["postgres-init", "postgres", "migrations", "api"];
+    private static readonly string[] Logging = ["postgres-init", "postgres", "limits", "migrations", "api"];
 
     [Fact]
     public async Task A_first_start_and_a_restart_log_no_error_level_entry()

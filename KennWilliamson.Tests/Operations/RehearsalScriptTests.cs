@@ -6,7 +6,7 @@ namespace KennWilliamson.Tests.Operations;
 
 /// <summary>
 /// Migrations rehearsed on a copy (scripts/rehearse-migrations.sh, the worker's <c>rehearse</c> verb): the
-/// "production" database here is two migrations behind this build, as it is before a deployment.
+/// "production" database here is four migrations behind this build, as it is before a deployment.
 /// </summary>
 [Trait(Layer.Trait, Layer.Api)]
 [LongRunning(57)]
@@ -14,10 +14,11 @@ public sealed class RehearsalScriptTests(ApiFixture fixture) : IClassFixture<Api
 {
     private readonly string _backups = TestPaths.NewTempDirectory("backups");
 
-    private const string BehindBy3 = "20261129001500_create_slow_queries_function";
+    private const string BehindBy4 = "20261129001500_create_slow_queries_function";
     private const string KeysetIndex = "20261202143000_add_timer_keyset_index";
     private const string SlowQueries = "20261202150000_slow_queries_without_utility_statements";
     private const string SharedLimits = "20261205000000_create_rate_limit_counters";
+    private const string LimitsToRedis = "20261206000000_drop_rate_limit_counters";
 
     [Trait("Category", TestPostgres.NeedsClientTools)]
     [Fact]
@@ -25,7 +26,7 @@ public sealed class RehearsalScriptTests(ApiFixture fixture) : IClassFixture<Api
     {
         await using var scratch = await ScratchDatabase.CreateAsync(fixture, "ops_rehearse");
         Assert.Equal(0, (await scratch.RunWorkerAsync("run", "--seed")).ExitCode);
-        Assert.Equal(0, (await scratch.RunWorkerAsync("revert", "--to", BehindBy3)).ExitCode);
+        Assert.Equal(0, (await scratch.RunWorkerAsync("revert", "--to", BehindBy4)).ExitCode);
         await using var connection = await scratch.OpenAsync();
         await connection.ExecuteAsync("INSERT INTO incident_timers (user_id, notes) SELECT id, 'rehearsed' FROM users");
         var environment = Scripts.BackupEnvironment(fixture, _backups, scratch.ConnectionString);
@@ -35,8 +36,8 @@ public sealed class RehearsalScriptTests(ApiFixture fixture) : IClassFixture<Api
         var good = await Scripts.RunAsync("rehearse-migrations.sh", environment, null);
 
         Assert.True(good.ExitCode == 0, good.ToString());
-        Assert.Matches($@"  {KeysetIndex}  ok in \d+\.\d\d s\n  {SlowQueries}  ok in \d+\.\d\d s\n  {SharedLimits}  ok in \d+\.\d\d s\n", good.Output);
-        Assert.Contains("Rehearsal done: 3 pending migration(s) applied to the copy", good.Output, StringComparison.Ordinal);
+        Assert.Matches($@"  {KeysetIndex}  ok in \d+\.\d\d s\n  {SlowQueries}  ok in \d+\.\d\d s\n  {SharedLimits}  ok in \d+\.\d\d s\n  {LimitsToRedis}  ok in \d+\.\d\d s\n", good.Output);
+        Assert.Contains("Rehearsal done: 4 pending migration(s) applied to the copy", good.Output, StringComparison.Ordinal);
         Assert.Equal(before, await StateAsync(connection));
         Assert.Empty(await ScratchCopiesAsync(connection));
 
@@ -53,6 +54,7 @@ public sealed class RehearsalScriptTests(ApiFixture fixture) : IClassFixture<Api
         Assert.Matches($"  {KeysetIndex}  FAILED after [0-9.]+ s: 42P07: relation \"idx_incident_timers_user_reset_id\" already exists", bad.Output);
         Assert.Contains($"  {SlowQueries}  not run", bad.Output, StringComparison.Ordinal);
         Assert.Contains($"  {SharedLimits}  not run", bad.Output, StringComparison.Ordinal);
+        Assert.Contains($"  {LimitsToRedis}  not run", bad.Output, StringComparison.Ordinal);
         Assert.StartsWith($"rehearse-migrations.sh: Rehearsal failed: migration {KeysetIndex} failed on the copy", bad.Error, StringComparison.Ordinal);
         Assert.Equal(drifted, await StateAsync(connection));
         Assert.Empty(await ScratchCopiesAsync(connection));

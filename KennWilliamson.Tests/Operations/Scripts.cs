@@ -53,16 +53,15 @@ internal static partial class Scripts
     public static string ScriptPath(string script) => Path.Combine(TestPaths.RepositoryRoot, "scripts", script);
 
     /// <summary>A loopback port nothing listens on.</summary>
-    public static int ClosedPort() => LoopbackPorts.Free();
+    public static int ClosedPort() => LoopbackPort.Free();
 
     /// <summary>
-    /// Per table: row count and an md5 over its rows ordered by id (the history by migration id). The shared limits'
-    /// counters are left out: they are spent by any request, not data a verb keeps or loses.
+    /// Per table: row count and an md5 over its rows ordered by id (the history by migration id).
     /// </summary>
     public static async Task<SortedDictionary<string, string>> FingerprintAsync(NpgsqlConnection connection)
     {
         var tables = await connection.ColumnAsync<string>(
-            "SELECT relname::text FROM pg_class WHERE relnamespace = 'public'::regnamespace AND relkind = 'r' AND relname <> 'rate_limit_counters' ORDER BY 1");
+            "SELECT relname::text FROM pg_class WHERE relnamespace = 'public'::regnamespace AND relkind = 'r' ORDER BY 1");
         var result = new SortedDictionary<string, string>(StringComparer.Ordinal);
         foreach (var table in tables)
         {

@@ -5,7 +5,7 @@ using Microsoft.Extensions.DependencyInjection;
 namespace KennWilliamson.Tests.Scale;
 
 /// <summary>
-/// Three API processes on one database, as three replicas behind a load balancer, with the default limits. Shared
+/// Three API processes on one database and one Redis, as three replicas behind a load balancer, with the default limits. Shared
 /// (the default) they keep every budget for the application as a whole; each with only its own in-memory limiter
 /// (<c>RateLimiting:Shared=false</c>) the same scenario gets through about three times each budget, which shows the
 /// scenario can tell the difference.
@@ -15,11 +15,20 @@ namespace KennWilliamson.Tests.Scale;
 public sealed class ReplicaLimitTests : IAsyncLifetime
 {
     private TestDatabaseServer _database = null!;
+    private TestRedisServer _limits = null!;
     private readonly string _signingKey = AppHostFactory.Secret() + AppHostFactory.Secret();
 
-    public async Task InitializeAsync() => _database = await TestDatabaseServer.StartAsync();
+    public async Task InitializeAsync()
+    {
+        _database = await TestDatabaseServer.StartAsync();
+        _limits = await TestRedisServer.StartAsync();
+    }
 
-    public async Task DisposeAsync() => await _database.DisposeAsync();
+    public async Task DisposeAsync()
+    {
+        await _database.DisposeAsync();
+        await _limits.DisposeAsync();
+    }
 
     [Fact]
     public async Task Three_replicas_sharing_the_database_keep_every_limit_for_the_application()
@@ -90,6 +99,7 @@ public sealed class ReplicaLimitTests : IAsyncLifetime
     private Dictionary<string, string?> Settings(bool shared) => new()
     {
         ["ConnectionStrings:kennwilliamson"] = _database.AppConnectionString,
+        ["ConnectionStrings:limits"] = _limits.ConnectionString,
         ["Jwt:SigningKey"] = _signingKey,
         ["ForwardedHeaders:KnownProxies"] = AppHostFactory.TrustedTestProxies,
         ["RateLimiting:Shared"] = shared.ToString(CultureInfo.InvariantCulture),

@@ -110,7 +110,7 @@ public sealed class LeastPrivilegeTests(ApiFixture fixture) : IClassFixture<ApiF
     }
 
     [Fact]
-    public async Task The_app_role_may_run_uuid_generate_v7_slow_queries_and_rate_limit_take_and_PUBLIC_no_function()
+    public async Task The_app_role_may_run_uuid_generate_v7_and_slow_queries_and_PUBLIC_no_function()
     {
         await using var connection = await Connections.OpenAsync(fixture.OwnerConnectionString);
         var executable = await connection.ColumnAsync<string>("""
@@ -121,7 +121,7 @@ public sealed class LeastPrivilegeTests(ApiFixture fixture) : IClassFixture<ApiF
             """, AppRole);
 
         // The id columns' default runs with the inserting role's rights; the updated_at trigger needs nothing.
-        Assert.Equal([$"{AppRole} public.rate_limit_take(text, interval, integer, integer, integer)", $"{AppRole} public.slow_queries(integer)", $"{AppRole} public.uuid_generate_v7()"], executable);
+        Assert.Equal([$"{AppRole} public.slow_queries(integer)", $"{AppRole} public.uuid_generate_v7()"], executable);
     }
 
     [Fact]

@@ -26,6 +26,7 @@ public sealed class MigrationVerbTests(ApiFixture fixture) : IClassFixture<ApiFi
         "20261202143000_add_timer_keyset_index",
         "20261202150000_slow_queries_without_utility_statements",
         "20261205000000_create_rate_limit_counters",
+        "20261206000000_drop_rate_limit_counters",
     ];
 
     /// <summary>The tables the later migrations add.</summary>

@@ -13,33 +13,45 @@ public sealed class RevertTests(ApiFixture fixture) : IClassFixture<ApiFixture>
         await using var scratch = await ScratchDatabase.CreateAsync(fixture, "schema_verbs");
         MigrationHistory.AssertSucceeded(await scratch.RunWorkerAsync("run"));
 
-        // The last migration made the shared limits' table and function; the one before it narrowed a function; the one
-        // before that replaced an index; the one before that made a function and a schema; the one before that a table.
+        // The last migration dropped the shared limits' table and function (they moved to Redis); the one before made
+        // them; the one before that narrowed a function; the one before that replaced an index; the one before that made
+        // a function and a schema; the one before that a table.
         const string SlowQueriesSource = "SELECT prosrc FROM pg_proc WHERE proname = 'slow_queries'";
+        const string Counters = "SELECT to_regclass('public.rate_limit_counters')::text";
+        const string Take = "SELECT to_regproc('public.rate_limit_take')::text";
         await using (var connection = await scratch.OpenAsync())
         {
+            Assert.Null(await connection.ScalarAsync<string?>(Counters));
             Assert.Contains("select|insert|update|delete", await connection.ScalarAsync<string>(SlowQueriesSource), StringComparison.Ordinal);
         }
         MigrationHistory.AssertSucceeded(await scratch.RunWorkerAsync("revert"));
         await using (var connection = await scratch.OpenAsync())
         {
             Assert.Equal(MigrationVerbTests.Migrations[..^1], await MigrationHistory.HistoryAsync(connection));
-            Assert.Null(await connection.ScalarAsync<string?>("SELECT to_regclass('public.rate_limit_counters')::text"));
-            Assert.Null(await connection.ScalarAsync<string?>("SELECT to_regproc('public.rate_limit_take')::text"));
-            Assert.Contains("select|insert|update|delete", await connection.ScalarAsync<string>(SlowQueriesSource), StringComparison.Ordinal);
+            Assert.NotNull(await connection.ScalarAsync<string?>(Counters));
+            Assert.NotNull(await connection.ScalarAsync<string?>(Take));
         }
 
         MigrationHistory.AssertSucceeded(await scratch.RunWorkerAsync("revert"));
         await using (var connection = await scratch.OpenAsync())
         {
             Assert.Equal(MigrationVerbTests.Migrations[..^2], await MigrationHistory.HistoryAsync(connection));
-            Assert.DoesNotContain("select|insert|update|delete", await connection.ScalarAsync<string>(SlowQueriesSource), StringComparison.Ordinal);
+            Assert.Null(await connection.ScalarAsync<string?>(Counters));
+            Assert.Null(await connection.ScalarAsync<string?>(Take));
+            Assert.Contains("select|insert|update|delete", await connection.ScalarAsync<string>(SlowQueriesSource), StringComparison.Ordinal);
         }
 
         MigrationHistory.AssertSucceeded(await scratch.RunWorkerAsync("revert"));
         await using (var connection = await scratch.OpenAsync())
         {
             Assert.Equal(MigrationVerbTests.Migrations[..^3], await MigrationHistory.HistoryAsync(connection));
+            Assert.DoesNotContain("select|insert|update|delete", await connection.ScalarAsync<string>(SlowQueriesSource), StringComparison.Ordinal);
+        }
+
+        MigrationHistory.AssertSucceeded(await scratch.RunWorkerAsync("revert"));
+        await using (var connection = await scratch.OpenAsync())
+        {
+            Assert.Equal(MigrationVerbTests.Migrations[..^4], await MigrationHistory.HistoryAsync(connection));
             Assert.Null(await connection.ScalarAsync<string?>("SELECT to_regclass('public.idx_incident_timers_user_reset_id')::text"));
             Assert.NotNull(await connection.ScalarAsync<string?>("SELECT to_regclass('public.idx_incident_timers_user_reset')::text"));
         }
@@ -47,7 +59,7 @@ public sealed class RevertTests(ApiFixture fixture) : IClassFixture<ApiFixture>
         MigrationHistory.AssertSucceeded(await scratch.RunWorkerAsync("revert"));
         await using (var connection = await scratch.OpenAsync())
         {
-            Assert.Equal(MigrationVerbTests.Migrations[..^4], await MigrationHistory.HistoryAsync(connection));
+            Assert.Equal(MigrationVerbTests.Migrations[..^5], await MigrationHistory.HistoryAsync(connection));
             Assert.Null(await connection.ScalarAsync<string?>("SELECT to_regprocedure('public.slow_queries(integer)')::text"));
             Assert.Null(await connection.ScalarAsync<string?>("SELECT to_regnamespace('monitoring')::text"));
             Assert.NotNull(await connection.ScalarAsync<string?>("SELECT to_regclass('public.audit_events')::text"));
@@ -56,13 +68,13 @@ public sealed class RevertTests(ApiFixture fixture) : IClassFixture<ApiFixture>
         MigrationHistory.AssertSucceeded(await scratch.RunWorkerAsync("revert"));
         await using (var connection = await scratch.OpenAsync())
         {
-            Assert.Equal(MigrationVerbTests.Migrations[..^5], await MigrationHistory.HistoryAsync(connection));
+            Assert.Equal(MigrationVerbTests.Migrations[..^6], await MigrationHistory.HistoryAsync(connection));
             Assert.Null(await connection.ScalarAsync<string?>("SELECT to_regclass('public.audit_events')::text"));
             Assert.NotNull(await connection.ScalarAsync<string?>("SELECT to_regclass('public.refresh_tokens')::text"));
         }
         var info = await scratch.RunWorkerAsync("info");
         MigrationHistory.AssertSucceeded(info);
-        foreach (var pending in MigrationVerbTests.Migrations[^5..])
+        foreach (var pending in MigrationVerbTests.Migrations[^6..])
         {
             Assert.Contains($"{pending[..14]}/pending {pending[15..]}", info.Output, StringComparison.Ordinal);
         }
@@ -76,7 +88,7 @@ public sealed class RevertTests(ApiFixture fixture) : IClassFixture<ApiFixture>
             Assert.NotNull(await connection.ScalarAsync<string?>("SELECT to_regclass('public.audit_events')::text"));
             Assert.NotNull(await connection.ScalarAsync<string?>("SELECT to_regprocedure('public.slow_queries(integer)')::text"));
             Assert.NotNull(await connection.ScalarAsync<string?>("SELECT to_regclass('public.idx_incident_timers_user_reset_id')::text"));
-            Assert.NotNull(await connection.ScalarAsync<string?>("SELECT to_regclass('public.rate_limit_counters')::text"));
+            Assert.Null(await connection.ScalarAsync<string?>("SELECT to_regclass('public.rate_limit_counters')::text"));
         }
     }
 

@@ -25,6 +25,7 @@ public sealed class SecretLeakTests : IAsyncLifetime
         ["app-db-password"] = AppHostFactory.Secret(),
         ["jwt-signing-key"] = AppHostFactory.Secret() + AppHostFactory.Secret(),
         ["backup-key"] = AppHostFactory.Secret(),
+        ["limits-password"] = AppHostFactory.Secret(),
     };
     private IsolatedApp _app = null!;
 

@@ -90,9 +90,9 @@ public sealed partial class PrivilegeMatrixTests
         Assert.Equal(["SELECT"], Rule(PrivilegeObject.Table, "__EFMigrationsHistory").ApiRole);
         Assert.Empty(Rule(PrivilegeObject.Table, "_sqlx_migrations").ApiRole);
         Assert.Equal(["SELECT", "INSERT", "UPDATE", "DELETE"], Rule(PrivilegeObject.Table, PrivilegeMatrix.AnyOtherTable).ApiRole);
-        // The id columns' default, the slow-queries window (that overload only) and the shared limits; no trigger
-        // function (a trigger needs no EXECUTE).
-        Assert.Equal(["rate_limit_take(text, interval, integer, integer, integer)", "slow_queries(integer)", "uuid_generate_v7()"],
+        // The id columns' default and the slow-queries window (that overload only); no trigger function (a trigger
+        // needs no EXECUTE).
+        Assert.Equal(["slow_queries(integer)", "uuid_generate_v7()"],
             DeclaredFunctions.Order(StringComparer.Ordinal));
         Assert.All(PrivilegeMatrix.Rules.Where(r => r.Kind == PrivilegeObject.Function), r => Assert.Equal(["EXECUTE"], r.ApiRole));
         // Nothing for views, sequences, other schemas, or what is created later but tables of public.

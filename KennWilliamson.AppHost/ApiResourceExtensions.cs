@@ -42,7 +42,7 @@ internal static class ApiResourceExtensions
     public static IResourceBuilder<ProjectResource> WithReplicaCount(this IResourceBuilder<ProjectResource> api, int replicas)
     {
         var count = api.ApplicationBuilder.AddParameter("api-replicas", replicas.ToString(CultureInfo.InvariantCulture), publishValueAsDefault: true)
-            .WithDescription($"How many API processes run (Api:Replicas, 1 to {MaxReplicas}); more than one share the limits in PostgreSQL.");
+            .WithDescription($"How many API processes run (Api:Replicas, 1 to {MaxReplicas}); more than one share the limits in Redis.");
         return api.WithReplicas(replicas).WithEnvironment("Api__Replicas", count);
     }
 

@@ -20,7 +20,7 @@ public static class ApiSettings
         new("api-auth-permit-limit", "RateLimiting:Auth:PermitLimit", "10", "Registrations, logins and refreshes per client address a minute, each endpoint, for all replicas together."),
         new("api-failed-login-permit-limit", "RateLimiting:FailedLogins:PermitLimit", "5", "Failed logins per email in 15 minutes, for all replicas together."),
         new("api-failed-login-max-tracked-emails", "RateLimiting:FailedLogins:MaxTrackedEmails", "100000", "Emails each replica's in-memory failed-login limiter tracks at most; full, it refuses logins of others."),
-        new("api-shared-limits", "RateLimiting:Shared", "true", "Whether the limits are counted in PostgreSQL for all replicas together; false leaves each replica its own budgets (comparison only)."),
+        new("api-shared-limits", "RateLimiting:Shared", "true", "Whether the limits are counted in Redis for all replicas together; false leaves each replica its own budgets (comparison only)."),
         new("api-timer-write-permit-limit", "RateLimiting:TimerWrites:PermitLimit", "60", "Timer creates, updates and deletes per account a minute, for all replicas together."),
         new("api-refresh-token-purge-after", "RefreshTokens:PurgeAfter", "30.00:00:00", "How long an expired or revoked refresh token is kept before it is deleted."),
         new("api-refresh-token-purge-interval", "RefreshTokens:PurgeInterval", "01:00:00", "How often the API deletes refresh tokens past their keeping time."),

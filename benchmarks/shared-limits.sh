@@ -4,8 +4,10 @@
 # Each configuration runs twice, in the order shared, alone, alone, shared for 1 replica, then alone, shared,
 # shared, alone for 3 (so drift over the run cancels out): a fresh AppHost with the limits lifted (every
 # request passes, every check still runs), 10,000 users and 100,000 timers seeded, then wrk (-c 32) on the
-# public read and timer create ROUNDS times, then login and register once. Prints one JSON line per
-# measurement and, per endpoint, the median req/s of each side and their ratio; writes
+# public read and timer create ROUNDS times, then login and register once. Around each wrk run the CPU time of
+# the API replicas, PostgreSQL, Redis and the rest is read (cpu-by-process.py), so each line also carries CPU
+# microseconds per request, which the machine's noise moves far less than req/s. Prints one JSON line per
+# measurement and, per endpoint, the median req/s of each side and their ratio, then CPU per request; writes
 # benchmarks/results/shared-limits-<time>.{txt,json}. Bounded: stopped after 40 min.
 #   DURATION (10, seconds per measurement; login and register get AUTH_DURATION, 10), ROUNDS (3)
 [ -n "${BENCH_BOUNDED:-}" ] || BENCH_BOUNDED=1 exec timeout -s TERM 2400 bash "$0" "$@"
@@ -37,9 +39,12 @@ measure() { # replicas shared
   local ep d result round
   for ep in $(for round in $(seq "$ROUNDS"); do echo public-read timer-create; done) login register; do
     d=$DURATION; case $ep in login | register) d=$AUTH_DURATION ;; esac
+    before=$(python3 "$REPO/benchmarks/cpu-by-process.py")
     result=$(LUA_DIR="$HERE" TOKENS_FILE="$work/tokens" wrk -t 2 -c "$CONNECTIONS" -d "${d}s" --timeout 30s \
       -s "$HERE/$ep.lua" "http://127.0.0.1:$API_PORT" 2>&1 | sed -n 's/^RESULT //p')
-    printf '{"replicas":%s,"shared":%s,"endpoint":"%s",%s\n' "$1" "$2" "$ep" "${result#\{}" | tee -a "$json"
+    requests=$(python3 -c 'import json, sys; print(json.loads(sys.argv[1])["requests"])' "$result")
+    cpu=$(python3 "$REPO/benchmarks/cpu-by-process.py" "$before" "$requests")
+    printf '{"replicas":%s,"shared":%s,"endpoint":"%s",%s,%s\n' "$1" "$2" "$ep" "$cpu" "${result#\{}" | tee -a "$json"
   done
   stop_apphost
   rm -rf "$work"
@@ -65,4 +70,14 @@ for ep in ("public-read", "timer-create", "login", "register"):
     one, three = med(1, True, ep), med(3, True, ep)
     if one and three:
         print(f"{ep}: 3 replicas / 1 replica, shared: {three[0] / one[0]:.3f}")
+def cpu(replicas, shared, ep, kind):
+    return statistics.median(r[f"cpu_{kind}_us"] for r in rows if (r["replicas"], r["shared"], r["endpoint"]) == (replicas, shared, ep))
+kinds = ("api", "postgres", "redis", "other")
+print("CPU microseconds per request, medians (api + postgres + redis + other = total); alone -> shared")
+for replicas in (1, 3):
+    for ep in ("public-read", "timer-create"):
+        a, s = ({k: cpu(replicas, sh, ep, k) for k in kinds} for sh in (False, True))
+        ta, ts = sum(a.values()), sum(s.values())
+        print(f"{ep:<13} {replicas}: " + ", ".join(f"{k} {a[k]:.0f} -> {s[k]:.0f}" for k in kinds)
+              + f"; total {ta:.0f} -> {ts:.0f} (alone/shared {ta / ts:.3f})")
 PY

@@ -20,8 +20,6 @@ public sealed class TimerWriteLimitOptions : IValidatableObject, IWindowLimit
 
 public static class TimerWriteLimits
 {
-    private const int Segments = 6;
-
     /// <summary>One account's writes: in this process, then across replicas.</summary>
     public static TBuilder RequireTimerWriteLimits<TBuilder>(this TBuilder builder) where TBuilder : IEndpointConventionBuilder =>
         builder.RequireRateLimiting(TimerWriteLimitOptions.Policy)
@@ -41,7 +39,7 @@ public static class TimerWriteLimits
                     {
                         PermitLimit = options.PermitLimit,
                         Window = options.Window,
-                        SegmentsPerWindow = Segments,
+                        SegmentsPerWindow = SharedLimits.Segments,
                         QueueLimit = 0,
                     })
                     : RateLimitPartition.GetNoLimiter(Guid.Empty));

@@ -5,7 +5,7 @@ namespace KennWilliamson.Api.Infrastructure;
 /// <summary>
 /// The sliding window every replica shares, as one Lua script: Redis runs a script alone, so the read, the shift and
 /// the write of a key are atomic, on the Redis server's clock. A key holds the newest segment's start (ms) and the
-/// segments' counts, MessagePack-encoded (half the server time of a text encoding: 7 µs a call, not 11-18), and
+/// segments' counts, MessagePack-encoded (cheaper for the server than text), and
 /// expires a window after its last use, so nothing needs purging.
 /// </summary>
 public static class LimitScript

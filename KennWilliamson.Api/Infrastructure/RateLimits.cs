@@ -20,8 +20,6 @@ public sealed class RateLimitOptions : IValidatableObject, IWindowLimit
 
 public static class RateLimits
 {
-    private const int Segments = 6;
-
     public static IServiceCollection AddAuthRateLimits(this IServiceCollection services)
     {
         services.AddValidatedOptions<RateLimitOptions>(RateLimitOptions.Section);
@@ -30,7 +28,7 @@ public static class RateLimits
         services.AddOptions<RateLimiterOptions>().Configure<IOptions<RateLimitOptions>>((limiter, auth) =>
         {
             var options = auth.Value;
-            var retryAfter = TimeSpan.FromTicks(options.Window.Ticks / Segments);
+            var retryAfter = TimeSpan.FromTicks(options.Window.Ticks / SharedLimits.Segments);
             // The default rejection is 503, which tells clients the service is down; it is not.
             limiter.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
             limiter.OnRejected = async (context, ct) =>
@@ -51,7 +49,7 @@ public static class RateLimits
                 {
                     PermitLimit = options.PermitLimit,
                     Window = options.Window,
-                    SegmentsPerWindow = Segments,
+                    SegmentsPerWindow = SharedLimits.Segments,
                     QueueLimit = 0,
                 }));
         });

@@ -29,8 +29,11 @@ public sealed class SharedLimitOptions
 /// </summary>
 public sealed class SharedLimits(IServiceProvider services, IOptions<SharedLimitOptions> options)
 {
+    /// <summary>Of every limit's window, in memory and shared alike, so the two count the same way.</summary>
     public const int Segments = 6;
-    private const string Prefix = "kennwilliamson:limits:";
+
+    /// <summary>Before every key in Redis, so the limits' keys never meet anything else stored there.</summary>
+    public const string Prefix = "kennwilliamson:limits:";
 
     public bool Enabled => options.Value.Shared;
 

@@ -5,8 +5,8 @@ using Microsoft.EntityFrameworkCore.Migrations;
 namespace KennWilliamson.MigrationService.Migrations;
 
 /// <summary>
-/// The shared limits moved to Redis: a take in PostgreSQL updated a row per limited request and cost the timer create
-/// a quarter of its throughput (docs/deploy.md). The counts were worth nothing across the move, so nothing is copied.
+/// The shared limits moved to Redis: a take in PostgreSQL wrote a row per limited request (docs/deploy.md says what
+/// that cost). Counts are worth nothing across the move, so nothing is copied.
 /// </summary>
 [DbContext(typeof(AppDbContext))]
 [Migration("20261206000000_drop_rate_limit_counters")]

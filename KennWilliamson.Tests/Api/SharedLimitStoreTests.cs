@@ -78,7 +78,7 @@ public sealed class SharedLimitStoreTests : IAsyncLifetime
         var wait = await _limits.TakeAsync(key, limit, 1, CancellationToken.None);
         Assert.NotNull(wait);
         Assert.InRange(wait.Value, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(3));
-        var ttl = await _services.GetRequiredService<IConnectionMultiplexer>().GetDatabase().KeyTimeToLiveAsync("kennwilliamson:limits:" + key);
+        var ttl = await _services.GetRequiredService<IConnectionMultiplexer>().GetDatabase().KeyTimeToLiveAsync(SharedLimits.Prefix + key);
         Assert.InRange(ttl!.Value, TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(3));
 
         await Task.Delay(wait.Value + TimeSpan.FromMilliseconds(100));
@@ -101,7 +101,7 @@ public sealed class SharedLimitStoreTests : IAsyncLifetime
     {
         var limit = new Limit(1, TimeSpan.FromMinutes(1));
         var key = NewKey();
-        await _services.GetRequiredService<IConnectionMultiplexer>().GetDatabase().StringSetAsync("kennwilliamson:limits:" + key, stray);
+        await _services.GetRequiredService<IConnectionMultiplexer>().GetDatabase().StringSetAsync(SharedLimits.Prefix + key, stray);
 
         Assert.Null(await _limits.TakeAsync(key, limit, 1, CancellationToken.None));
         Assert.NotNull(await _limits.TakeAsync(key, limit, 1, CancellationToken.None));
